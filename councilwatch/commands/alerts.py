@@ -1,0 +1,1 @@
+"""Commands for alerts. (Filled in by its issue.)"""

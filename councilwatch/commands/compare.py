@@ -1,0 +1,1 @@
+"""Commands for compare. (Filled in by its issue.)"""

@@ -1,0 +1,1 @@
+"""Commands for demo. (Filled in by its issue.)"""

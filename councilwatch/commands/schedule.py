@@ -1,0 +1,1 @@
+"""Commands for schedule. (Filled in by its issue.)"""

@@ -1,0 +1,1 @@
+"""Commands for search. (Filled in by its issue.)"""

@@ -1,0 +1,301 @@
+"""`councilwatch.toml`: loading, validation and one-line error messages.
+
+A council is configuration, not code: every source is a `[[sources]]` table whose
+`type` picks the spider that serves it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+UK = ZoneInfo("Europe/London")
+CONFIG_ENV = "COUNCILWATCH_CONFIG"
+DB_ENV = "COUNCILWATCH_DB"
+DEFAULT_CONFIG = "councilwatch.toml"
+
+# What a campaign hears about unless it says otherwise: decisions and figures, not wording.
+DEFAULT_ALERT_KINDS = ["decision", "status", "date", "figure", "item_added", "item_removed"]
+CHANGE_KINDS = [*DEFAULT_ALERT_KINDS, "document", "text"]
+
+
+class ConfigError(Exception):
+    """A configuration problem, as one line naming the file, the key and the problem."""
+
+
+class Model(BaseModel):
+    # A misspelt key is an error, not something silently ignored.
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_cron(value: str) -> str:
+    try:
+        CronTrigger.from_crontab(value, timezone=UK)
+    except ValueError as exc:
+        raise ValueError(f"not a cron expression ({exc})") from None
+    return value
+
+
+def _check_http_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError(f"{value!r} is not an http(s) URL")
+    return value
+
+
+Cron = Annotated[str, Field(description="cron expression, Europe/London")]
+
+
+class SourceBase(Model):
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    schedule: Cron = "0 6 * * *"
+    topics: list[str] = []
+    enabled: bool = True
+
+    _cron = field_validator("schedule")(_check_cron)
+
+
+class ModernGovSource(SourceBase):
+    type: Literal["moderngov"]
+    base_url: str
+    # Committee ids or exact titles to follow; empty means every committee.
+    committees: list[str] = []
+    # Meetings and decisions this many days back and ahead of today are (re)checked.
+    lookback_days: int = Field(default=90, ge=0)
+    lookahead_days: int = Field(default=60, ge=0)
+    # Download linked reports (PDF, Word) and version their text.
+    documents: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        # ModernGov may live in a sub-folder; every page is relative to it.
+        return _check_http_url(value).rstrip("/") + "/"
+
+
+class NewsSource(SourceBase):
+    type: Literal["news"]
+    start_urls: list[str] = []
+    feeds: list[str] = []
+    sitemaps: list[str] = []
+    # Articles older than this are not fetched again once archived.
+    recheck_days: int = Field(default=14, ge=0)
+
+    _urls = field_validator("start_urls", "feeds", "sitemaps")(
+        lambda values: [_check_http_url(v) for v in values]
+    )
+
+    @model_validator(mode="after")
+    def _somewhere_to_start(self):
+        if not (self.start_urls or self.feeds or self.sitemaps):
+            raise ValueError("a news source needs start_urls, feeds or sitemaps")
+        return self
+
+
+class PageSource(SourceBase):
+    type: Literal["page"]
+    urls: list[str] = Field(min_length=1)
+    # Optional CSS selector for the part of the page to watch; default is the main content.
+    selector: str | None = None
+
+    _urls = field_validator("urls")(lambda values: [_check_http_url(v) for v in values])
+
+
+Source = Annotated[ModernGovSource | NewsSource | PageSource, Field(discriminator="type")]
+
+
+class Topic(Model):
+    keywords: list[str] = Field(min_length=1)
+
+
+class Subscription(Model):
+    name: str
+    email: str | None = None
+    webhook: str | None = None
+    # Name of the environment variable holding the webhook's signing secret (whsec_...).
+    webhook_secret_env: str | None = None
+    # Name of the environment variable holding an Apprise URL (Slack, Discord, Matrix, ...).
+    apprise_env: str | None = None
+    # Where to write this subscription's Atom feed of changes.
+    feed: str | None = None
+    sources: list[str] = []
+    topics: list[str] = []
+    committees: list[str] = []
+    kinds: list[Literal[*CHANGE_KINDS]] = list(DEFAULT_ALERT_KINDS)  # type: ignore[valid-type]
+    digest: Literal["immediate", "daily"] = "immediate"
+    digest_hour: int = Field(default=7, ge=0, le=23)  # UK time
+
+    @model_validator(mode="after")
+    def _has_channel(self):
+        if not (self.email or self.webhook or self.apprise_env or self.feed):
+            raise ValueError("a subscription needs email, webhook, apprise_env or feed")
+        if self.webhook:
+            _check_http_url(self.webhook)
+            if not self.webhook_secret_env:
+                raise ValueError("a webhook needs webhook_secret_env (the signing secret's variable)")
+        return self
+
+
+class Smtp(Model):
+    host: str = "localhost"
+    port: int = 25
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password_env: str | None = None
+    sender: str = "councilwatch <councilwatch@localhost>"
+    timeout: float = 30
+
+
+class Maintainers(Model):
+    email: str | None = None
+    webhook: str | None = None
+    webhook_secret_env: str | None = None
+
+
+class Database(Model):
+    url: str | None = None
+
+
+class Crawl(Model):
+    # Goes into the User-Agent so a council's webmaster can reach whoever runs the crawl.
+    contact: str = "https://github.com/councilwatch/councilwatch"
+    # A crawl still running after this long is stopped and counted as failed.
+    timeout_minutes: int = Field(default=60, ge=1)
+    # Seconds between requests to one site, and requests in flight per site. Council
+    # servers are small public services: keep these polite for real sites. AutoThrottle
+    # slows down further when a site answers slowly.
+    delay_seconds: float = Field(default=2.0, ge=0)
+    concurrency: int = Field(default=1, ge=1, le=16)
+    # Where each crawl writes its log file (relative paths are beside the config file).
+    log_dir: str = "logs"
+
+
+class Alerts(Model):
+    # Public base URL of `councilwatch serve`, for "see the stored version" links.
+    archive_url: str | None = None
+    schedule: Cron = "*/10 * * * *"
+
+    _cron = field_validator("schedule")(_check_cron)
+
+
+class Config(Model):
+    database: Database = Database()
+    crawl: Crawl = Crawl()
+    sources: list[Source] = []
+    topics: dict[str, Topic] = {}
+    subscriptions: list[Subscription] = []
+    smtp: Smtp = Smtp()
+    maintainers: Maintainers = Maintainers()
+    alerts: Alerts = Alerts()
+    path: Path | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _references(self):
+        names = [s.name for s in self.sources]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"source names must be unique: {', '.join(sorted(dupes))}")
+        for i, source in enumerate(self.sources):
+            for topic in source.topics:
+                if topic not in self.topics:
+                    raise ValueError(f"sources[{i}].topics: no [topics.{topic}] table")
+        for i, sub in enumerate(self.subscriptions):
+            for topic in sub.topics:
+                if topic not in self.topics:
+                    raise ValueError(f"subscriptions[{i}].topics: no [topics.{topic}] table")
+            for name in sub.sources:
+                if name not in names:
+                    raise ValueError(f"subscriptions[{i}].sources: no source named {name!r}")
+        return self
+
+    def source(self, name: str) -> ModernGovSource | NewsSource | PageSource:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        known = ", ".join(s.name for s in self.sources) or "none configured"
+        raise ConfigError(f"unknown source {name!r} (known: {known})")
+
+    def subscription(self, name: str) -> Subscription:
+        for sub in self.subscriptions:
+            if sub.name == name:
+                return sub
+        known = ", ".join(s.name for s in self.subscriptions) or "none configured"
+        raise ConfigError(f"unknown subscription {name!r} (known: {known})")
+
+    def keywords(self, topic: str) -> list[str]:
+        return list(self.topics[topic].keywords)
+
+
+def find_config(path: str | Path | None = None) -> Path | None:
+    """The config file to use: --config, then $COUNCILWATCH_CONFIG, then ./councilwatch.toml."""
+    if path:
+        return Path(path)
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    default = Path(DEFAULT_CONFIG)
+    return default if default.exists() else None
+
+
+def load_config(path: str | Path | None = None, required: bool = False) -> Config:
+    found = find_config(path)
+    if found is None:
+        if required:
+            raise ConfigError(f"no {DEFAULT_CONFIG} here; run `councilwatch init` to write one")
+        return Config()
+    if not found.exists():
+        raise ConfigError(f"{found}: no such file")
+    try:
+        data = tomllib.loads(found.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{found}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{found}: not UTF-8 text") from None
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as exc:
+        raise ConfigError(f"{found}: {_describe(exc, data)}") from None
+    return config.model_copy(update={"path": found.resolve()})
+
+
+def _describe(exc: ValidationError, data: dict) -> str:
+    """The first problem as `key: problem`, with list positions and source names spelled out."""
+    err = exc.errors()[0]
+    parts: list[str] = []
+    loc = list(err["loc"])
+    node = data
+    for i, part in enumerate(loc):
+        if isinstance(part, int):
+            parts[-1] += f"[{part}]"
+            if isinstance(node, list) and part < len(node) and isinstance(node[part], dict):
+                node = node[part]
+                if "name" in node and i + 1 < len(loc):
+                    parts[-1] += f" ({node['name']})"
+            continue
+        if part in ("moderngov", "news", "page") and isinstance(node, dict):
+            continue  # the discriminator's own name in pydantic's path
+        parts.append(str(part))
+        node = node.get(part, {}) if isinstance(node, dict) else {}
+    key = ".".join(parts) or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    elif err["type"] == "missing":
+        msg = "required key is missing"
+    elif err["type"] == "union_tag_invalid":
+        msg = "type must be one of moderngov, news, page"
+    elif err["type"] == "union_tag_not_found":
+        msg = "type is missing (moderngov, news or page)"
+    msg = msg.removeprefix("Value error, ")
+    return f"{key}: {msg}"
+
+
+def database_url(cli_value: str | None, config: Config) -> str:
+    """--db, then $COUNCILWATCH_DB, then [database] url, then an SQLite file here."""
+    from storage.db import DEFAULT_URL
+
+    return cli_value or os.environ.get(DB_ENV) or config.database.url or DEFAULT_URL

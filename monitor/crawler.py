@@ -1,0 +1,170 @@
+"""Running one source's crawl: a `scrapy crawl` child process, and what it recorded.
+
+Every crawl is its own process because Twisted's reactor cannot be restarted in one
+process, and because a crawl that leaks memory, hangs or crashes must not take the
+caller (a cron job or the scheduler) down with it.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from councilwatch.config import Config
+from storage.archive import source_row
+from storage.db import Archive
+from storage.models import CrawlRun
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# After SIGTERM a crawl gets this long to close cleanly before it is killed.
+STOP_GRACE_SECONDS = 30
+
+
+@dataclass
+class CrawlResult:
+    source: str
+    run_id: int
+    status: str  # finished | failed | interrupted
+    pages: int = 0
+    documents: int = 0
+    new_documents: int = 0
+    new_versions: int = 0
+    changes: int = 0
+    problems: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    log_file: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "finished"
+
+
+def crawl_command(config: Config, source: str, run_id: int, log_file: Path | None) -> list[str]:
+    spider = config.source(source).type
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", spider,
+        "-a", f"source={source}",
+        "-a", f"run_id={run_id}",
+        "-s", f"DOWNLOAD_DELAY={config.crawl.delay_seconds}",
+        "-s", f"AUTOTHROTTLE_START_DELAY={max(config.crawl.delay_seconds, 0.1)}",
+        "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={config.crawl.concurrency}",
+    ]  # fmt: skip
+    if log_file is not None:
+        command += ["-s", f"LOG_FILE={log_file}"]
+    return command
+
+
+def crawl_environment(config: Config, db_url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        COUNCILWATCH_CONFIG=str(config.path),
+        COUNCILWATCH_DB=db_url,
+        COUNCILWATCH_CONTACT=config.crawl.contact,
+        SCRAPY_SETTINGS_MODULE="spiders.settings",
+    )
+    return env
+
+
+def log_path(config: Config, source: str, run_id: int) -> Path:
+    folder = Path(config.crawl.log_dir)
+    if not folder.is_absolute() and config.path is not None:
+        folder = config.path.parent / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{source}-{run_id}.log"
+
+
+def start_run(archive: Archive, config: Config, source: str) -> int:
+    with archive.session() as session:
+        src = config.source(source)
+        run = CrawlRun(source=source_row(session, src.name, src.type), started_at=utcnow())
+        session.add(run)
+        session.flush()
+        return run.id
+
+
+def crawl_source(
+    config: Config,
+    archive: Archive,
+    source: str,
+    *,
+    verbose: bool = False,
+    run_id: int | None = None,
+    stop_requested=lambda: False,
+) -> CrawlResult:
+    """Crawl one source in a child process and return what its run recorded.
+
+    `stop_requested` is polled while the crawl runs; when it turns true the child is
+    asked to stop (SIGTERM: Scrapy finishes the pages in flight and closes cleanly).
+    """
+    if config.path is None:
+        raise ValueError("crawling needs a config file the crawl process can read")
+    run_id = run_id or start_run(archive, config, source)
+    log_file = None if verbose else log_path(config, source, run_id)
+    command = crawl_command(config, source, run_id, log_file)
+    started = time.monotonic()
+    deadline = started + config.crawl.timeout_minutes * 60
+    log.info("crawling %s (run %s): %s", source, run_id, " ".join(command))
+    stderr = None if verbose else subprocess.PIPE
+    proc = subprocess.Popen(
+        command, env=crawl_environment(config, archive.url), stdout=subprocess.DEVNULL,
+        stderr=stderr, text=True,
+    )  # fmt: skip
+    ended_by: str | None = None
+    kill_at = float("inf")
+    while True:
+        try:
+            proc.wait(timeout=0.5)
+            break
+        except subprocess.TimeoutExpired:
+            now = time.monotonic()
+            if ended_by is None and (stop_requested() or now > deadline):
+                ended_by = (
+                    "stopped" if now <= deadline
+                    else f"timed out after {config.crawl.timeout_minutes} minutes"
+                )  # fmt: skip
+                proc.send_signal(signal.SIGTERM)
+                kill_at = now + STOP_GRACE_SECONDS
+            elif now > kill_at:
+                proc.kill()
+    tail = proc.stderr.read()[-2000:] if proc.stderr else ""
+    seconds = time.monotonic() - started
+    return _finish(archive, run_id, source, proc.returncode, ended_by, tail, seconds, log_file)
+
+
+def _finish(archive, run_id, source, returncode, ended_by, stderr_tail, seconds, log_file):
+    with archive.session() as session:
+        run = session.get(CrawlRun, run_id)
+        problems = list(run.problems or [])
+        if run.status == "running":
+            # The child died before it could record its end (crash, kill, bad arguments).
+            run.status = "interrupted" if ended_by == "stopped" else "failed"
+            run.finished_at = utcnow()
+            why = ended_by or f"crawl process exited with code {returncode}"
+            last = stderr_tail.strip().splitlines()[-1:] if stderr_tail else []
+            problems.append(f"{source}: {why}" + (f": {last[0]}" if last else ""))
+            run.problems = problems
+        elif ended_by:
+            run.status = "interrupted" if ended_by == "stopped" else "failed"
+            problems.append(f"{source}: {ended_by}")
+            run.problems = problems
+        return CrawlResult(
+            source=source,
+            run_id=run_id,
+            status=run.status,
+            pages=run.pages,
+            documents=run.documents,
+            new_documents=run.new_documents,
+            new_versions=run.new_versions,
+            changes=run.changes,
+            problems=problems,
+            seconds=seconds,
+            log_file=str(log_file) if log_file else None,
+        )

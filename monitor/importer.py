@@ -1,0 +1,118 @@
+"""Importing what a spider scraped: validate, store versions, understand changes, queue alerts.
+
+Scraping is pure (spiders yield `PageItem`s); this is where a page meets the archive.
+Everything one page causes is written in the caller's single transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from alerts.outbox import enqueue_alerts
+from councilwatch.config import Config
+from monitor.changes import detect_changes
+from spiders.items import PARSER_VERSION, InvalidDocument, PageItem, validate
+from storage.archive import put_blob, record_document, sha256, source_row
+from storage.models import Change
+from storage.search import index_version
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PageOutcome:
+    documents: int = 0
+    new_documents: int = 0
+    new_versions: int = 0
+    changes: list[Change] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def import_page(
+    session: Session,
+    config: Config,
+    source_name: str,
+    source_type: str,
+    page: PageItem,
+    *,
+    crawl_run_id: int | None,
+    now: datetime,
+    store_raw: bool = False,
+) -> PageOutcome:
+    """Store every valid document of one page. `store_raw` keeps the body even if nothing changed
+    (the conditional-GET middleware needs it to stand in for a 304)."""
+    outcome = PageOutcome()
+    source = source_row(session, source_name, source_type)
+    raw_sha = sha256(page.body)
+    raw_stored = False
+    if store_raw:
+        put_blob(session, page.body, page.content_type)
+        raw_stored = True
+    titles = {doc.key: doc.title for doc in page.documents}
+
+    for doc in page.documents:
+        try:
+            fields = validate(doc)
+        except InvalidDocument as exc:
+            outcome.problems.append(f"{doc.url}: {doc.key}: {exc}")
+            continue
+        recorded = record_document(
+            session,
+            source,
+            key=doc.key,
+            kind=doc.kind,
+            url=doc.url,
+            title=doc.title,
+            fields=fields,
+            raw_sha256=raw_sha,
+            parser_version=PARSER_VERSION,
+            crawl_run_id=crawl_run_id,
+            now=now,
+        )
+        outcome.documents += 1
+        if recorded.version is None:
+            continue
+        if not raw_stored:
+            put_blob(session, page.body, page.content_type)
+            raw_stored = True
+        outcome.new_versions += 1
+        index_version(session, recorded.version)
+        if recorded.new_document:
+            outcome.new_documents += 1
+            continue  # a document seen for the first time is not a change
+        found = detect_changes(
+            doc.kind,
+            recorded.previous.fields,
+            fields,
+            old_title=recorded.previous.title,
+            new_title=doc.title,
+            titles=titles,
+        )
+        # A re-parse (our parser changed, the page did not) and a return to an earlier
+        # state are recorded for the history but never alert.
+        quiet = recorded.reparse or recorded.revert
+        for change in found:
+            row = Change(
+                document=recorded.document,
+                old_version_id=recorded.previous.id,
+                new_version_id=recorded.version.id,
+                kind=change.kind,
+                summary=("re-parse: " if recorded.reparse else "")
+                + ("reverted: " if recorded.revert and not recorded.reparse else "")
+                + change.summary,
+                before=change.before,
+                after=change.after,
+                old_value=change.old_value,
+                new_value=change.new_value,
+                alert=change.alert and not quiet,
+                detected_at=now,
+            )
+            session.add(row)
+            outcome.changes.append(row)
+    session.flush()
+    enqueue_alerts(session, config, [c for c in outcome.changes if c.alert], now=now)
+    return outcome

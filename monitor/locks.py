@@ -1,0 +1,1 @@
+"""Crawl locks shared through the database. (Placeholder: the scheduler issue fills it in.)"""

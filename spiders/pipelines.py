@@ -1,0 +1,116 @@
+"""The one pipeline: hands each scraped page to the importer and keeps the crawl run's record."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from scrapy import signals
+from scrapy.exceptions import DropItem
+
+from councilwatch.config import database_url
+from monitor.importer import import_page
+from spiders.items import PageItem
+from storage.db import Archive, DatabaseError
+from storage.models import CrawlRun
+from storage.archive import source_row
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    """Stores pages in the archive, one transaction per page, and records the crawl run.
+
+    The run row is created when the spider opens (or handed in as `-a run_id=N` by
+    `councilwatch crawl`, which holds the source's lock) and finished on close with
+    the spider's counts, problems and finish reason.
+    """
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        self.archive: Archive | None = None
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider
+        url = database_url(os.environ.get("COUNCILWATCH_DB"), spider.config)
+        self.archive = Archive(url)
+        given = getattr(spider, "run_id", None)
+        with self.archive.session() as session:
+            if given:
+                self.run_id = int(given)
+            else:
+                source = source_row(session, spider.source.name, spider.source.type)
+                run = CrawlRun(source=source, started_at=utcnow())
+                session.add(run)
+                session.flush()
+                self.run_id = run.id
+        spider.crawl_run_id = self.run_id
+        spider.archive = self.archive  # the conditional-GET middleware reads validators through it
+
+    def process_item(self, item, spider=None):
+        spider = spider or self.crawler.spider
+        if not isinstance(item, PageItem):
+            raise DropItem(f"not a PageItem: {type(item).__name__}")
+        try:
+            with self.archive.session() as session:
+                outcome = import_page(
+                    session,
+                    spider.config,
+                    spider.source.name,
+                    spider.source.type,
+                    item,
+                    crawl_run_id=self.run_id,
+                    now=utcnow(),
+                )
+                run = session.get(CrawlRun, self.run_id)
+                run.pages += 1
+                run.documents += outcome.documents
+                run.new_documents += outcome.new_documents
+                run.new_versions += outcome.new_versions
+                run.changes += len(outcome.changes)
+        except DatabaseError as exc:
+            # Nothing of this page was written; the next crawl fetches it again.
+            spider.problem(item.url, f"not stored: {exc}")
+            self.crawler.engine.close_spider(spider, "database_unavailable")
+            raise DropItem(str(exc)) from None
+        for problem in outcome.problems:
+            spider.problem(item.url, problem)
+        stats = self.crawler.stats
+        stats.inc_value("councilwatch/documents", outcome.documents)
+        stats.inc_value("councilwatch/new_versions", outcome.new_versions)
+        return item
+
+    def spider_closed(self, spider, reason):
+        if self.archive is None or self.run_id is None:
+            return
+        stats = {
+            k: v
+            for k, v in self.crawler.stats.get_stats().items()
+            if isinstance(v, int | float | str) and not k.startswith("memusage")
+        }
+        try:
+            with self.archive.session() as session:
+                run = session.get(CrawlRun, self.run_id)
+                problems = list(spider.problems)
+                if run.documents == 0 and reason == "finished":
+                    problems.append(
+                        f"{spider.source.name}: the crawl found no documents at all "
+                        "(site down, blocked, or its layout changed?)"
+                    )
+                run.problems = problems
+                run.stats = stats
+                run.finished_at = utcnow()
+                run.status = "finished" if reason == "finished" and run.documents else "failed"
+                if reason != "finished":
+                    run.stats = {**stats, "finish_reason": reason}
+        except DatabaseError as exc:
+            log.error("could not record the end of crawl run %s: %s", self.run_id, exc)
+        finally:
+            self.archive.dispose()

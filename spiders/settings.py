@@ -1,0 +1,44 @@
+"""Scrapy settings for councilwatch: polite by default, because council sites are public services.
+
+Scrapy's own defaults (no robots.txt, no delay, 8 requests at a time per host, a
+generic User-Agent) only look polite in `startproject` templates; we set them here.
+"""
+
+import os
+
+BOT_NAME = "councilwatch"
+SPIDER_MODULES = ["spiders.councils", "spiders.web"]
+NEWSPIDER_MODULE = "spiders.councils"
+
+# Who we are and how to reach whoever runs this crawl; `[crawl] contact` fills it in.
+CONTACT = os.environ.get("COUNCILWATCH_CONTACT", "https://github.com/councilwatch/councilwatch")
+USER_AGENT = f"councilwatch/0.1 (+{CONTACT})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 2
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2
+AUTOTHROTTLE_MAX_DELAY = 60
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+# Agenda report packs can be large PDFs; anything past this is refused and reported.
+DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
+RETRY_TIMES = 3
+TELNETCONSOLE_ENABLED = False
+COOKIES_ENABLED = False
+# Never cache: a monitor that replays its own cache never sees a change (stack-notes pitfall 5).
+HTTPCACHE_ENABLED = False
+# 304 answers to our conditional requests reach the middleware that restores the stored body.
+HTTPERROR_ALLOWED_CODES = [304]
+
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.middlewares.ConditionalGetMiddleware": 560,
+    "spiders.middlewares.ResponseGuardMiddleware": 590,
+}
+ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
+
+LOG_LEVEL = os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO")
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"

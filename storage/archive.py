@@ -1,0 +1,175 @@
+"""Persisting documents: sources, content-addressed raw bodies, and versions written only on change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zlib
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from storage.models import Blob, Document, Source, Version
+
+try:  # Python 3.14+ has zstd in the standard library; Scrapy pulls the backport before that.
+    from compression import zstd  # type: ignore[import-not-found]
+except ImportError:  # pragma: no cover - depends on the Python version
+    from backports import zstd  # type: ignore[no-redef]
+
+
+def insert_ignoring_duplicates(session: Session, model, values: dict[str, Any]) -> None:
+    """INSERT that does nothing if the primary or unique key exists (another crawl got there first)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+
+
+def source_row(session: Session, name: str, type_: str) -> Source:
+    source = session.scalar(select(Source).where(Source.name == name))
+    if source is None:
+        insert_ignoring_duplicates(session, Source, {"name": name, "type": type_})
+        source = session.scalar(select(Source).where(Source.name == name))
+    return source
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def put_blob(session: Session, body: bytes, content_type: str | None = None) -> str:
+    """Store a raw body once, compressed, under its SHA-256; return the hash."""
+    digest = sha256(body)
+    if session.get(Blob, digest) is None:
+        insert_ignoring_duplicates(
+            session,
+            Blob,
+            {
+                "sha256": digest,
+                "codec": "zstd",
+                "size": len(body),
+                "content_type": content_type,
+                "data": zstd.compress(body, 10),
+            },
+        )
+    return digest
+
+
+def read_blob(session: Session, digest: str) -> bytes:
+    blob = session.get(Blob, digest)
+    if blob is None:
+        raise KeyError(digest)
+    if blob.codec == "zstd":
+        return zstd.decompress(blob.data)
+    return zlib.decompress(blob.data)
+
+
+def content_hash(title: str | None, fields: dict[str, Any]) -> str:
+    canonical = json.dumps({"title": title, "fields": fields}, sort_keys=True, ensure_ascii=False)
+    return sha256(canonical.encode("utf-8"))
+
+
+def text_projection(title: str | None, fields: dict[str, Any]) -> str:
+    """All the words of a document, for full-text search and figure extraction."""
+    parts: list[str] = [title] if title else []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            if value and not value.startswith(("http://", "https://")) and value != title:
+                parts.append(value)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                if key not in ("url", "id"):
+                    walk(inner)
+        elif isinstance(value, list):
+            for inner in value:
+                walk(inner)
+
+    walk(fields)
+    return "\n".join(parts)
+
+
+@dataclass
+class Recorded:
+    document: Document
+    previous: Version | None  # the latest version before this observation
+    version: Version | None  # the version written now, or None when nothing changed
+    new_document: bool
+
+    @property
+    def reparse(self) -> bool:
+        return bool(self.version and self.version.reparse)
+
+    @property
+    def revert(self) -> bool:
+        """The document went back to a state it had before (A, B, A)."""
+        if self.version is None or self.previous is None:
+            return False
+        return any(
+            v.content_hash == self.version.content_hash
+            for v in self.document.versions
+            if v.id not in (self.version.id, self.previous.id)
+        )
+
+
+def record_document(
+    session: Session,
+    source: Source,
+    *,
+    key: str,
+    kind: str,
+    url: str,
+    title: str | None,
+    fields: dict[str, Any],
+    raw_sha256: str | None,
+    parser_version: str,
+    crawl_run_id: int | None,
+    now: datetime,
+) -> Recorded:
+    """Observe one document; write a version only if its content differs from the latest."""
+    digest = content_hash(title, fields)
+    document = session.scalar(select(Document).where(Document.key == key))
+    if document is None:
+        document = Document(
+            key=key, source=source, kind=kind, url=url, title=title, first_seen=now, last_seen=now
+        )
+        session.add(document)
+        session.flush()
+        new_document = True
+        previous = None
+    else:
+        new_document = False
+        previous = document.latest_version
+        document.last_seen = now
+
+    if previous is not None and previous.content_hash == digest:
+        previous.last_seen = now
+        return Recorded(document, previous, None, False)
+
+    version = Version(
+        document=document,
+        seen_at=now,
+        last_seen=now,
+        content_hash=digest,
+        title=title,
+        fields=fields,
+        text=text_projection(title, fields),
+        raw_sha256=raw_sha256,
+        parser_version=parser_version,
+        reparse=bool(
+            previous is not None
+            and raw_sha256 is not None
+            and previous.raw_sha256 == raw_sha256
+        ),
+        crawl_run_id=crawl_run_id,
+    )
+    session.add(version)
+    session.flush()
+    document.latest_version = version
+    document.url = url
+    document.title = title
+    return Recorded(document, previous, version, new_document)

@@ -1,0 +1,132 @@
+"""Engines, sessions and schema upgrades for the archive (SQLite by default, PostgreSQL too)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+DEFAULT_URL = "sqlite:///councilwatch.db"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+# How long a writer waits for another process's write transaction before giving up.
+# Crawls of several councils run in parallel processes against one SQLite file.
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The archive cannot be reached or used; the message says why in one line."""
+
+
+def normalise_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 in SQLAlchemy 2.1 but psycopg2 in 2.0; say it explicitly."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Take over transaction control from the sqlite3 module so that every write
+    # transaction starts with BEGIN IMMEDIATE (see _sqlite_begin): a reader that later
+    # tries to write would otherwise fail with SQLITE_BUSY instead of waiting.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {url!r}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            parent = Path(parsed.database).expanduser().resolve().parent
+            if not parent.is_dir():
+                raise DatabaseError(f"database folder does not exist: {parent}")
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    try:
+        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+    except Exception as exc:  # missing driver, bad dialect name
+        raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from exc
+
+
+def safe_url(url: str) -> str:
+    """The URL with any password masked, for messages and logs."""
+    try:
+        return make_url(normalise_url(url)).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<invalid database URL>"
+
+
+def alembic_config(url: str) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["url"] = normalise_url(url)
+    return cfg
+
+
+def upgrade(url: str) -> None:
+    """Create or migrate the archive schema to the newest revision."""
+    try:
+        command.upgrade(alembic_config(url), "head")
+    except OperationalError as exc:
+        raise DatabaseError(f"cannot reach database {safe_url(url)}: {_first_line(exc)}") from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+class Archive:
+    """A connected archive: an engine plus a session factory."""
+
+    def __init__(self, url: str = DEFAULT_URL) -> None:
+        self.url = normalise_url(url)
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back whole on any error."""
+        try:
+            with self.sessions.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(f"database {safe_url(self.url)}: {_first_line(exc)}") from exc
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_archive(url: str, migrate: bool = True) -> Archive:
+    if migrate:
+        upgrade(url)
+    return Archive(url)

@@ -1,0 +1,163 @@
+"""The archive's tables: sources, documents, their versions, raw bodies, changes and crawl runs.
+
+Other parts of the program add their own tables to the same `Base` (figures and search
+in `storage/search.py`, the alert outbox in `alerts/outbox.py`, crawl locks in
+`monitor/locks.py`); Alembic migrations in `storage/migrations/` create them all.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.types import JSONType, UTCDateTime, utcnow
+
+# Named constraints so Alembic's batch mode on SQLite can find and alter them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSONType, datetime: UTCDateTime}
+
+
+class Source(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    type: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Blob(Base):
+    """A raw response body, stored once however many versions or documents point at it."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    codec: Mapped[str] = mapped_column(String(10))  # "zstd" or "zlib"
+    size: Mapped[int] = mapped_column(Integer)  # uncompressed bytes
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(1000), unique=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    latest_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("versions.id", use_alter=True), nullable=True
+    )
+
+    source: Mapped[Source] = relationship()
+    versions: Mapped[list[Version]] = relationship(
+        back_populates="document", foreign_keys="Version.document_id", order_by="Version.id"
+    )
+    latest_version: Mapped[Version | None] = relationship(foreign_keys=[latest_version_id])
+
+
+class Version(Base):
+    """One distinct state of a document. Unchanged content adds no row, only `last_seen`."""
+
+    __tablename__ = "versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    # Hash of the structured fields (not of the raw HTML, which carries tokens and timestamps).
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    fields: Mapped[dict[str, Any]] = mapped_column()
+    text: Mapped[str] = mapped_column(Text, default="")
+    raw_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
+    parser_version: Mapped[str] = mapped_column(String(20))
+    # Same raw body as the previous version but different fields: our parser changed, not the page.
+    reparse: Mapped[bool] = mapped_column(Boolean, default=False)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True)
+
+    document: Mapped[Document] = relationship(
+        back_populates="versions", foreign_keys=[document_id]
+    )
+    raw: Mapped[Blob | None] = relationship()
+
+
+class Change(Base):
+    """One understood difference between two consecutive versions of a document."""
+
+    __tablename__ = "changes"
+    __table_args__ = (Index("ix_changes_detected_at", "detected_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    old_version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    new_version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    old_value: Mapped[float | None] = mapped_column(nullable=True)
+    new_value: Mapped[float | None] = mapped_column(nullable=True)
+    alert: Mapped[bool] = mapped_column(Boolean)
+    detected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    document: Mapped[Document] = relationship()
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # running | finished | failed | interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    documents: Mapped[int] = mapped_column(Integer, default=0)
+    new_documents: Mapped[int] = mapped_column(Integer, default=0)
+    new_versions: Mapped[int] = mapped_column(Integer, default=0)
+    changes: Mapped[int] = mapped_column(Integer, default=0)
+    # Pages whose layout no longer yields the expected fields, invalid items, HTTP errors.
+    problems: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    source: Mapped[Source] = relationship()
+
+
+class HttpValidator(Base):
+    """What a URL's server said last time, so the next fetch can be conditional."""
+
+    __tablename__ = "http_validators"
+
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    body_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
+    checked_at: Mapped[datetime] = mapped_column(default=utcnow)
