@@ -22,6 +22,7 @@ def crawl(
     Example: councilwatch crawl oxfordshire oxford-mail
     """
     from alerts.delivery import deliver_due
+    from alerts.health import check_health
     from monitor.crawler import crawl_source
 
     st = state(ctx)
@@ -39,6 +40,9 @@ def crawl(
         results.append(result)
         if not quiet or not result.ok or result.problems:
             _print_result(result)
+    # Health problems (a source failing or suddenly finding nothing) are queued even with
+    # --no-alerts: they are for the maintainers, not the campaigners.
+    check_health(config, archive, results)
     if not no_alerts:
         deliver_due(config, archive)
     archive.dispose()

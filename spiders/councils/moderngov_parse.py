@@ -1,0 +1,3 @@
+"""Pure parsers for ModernGov pages. (Placeholder: the ModernGov issue fills it in.)"""
+
+PARSERS: list = []

@@ -1,0 +1,41 @@
+"""The URL picks the parser: the same pure functions serve a crawl and `councilwatch compare`.
+
+Each platform module lists `(pattern, parse)` pairs in its `PARSERS`; `parse` takes a
+Scrapy response and the source name and returns the `PageItem` the crawl would store.
+The first pattern that matches the URL wins; any other page is parsed as a watched page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from scrapy.http import Request
+from scrapy.responsetypes import responsetypes
+
+from spiders.items import PageItem
+from spiders.web.page import parse_page
+
+Parser = Callable[..., PageItem]
+
+
+def registry() -> list[tuple[re.Pattern[str], Parser]]:
+    from spiders.councils import moderngov_parse
+    from spiders.web import article
+
+    return [*moderngov_parse.PARSERS, *article.PARSERS]
+
+
+def saved_response(url: str, body: bytes, content_type: str | None = None):
+    """A Scrapy response for a saved body, typed and decoded exactly as a download would be."""
+    headers = {"Content-Type": content_type} if content_type else {}
+    cls = responsetypes.from_args(headers=headers, url=url, body=body)
+    return cls(url=url, body=body, headers=headers, request=Request(url))
+
+
+def parse_saved(url: str, body: bytes, source: str, content_type: str | None = None) -> PageItem:
+    response = saved_response(url, body, content_type)
+    for pattern, parse in registry():
+        if pattern.search(url):
+            return parse(response, source)
+    return parse_page(response, source)

@@ -1,0 +1,3 @@
+"""Pure parsers for news articles. (Placeholder: the news issue fills it in.)"""
+
+PARSERS: list = []
