@@ -23,7 +23,7 @@ app = typer.Typer(
 )
 
 # Messages and progress go to stderr; stdout is for output a script may parse (--json).
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -57,10 +57,17 @@ class State:
 def main_options(
     ctx: typer.Context,
     config: Path = typer.Option(
-        None, "--config", "-c", envvar="COUNCILWATCH_CONFIG", help="Config file (default ./councilwatch.toml)."
+        None,
+        "--config",
+        "-c",
+        envvar="COUNCILWATCH_CONFIG",
+        help="Config file (default ./councilwatch.toml).",
     ),
     db: str = typer.Option(
-        None, "--db", envvar="COUNCILWATCH_DB", help="Database URL (default sqlite:///councilwatch.db)."
+        None,
+        "--db",
+        envvar="COUNCILWATCH_DB",
+        help="Database URL (default sqlite:///councilwatch.db).",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show progress and debug logs."),
 ) -> None:
@@ -101,7 +108,9 @@ def parse_when(text: str, option: str) -> datetime:
         },
     )
     if parsed is None:
-        raise UserError(f"{option}: cannot read {text!r} as a date (try 2026-11-01 or '7 days ago')")
+        raise UserError(
+            f"{option}: cannot read {text!r} as a date (try 2026-11-01 or '7 days ago')"
+        )
     return parsed
 
 

@@ -137,7 +137,9 @@ class Subscription(Model):
         if self.webhook:
             _check_http_url(self.webhook)
             if not self.webhook_secret_env:
-                raise ValueError("a webhook needs webhook_secret_env (the signing secret's variable)")
+                raise ValueError(
+                    "a webhook needs webhook_secret_env (the signing secret's variable)"
+                )
         return self
 
 

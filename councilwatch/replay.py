@@ -157,7 +157,9 @@ class ReplayServer:
                 replay.hits.append(Hit("GET", self.path, dict(self.headers.items()), status))
                 self.send_response(status)
                 if status != 304:
-                    self.send_header("Content-Type", route.content_type or "text/html; charset=utf-8")
+                    self.send_header(
+                        "Content-Type", route.content_type or "text/html; charset=utf-8"
+                    )
                     self.send_header("Content-Length", str(len(route.body)))
                 else:
                     self.send_header("Content-Length", "0")

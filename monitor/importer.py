@@ -16,7 +16,7 @@ from alerts.outbox import enqueue_alerts
 from councilwatch.config import Config
 from monitor.changes import detect_changes
 from spiders.items import PARSER_VERSION, InvalidDocument, PageItem, validate
-from storage.archive import put_blob, record_document, sha256, source_row
+from storage.archive import record_document, source_row
 from storage.models import Change
 from storage.search import index_version
 
@@ -41,17 +41,10 @@ def import_page(
     *,
     crawl_run_id: int | None,
     now: datetime,
-    store_raw: bool = False,
 ) -> PageOutcome:
-    """Store every valid document of one page. `store_raw` keeps the body even if nothing changed
-    (the conditional-GET middleware needs it to stand in for a 304)."""
+    """Store every valid document of one page."""
     outcome = PageOutcome()
     source = source_row(session, source_name, source_type)
-    raw_sha = sha256(page.body)
-    raw_stored = False
-    if store_raw:
-        put_blob(session, page.body, page.content_type)
-        raw_stored = True
     titles = {doc.key: doc.title for doc in page.documents}
 
     for doc in page.documents:
@@ -68,7 +61,8 @@ def import_page(
             url=doc.url,
             title=doc.title,
             fields=fields,
-            raw_sha256=raw_sha,
+            raw_body=page.body,
+            content_type=page.content_type,
             parser_version=PARSER_VERSION,
             crawl_run_id=crawl_run_id,
             now=now,
@@ -76,9 +70,6 @@ def import_page(
         outcome.documents += 1
         if recorded.version is None:
             continue
-        if not raw_stored:
-            put_blob(session, page.body, page.content_type)
-            raw_stored = True
         outcome.new_versions += 1
         index_version(session, recorded.version)
         if recorded.new_document:

@@ -28,7 +28,9 @@ class SourceSpider(scrapy.Spider):
         if not source:
             raise ValueError(f"say which source to crawl: scrapy crawl {self.name} -a source=NAME")
         try:
-            self.config = load_config(config or os.environ.get("COUNCILWATCH_CONFIG"), required=True)
+            self.config = load_config(
+                config or os.environ.get("COUNCILWATCH_CONFIG"), required=True
+            )
             self.source = self.config.source(source)
         except ConfigError as exc:
             raise ValueError(str(exc)) from None

@@ -7,13 +7,14 @@ import os
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from councilwatch.config import database_url
 from monitor.importer import import_page
 from spiders.items import PageItem
+from storage.archive import source_row
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun
-from storage.archive import source_row
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,9 @@ class ArchivePipeline:
         except DatabaseError as exc:
             # Nothing of this page was written; the next crawl fetches it again.
             spider.problem(item.url, f"not stored: {exc}")
-            self.crawler.engine.close_spider(spider, "database_unavailable")
+            deferred_from_coro(
+                self.crawler.engine.close_spider_async(reason="database_unavailable")
+            )
             raise DropItem(str(exc)) from None
         for problem in outcome.problems:
             spider.problem(item.url, problem)

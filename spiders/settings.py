@@ -26,7 +26,9 @@ DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 50 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 10 * 1024 * 1024
 RETRY_TIMES = 3
+# No remote consoles: Scrapy 2.19's remote control runs Python sent to a local port.
 TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = False
 # Never cache: a monitor that replays its own cache never sees a change (stack-notes pitfall 5).
 HTTPCACHE_ENABLED = False

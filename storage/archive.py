@@ -125,12 +125,17 @@ def record_document(
     url: str,
     title: str | None,
     fields: dict[str, Any],
-    raw_sha256: str | None,
+    raw_body: bytes | None,
+    content_type: str | None = None,
     parser_version: str,
     crawl_run_id: int | None,
     now: datetime,
 ) -> Recorded:
-    """Observe one document; write a version only if its content differs from the latest."""
+    """Observe one document; write a version only if its content differs from the latest.
+
+    The raw body is stored (once per distinct body) only when a version is written, so
+    re-crawling unchanged pages whose HTML carries fresh tokens does not grow the archive.
+    """
     digest = content_hash(title, fields)
     document = session.scalar(select(Document).where(Document.key == key))
     if document is None:
@@ -150,6 +155,7 @@ def record_document(
         previous.last_seen = now
         return Recorded(document, previous, None, False)
 
+    raw_sha256 = put_blob(session, raw_body, content_type) if raw_body is not None else None
     version = Version(
         document=document,
         seen_at=now,
@@ -161,9 +167,7 @@ def record_document(
         raw_sha256=raw_sha256,
         parser_version=parser_version,
         reparse=bool(
-            previous is not None
-            and raw_sha256 is not None
-            and previous.raw_sha256 == raw_sha256
+            previous is not None and raw_sha256 is not None and previous.raw_sha256 == raw_sha256
         ),
         crawl_run_id=crawl_run_id,
     )

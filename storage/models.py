@@ -102,9 +102,7 @@ class Version(Base):
     reparse: Mapped[bool] = mapped_column(Boolean, default=False)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), nullable=True)
 
-    document: Mapped[Document] = relationship(
-        back_populates="versions", foreign_keys=[document_id]
-    )
+    document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
     raw: Mapped[Blob | None] = relationship()
 
 

@@ -3,6 +3,7 @@
 import os
 
 from alembic import context
+
 import alerts.outbox  # noqa: F401  (registers the outbox tables on Base.metadata)
 import monitor.locks  # noqa: F401  (registers the crawl lock table)
 import storage.search  # noqa: F401  (registers the figures table)

@@ -1,0 +1,92 @@
+"""The archive keeps every distinct version of a document, once, on SQLite and PostgreSQL."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from councilwatch.config import Config
+from monitor.importer import import_page
+from spiders.items import DocumentItem, PageItem
+from storage.archive import read_blob
+from storage.models import Blob, Document, Version
+
+T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
+
+
+def page(text: str, body: bytes | None = None, key: str = "camp:page:http://x/a") -> PageItem:
+    doc = DocumentItem(key=key, kind="page", url="http://x/a", title="Our response",
+                       fields={"title": "Our response", "text": text})  # fmt: skip
+    return PageItem(source="camp", url="http://x/a", body=body or text.encode(), documents=[doc])
+
+
+def store(archive, item: PageItem, when: datetime):
+    with archive.session() as session:
+        return import_page(session, Config(), "camp", "page", item, crawl_run_id=None, now=when)
+
+
+def count(archive, model) -> int:
+    with archive.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def test_storing_unchanged_content_adds_no_version_only_last_seen(archive):
+    store(archive, page("We object to closing 31 of 44 centres."), T0)
+    store(archive, page("We object to closing 31 of 44 centres."), T0 + timedelta(days=1))
+    with archive.session() as session:
+        versions = session.scalars(select(Version)).all()
+        assert len(versions) == 1
+        assert versions[0].last_seen == T0 + timedelta(days=1)
+
+
+def test_changed_content_adds_exactly_one_version(archive):
+    store(archive, page("We object to closing 31 of 44 centres."), T0)
+    outcome = store(archive, page("We object to closing 29 of 44 centres."), T0 + timedelta(days=1))
+    assert outcome.new_versions == 1
+    assert count(archive, Version) == 2
+
+
+def test_a_document_keeps_its_first_seen_time_across_versions(archive):
+    store(archive, page("one"), T0)
+    store(archive, page("two"), T0 + timedelta(days=3))
+    with archive.session() as session:
+        doc = session.scalar(select(Document))
+        assert doc.first_seen == T0
+        assert doc.last_seen == T0 + timedelta(days=3)
+
+
+def test_a_raw_body_is_stored_once_compressed_and_readable(archive):
+    body = ("<html><body><p>" + "Children's centres. " * 2000 + "</p></body></html>").encode()
+    store(archive, page("same text", body=body, key="camp:page:http://x/a"), T0)
+    store(archive, page("same text", body=body, key="camp:page:http://x/b"), T0)
+    with archive.session() as session:
+        blobs = session.scalars(select(Blob)).all()
+        assert len(blobs) == 1
+        assert len(blobs[0].data) < len(body) / 10
+        assert read_blob(session, blobs[0].sha256) == body
+
+
+def test_a_crash_while_storing_a_page_leaves_nothing_of_it(archive):
+    with pytest.raises(RuntimeError):
+        with archive.session() as session:
+            import_page(session, Config(), "camp", "page", page("text"), crawl_run_id=None, now=T0)
+            raise RuntimeError("crawl process killed mid-page")
+    assert count(archive, Document) == 0
+    assert count(archive, Version) == 0
+    assert count(archive, Blob) == 0
+
+
+def test_an_invalid_document_is_reported_with_its_url_and_not_stored(archive):
+    bad = page("")  # a watched page whose text came out empty: layout changed?
+    outcome = store(archive, bad, T0)
+    assert outcome.problems and outcome.problems[0].startswith("http://x/a: camp:page:http://x/a")
+    assert count(archive, Document) == 0
+
+
+def test_the_same_body_parsed_differently_is_recorded_as_a_reparse(archive):
+    body = b"<html>the page did not change</html>"
+    store(archive, page("old parser output", body=body), T0)
+    store(archive, page("new parser output", body=body), T0 + timedelta(days=1))
+    with archive.session() as session:
+        latest = session.scalar(select(Document)).latest_version
+        assert latest.reparse is True
