@@ -1,3 +1,1033 @@
-"""Pure parsers for ModernGov pages. (Placeholder: the ModernGov issue fills it in.)"""
+"""Pure parsers for ModernGov (Civica Modern.Gov) pages: one set of functions for every council.
 
-PARSERS: list = []
+The spider (`spiders/councils/moderngov.py`) and `councilwatch compare` call exactly these
+functions, so a saved page parses the same way as in a crawl. Two families:
+
+* **Document pages** (listed in `PARSERS`) return a `ModernGovPage`, the `PageItem` the crawl
+  stores, plus `follow` (pages holding more documents) and `problems` (layout trouble):
+  `ieListDocuments` (meeting + agenda items), `mgAi` (one agenda item, full minutes),
+  `ieDecisionDetails` (decision), `ieIssueDetails` (issue history), and the web service's
+  `GetMeeting` XML.
+* **Discovery pages** return plain lists of ids / URLs and are never stored: GetCommittees,
+  GetMeetings, the committee structure, ieListMeetings, the decision lists, the RSS feeds.
+
+Markup notes (docs/moderngov.md): selectors anchor on ModernGov's own `mg*` classes inside
+`#modgov`, never on the council's page template; hidden screen-reader text (`.mgHide`) and
+file sizes (`.mgFileSize`) are dropped from titles; Word-pasted text is re-flowed.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from urllib.parse import parse_qsl, urljoin, urlsplit
+
+from lxml import etree
+from parsel import Selector
+
+from councilwatch.config import UK
+from spiders.items import DocumentItem, PageItem, document_key
+
+
+@dataclass
+class ModernGovPage(PageItem):
+    """A stored page, plus what the spider needs to go on (never stored itself)."""
+
+    follow: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------
+# Text helpers
+# ---------------------------------------------------------------------------------------
+
+# Never part of a title or a text: screen-reader duplicates, file sizes, icons, scripts.
+_NOISE = "mgHide", "mgFileSize"
+_BLOCK = {
+    "p", "div", "li", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+    "br", "blockquote", "section", "caption", "dd", "dt",
+}  # fmt: skip
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
+
+
+def _unescape_again(text: str) -> str:
+    # ModernGov double-escapes some titles ("&amp;#39;" in the markup), which show up as a
+    # literal "&#39;" once parsed; a second unescape gives what the council typed.
+    return html.unescape(text) if _ENTITY.search(text) else text
+
+
+def _is_noise(el) -> bool:
+    if not isinstance(el.tag, str):
+        return True  # comments, processing instructions
+    if el.tag in ("script", "style", "img", "input"):
+        return True
+    classes = (el.get("class") or "").split()
+    return any(c in _NOISE for c in classes)
+
+
+def _flatten(el, out: list[str]) -> None:
+    # Newlines inside text are Word's hard wraps, not paragraph ends: only block elements
+    # end a line.
+    if _is_noise(el):
+        if el.tail:
+            out.append(_spaces(el.tail))
+        return
+    block = el.tag in _BLOCK
+    if block:
+        out.append("\n")
+    if el.text:
+        out.append(_spaces(el.text))
+    for child in el:
+        _flatten(child, out)
+    if block:
+        out.append("\n")
+    if el.tail:
+        out.append(_spaces(el.tail))
+
+
+def _spaces(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def text_of(sel) -> str:
+    """Readable text of an element: paragraphs on their own lines, Word's hard wraps, `&nbsp;`
+    spacer paragraphs and runs of spaces collapsed, hidden text and file sizes dropped."""
+    if sel is None:
+        return ""
+    root = sel.root if hasattr(sel, "root") else sel
+    if isinstance(root, str):
+        return " ".join(root.split())
+    parts: list[str] = []
+    for child in [root]:
+        # The element's own tail belongs to its parent, not to it.
+        tail, child.tail = child.tail, None
+        try:
+            _flatten(child, parts)
+        finally:
+            child.tail = tail
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return _unescape_again("\n".join(line for line in lines if line))
+
+
+def _one_line(sel) -> str:
+    return " ".join(text_of(sel).split())
+
+
+def _or_none(text: str | None) -> str | None:
+    text = (text or "").strip()
+    return text or None
+
+
+# ---------------------------------------------------------------------------------------
+# URLs and ids
+# ---------------------------------------------------------------------------------------
+
+
+def query_param(url: str, *names: str) -> str | None:
+    """A query parameter whatever its spelling: ModernGov writes `MId`, `MID` and `mid`."""
+    wanted = {n.lower() for n in names}
+    for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if key.lower() in wanted and value.strip():
+            return value.strip()
+    return None
+
+
+def page_name(url: str) -> str:
+    return urlsplit(url).path.rsplit("/", 1)[-1].lower()
+
+
+_ATTACHMENT = re.compile(r"/documents/s(\d+)/", re.I)
+
+
+def attachment_id(url: str) -> str | None:
+    """The attachment id of a linked report: `documents/s{id}/…` or `mgConvert2PDF.aspx?ID=`."""
+    found = _ATTACHMENT.search(urlsplit(url).path)
+    if found:
+        return found.group(1)
+    if page_name(url) == "mgconvert2pdf.aspx":
+        return query_param(url, "ID")
+    return None
+
+
+def _is_document_link(url: str) -> bool:
+    name = page_name(url)
+    return (
+        "/documents/" in urlsplit(url).path.lower()
+        or name in ("mgconvert2pdf.aspx", "mgchoosedocpack.aspx")
+        or name.endswith((".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt"))
+    )
+
+
+def _link(anchor, base: str) -> dict | None:
+    href = (anchor.attrib.get("href") or "").strip()
+    if not href or href.startswith(("mailto:", "javascript:", "#")):
+        return None
+    url = urljoin(base, href)
+    return {"title": _or_none(_one_line(anchor)), "url": url, "id": attachment_id(url)}
+
+
+def _document_links(anchors, base: str) -> list[dict]:
+    links, seen = [], set()
+    for anchor in anchors:
+        link = _link(anchor, base)
+        if link and _is_document_link(link["url"]) and link["url"] not in seen:
+            seen.add(link["url"])
+            links.append(link)
+    return links
+
+
+def meeting_url(base: str, mid: str, cid: str | None = None) -> str:
+    """One spelling of every meeting page URL, so a meeting is fetched (and stored) once."""
+    if cid:
+        return urljoin(base, f"ieListDocuments.aspx?CId={cid}&MId={mid}&Ver=4")
+    return urljoin(base, f"ieListDocuments.aspx?MId={mid}&Ver=4")
+
+
+def agenda_item_url(base: str, aiid: str) -> str:
+    return urljoin(base, f"mgAi.aspx?ID={aiid}")
+
+
+def decision_url(base: str, ident: str) -> str:
+    return urljoin(base, f"ieDecisionDetails.aspx?ID={ident}")
+
+
+def issue_url(base: str, iid: str) -> str:
+    # The "Issue - meetings" view: every meeting the issue went to, with item and decision.
+    return urljoin(base, f"ieIssueDetails.aspx?IId={iid}&PlanId=0&Opt=3")
+
+
+def canonical(url: str, base: str | None = None) -> str | None:
+    """The URL the crawl uses for a page that holds documents, whatever link led to it.
+
+    Built on `base` (the council's base URL) when given: feeds and older pages link with
+    absolute URLs whose scheme or host spelling may differ from the configured one.
+    """
+    base = base or url
+    name = page_name(url)
+    if name in ("ielistdocuments.aspx", "mglistdocuments.aspx"):
+        mid = query_param(url, "MId", "MeetingId")
+        return meeting_url(base, mid, query_param(url, "CId")) if mid else None
+    if name == "iedecisiondetails.aspx":
+        ident = query_param(url, "ID")
+        return decision_url(base, ident) if ident else None
+    if name in ("mgissuehistoryhome.aspx", "ieissuedetails.aspx", "mgissuehistorychronology.aspx"):
+        iid = query_param(url, "IId")
+        return issue_url(base, iid) if iid else None
+    if name == "mgai.aspx":
+        aiid = query_param(url, "ID")
+        return agenda_item_url(base, aiid) if aiid else None
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Dates (Europe/London)
+# ---------------------------------------------------------------------------------------
+
+_MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
+_LONG_DATE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})\b")
+_SLASH_DATE = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_TIME = re.compile(r"\b(\d{1,2})(?:[:.](\d{2}))?\s*([ap])\.?m\b\.?", re.I)
+
+
+def parse_date(text: str | None) -> date | None:
+    """A UK date as printed: "15 January 2026", "15 Jan 2026", "15/01/2026" (always day first)."""
+    if not text:
+        return None
+    text = text.replace("\xa0", " ")
+    for pattern, order in ((_SLASH_DATE, "dmy"), (_ISO_DATE, "ymd"), (_LONG_DATE, "dMy")):
+        found = pattern.search(text)
+        if not found:
+            continue
+        a, b, c = found.groups()
+        try:
+            if order == "dmy":
+                return date(int(c), int(b), int(a))
+            if order == "ymd":
+                return date(int(a), int(b), int(c))
+            month = _MONTHS.get(b[:3].lower())
+            if month:
+                return date(int(c), month, int(a))
+        except ValueError:
+            continue
+    return None
+
+
+def parse_time(text: str | None) -> time | None:
+    """ "7:30 pm", "10.00 am", "2pm"."""
+    if not text:
+        return None
+    found = _TIME.search(text.replace("\xa0", " "))
+    if not found:
+        return None
+    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3).lower()
+    if not (1 <= hour <= 12 and minute < 60):
+        return None
+    hour = hour % 12 + (12 if half == "p" else 0)
+    return time(hour, minute)
+
+
+def iso_start(day: date | None, at: time | None) -> str | None:
+    """ISO 8601; with a time, the Europe/London offset of that day (GMT or BST)."""
+    if day is None:
+        return None
+    if at is None:
+        return day.isoformat()
+    return datetime.combine(day, at, tzinfo=UK).isoformat()
+
+
+def _iso_date(text: str | None) -> str | None:
+    day = parse_date(text)
+    return day.isoformat() if day else None
+
+
+def _yes_no(text: str | None) -> bool | None:
+    word = (text or "").strip().lower()
+    if word.startswith("yes"):
+        return True
+    if word.startswith("no"):
+        return False
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Shared page pieces
+# ---------------------------------------------------------------------------------------
+
+
+def _html(response) -> Selector:
+    # The response's own selector is parsed once and cached, so the spider's link
+    # extraction on the same response costs nothing more.
+    sel = response.selector
+    if getattr(sel, "type", "html") != "html":
+        sel = Selector(text=response.text, type="html")
+    return sel
+
+
+def _modgov(sel: Selector) -> Selector:
+    found = sel.css("#modgov")
+    return found[0] if found else sel
+
+
+def _labelled(scope: Selector) -> dict[str, Selector]:
+    """`<p><span class="mgLabel">Label: </span>value</p>` rows, by lower-cased label."""
+    rows: dict[str, Selector] = {}
+    for p in scope.xpath(".//p[span[contains(@class,'mgLabel')]]"):
+        label = _one_line(p.css("span.mgLabel")[0]).rstrip(": ").lower()
+        rows.setdefault(label, p)
+    return rows
+
+
+def _label_value(row: Selector | None) -> str | None:
+    """The text of a labelled row after its label."""
+    if row is None:
+        return None
+    root = row.root
+    parts: list[str] = []
+    label_seen = False
+    if root.text:
+        parts.append(root.text)
+    for child in root:
+        if not label_seen and "mgLabel" in (child.get("class") or ""):
+            label_seen = True
+            parts = []
+            if child.tail:
+                parts.append(child.tail)
+            continue
+        sub: list[str] = []
+        tail, child.tail = child.tail, None
+        try:
+            _flatten(child, sub)
+        finally:
+            child.tail = tail
+        parts.extend(sub)
+        if child.tail:
+            parts.append(child.tail)
+    return _or_none(_unescape_again(" ".join("".join(parts).split())))
+
+
+def _subtitle(scope: Selector) -> str:
+    found = scope.css("h2.mgSubTitleTxt")
+    return _one_line(found[0]) if found else ""
+
+
+_TRUNCATED = re.compile(r"\s*\.\.\.\s*view the full (?:minutes|item) text for item.*$", re.I | re.S)
+
+
+@dataclass
+class ItemBlock:
+    """One agenda item as ModernGov prints it (meeting page, mgAi page, issue page)."""
+
+    title: str
+    text: str | None
+    sections: dict[str, str]
+    documents: list[dict]
+    truncated: bool
+    restricted: bool
+    follow: list[str]
+
+
+def _item_block(elements: list, base: str) -> ItemBlock:
+    """Parse the run of sibling elements that make up one item.
+
+    Order of the sub-sections ("Decision:", "Minutes:", "Additional documents:") varies and
+    any can be missing, so each is found by its label, never by position.
+    """
+    title = ""
+    text_parts: list[str] = []
+    sections: dict[str, str] = {}
+    documents: list[dict] = []
+    follow: list[str] = []
+    truncated = False
+    restricted = False
+    current: str | None = None
+    for el in elements:
+        classes = (el.attrib.get("class") or "").split()
+        tag = el.root.tag if isinstance(el.root.tag, str) else ""
+        if "mgAiTitleTxt" in classes and not title:
+            title = _one_line(el)
+            documents += _document_links(el.css("a"), base)
+            current = None
+            continue
+        if "mgSubItemTitleTxt" in classes:
+            current = _one_line(el).rstrip(": ").lower()
+            continue
+        anchors = el.css("a")
+        if any("mgai.aspx" in (a.attrib.get("href") or "").lower() for a in anchors):
+            truncated = truncated or current == "minutes"
+        for a in anchors:
+            href = urljoin(base, a.attrib.get("href") or "")
+            name = page_name(href)
+            if name in ("iedecisiondetails.aspx", "mgissuehistoryhome.aspx", "ieissuedetails.aspx"):
+                follow.append(href)
+        if tag in ("ul", "ol") or "mgBulletList" in classes:
+            if current is None or "document" in current:
+                documents += _document_links(anchors, base)
+            continue
+        if "mgWordPara" in classes or tag in ("div", "p"):
+            if el.css("caption.mgSectionTitle") or tag == "table":
+                continue
+            body = text_of(el)
+            if current is None:
+                if re.search(r"\b(restricted|exempt|confidential)\b", body[:80], re.I) and (
+                    "mgRestricted" in (el.attrib.get("class") or "") or len(body) < 80
+                ):
+                    # A short marker paragraph such as "Restricted" or "Exempt item":
+                    # councils print one where the item's papers are not public.
+                    restricted = True
+                if "mgWordPara" in classes:
+                    text_parts.append(body)
+            elif "document" not in current and body:
+                prior = sections.get(current)
+                sections[current] = f"{prior}\n{body}" if prior else body
+    if "minutes" in sections and truncated:
+        sections["minutes"] = _TRUNCATED.sub(" ...", sections["minutes"]).strip()
+    seen: set[str] = set()
+    documents = [d for d in documents if not (d["url"] in seen or seen.add(d["url"]))]
+    return ItemBlock(
+        title=_unescape_again(title),
+        text=_or_none("\n".join(t for t in text_parts if t)),
+        sections=sections,
+        documents=documents,
+        truncated=truncated,
+        restricted=restricted or bool(re.search(r"\((?:restricted|exempt)\)\s*$", title, re.I)),
+        follow=follow,
+    )
+
+
+def _agenda_item_fields(meeting_key: str | None, number: str | None, block: ItemBlock) -> dict:
+    return {
+        "meeting": meeting_key,
+        "number": number,
+        "title": block.title,
+        "text": block.text,
+        "decision": _or_none(block.sections.get("decision")),
+        "minutes": _or_none(block.sections.get("minutes")),
+        "restricted": block.restricted,
+        "documents": block.documents,
+    }
+
+
+def _children(sel: Selector) -> list[Selector]:
+    return sel.xpath("./*")
+
+
+# ---------------------------------------------------------------------------------------
+# Meeting page: ieListDocuments.aspx
+# ---------------------------------------------------------------------------------------
+
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+_MEETING_TITLE = re.compile(
+    rf"^(?P<committee>.+?)\s+-\s+(?:{_WEEKDAY},?\s+)?(?P<date>\d{{1,2}}\s+\w+\s+\d{{4}})"
+    r"(?:,?\s+(?P<time>\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?))?\s*(?:,\s*(?P<status>.+))?$",
+    re.I,
+)
+
+
+def meeting_status(suffix: str | None) -> str:
+    """The web service's vocabulary ("Confirmed", "Cancelled"), so both paths agree."""
+    if not suffix:
+        return "Confirmed"
+    return suffix.strip().capitalize()
+
+
+def parse_meeting(response, source: str) -> ModernGovPage:
+    """A meeting page: the meeting and, in printed order, its agenda items.
+
+    Items whose minutes are cut short here ("view the full minutes text") are stored from
+    their `mgAi.aspx` page instead (listed in `follow`), always, so each agenda item's versions
+    come from one page type.
+    """
+    url = response.url
+    page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
+    sel = _modgov(_html(response))
+    mid = query_param(url, "MId", "MeetingId")
+    heading = _subtitle(sel)
+    found = _MEETING_TITLE.match(heading) if heading else None
+    if not mid or not found:
+        page.problems.append(
+            "meeting page without a '<committee> - <date>' heading or MId (layout changed?)"
+        )
+        return page
+    meeting_key = document_key(source, "meeting", mid)
+    day = parse_date(found["date"])
+    labels = _labelled(sel.css(".mgContent") or sel)
+    venue_row = labels.get("venue") or labels.get("proposed venue")
+    venue = None
+    if venue_row is not None:
+        venue = _label_value(venue_row)
+        venue = _or_none(re.sub(r"\s*View directions\s*$", "", venue or "", flags=re.I))
+    documents = _document_links(sel.css("ul.mgActionList a"), url)
+
+    items: list[str] = []
+    for row in sel.xpath(
+        ".//table[contains(@class,'mgItemTable')]//tr[td[contains(@class,'mgItemNumberCell')]]"
+    ):
+        number_cell = row.css("td.mgItemNumberCell")[0]
+        cells = row.xpath("./td")
+        content = cells[1] if len(cells) > 1 else None
+        aiid = None
+        anchor = number_cell.xpath(".//a[starts-with(@name,'AI')]/@name").get()
+        if anchor:
+            aiid = anchor[2:]
+        if not aiid and content is not None:
+            for href in content.css("a::attr(href)").getall():
+                if page_name(href) == "mgai.aspx" or "mglistrecordedvotesshort" in href.lower():
+                    aiid = query_param(href, "ID", "AIID")
+                    if aiid:
+                        break
+        number = _or_none(_one_line(number_cell))
+        if not aiid or content is None:
+            page.problems.append(f"agenda item {number or '?'} has no item id (layout changed?)")
+            continue
+        key = document_key(source, "agenda_item", aiid)
+        items.append(key)
+        block = _item_block(_children(content), url)
+        page.follow += block.follow
+        if block.truncated:
+            page.follow.append(agenda_item_url(url, aiid))
+            continue
+        page.documents.append(
+            DocumentItem(
+                key=key,
+                kind="agenda_item",
+                url=f"{url}#AI{aiid}",
+                title=block.title,
+                fields=_agenda_item_fields(meeting_key, number, block),
+            )
+        )
+    committee = found["committee"].strip()
+    meeting = DocumentItem(
+        key=meeting_key,
+        kind="meeting",
+        url=url,
+        title=heading,
+        fields={
+            "committee": committee,
+            "start": iso_start(day, parse_time(found["time"])),
+            "status": meeting_status(found["status"]),
+            "venue": venue,
+            "items": items,
+            "documents": documents,
+        },
+    )
+    page.documents.insert(0, meeting)
+    return page
+
+
+# ---------------------------------------------------------------------------------------
+# Agenda item page: mgAi.aspx
+# ---------------------------------------------------------------------------------------
+
+_ITEM_MEETING = re.compile(r"\(Item\s*([^)]*)\)\s*$", re.I)
+
+
+def parse_agenda_item(response, source: str) -> ModernGovPage:
+    """`mgAi.aspx?ID=`: one agenda item with its full minutes text."""
+    url = response.url
+    page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
+    sel = _modgov(_html(response))
+    aiid = query_param(url, "ID")
+    content = sel.css(".mgContent")
+    if not aiid or not content or not content[0].css("p.mgAiTitleTxt"):
+        page.problems.append("agenda item page without an item title (layout changed?)")
+        return page
+    content = content[0]
+    labels = _labelled(content)
+    meeting_row = labels.get("meeting")
+    meeting_key = number = None
+    if meeting_row is not None:
+        href = meeting_row.css("a::attr(href)").get()
+        mid = query_param(href or "", "MId", "MeetingId")
+        meeting_key = document_key(source, "meeting", mid) if mid else None
+        found = _ITEM_MEETING.search(_label_value(meeting_row) or "")
+        number = _or_none(found.group(1)) if found else None
+    elements = [
+        el for el in _children(content) if not (el.css("span.mgLabel") and el.root.tag == "p")
+    ]
+    block = _item_block(elements, url)
+    page.follow += block.follow
+    page.documents.append(
+        DocumentItem(
+            key=document_key(source, "agenda_item", aiid),
+            kind="agenda_item",
+            url=url,
+            title=block.title,
+            fields=_agenda_item_fields(meeting_key, number, block),
+        )
+    )
+    return page
+
+
+# ---------------------------------------------------------------------------------------
+# Decision page: ieDecisionDetails.aspx
+# ---------------------------------------------------------------------------------------
+
+
+def parse_decision(response, source: str) -> ModernGovPage:
+    url = response.url
+    page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
+    sel = _modgov(_html(response))
+    ident = query_param(url, "ID")
+    title = _unescape_again(_subtitle(sel))
+    content = sel.css(".mgContent")
+    if not ident or not title or not content:
+        page.problems.append("decision page without a title or content (layout changed?)")
+        return page
+    content = content[0]
+    labels = _labelled(content)
+
+    def value(*names: str) -> str | None:
+        for name in names:
+            if name in labels:
+                return _label_value(labels[name])
+        return None
+
+    # Narrative sections are h3 headings followed by Word text; councils add their own
+    # ("Reasons for the decision:", "Alternative options considered:"), so go by heading.
+    narrative: dict[str, str] = {}
+    for heading in content.css("h3.mgSubSubTitleTxt"):
+        name = _one_line(heading).rstrip(": ").lower()
+        following = heading.xpath("following-sibling::*[1]")
+        if following and "mgWordPara" in (following[0].attrib.get("class") or ""):
+            narrative[name] = text_of(following[0])
+
+    meeting_key = None
+    maker = value("decision maker")
+    at_meeting = labels.get("decided at meeting")
+    if at_meeting is not None:
+        href = at_meeting.css("a::attr(href)").get() or ""
+        mid = query_param(href, "MId", "MeetingId")
+        meeting_key = document_key(source, "meeting", mid) if mid else None
+        if maker is None:
+            # Committee decisions carry no "Decision Maker:" row; the committee that met
+            # ("19/10/2015 - Policy Committee") is the one that decided.
+            maker = _or_none(
+                re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*-\s*", "", value("decided at meeting") or "")
+            )
+    issue_key = None
+    for href in sel.css("ul.mgActionList a::attr(href), .mgContent a::attr(href)").getall():
+        iid = query_param(href, "IId") if page_name(href) in (
+            "mgissuehistoryhome.aspx", "ieissuedetails.aspx"
+        ) else None  # fmt: skip
+        if iid:
+            issue_key = document_key(source, "issue", iid)
+            page.follow.append(issue_url(url, iid))
+            break
+    status_el = content.css("span.mgPlanItemInForce")
+    status = _one_line(status_el[0]) if status_el else value("decision status")
+    documents: list[dict] = []
+    for ul in content.xpath(".//p[contains(@class,'mgLabel')]/following-sibling::ul[1]"):
+        documents += _document_links(ul.css("a"), url)
+    page.documents.append(
+        DocumentItem(
+            key=document_key(source, "decision", ident),
+            kind="decision",
+            url=url,
+            title=title,
+            fields={
+                "title": title,
+                "decision_maker": maker,
+                "status": _or_none(status),
+                "decision_date": _iso_date(value("date of decision")),
+                "published": _iso_date(value("publication date")),
+                "key_decision": _yes_no(value("is key decision?", "is key decision")),
+                "call_in": _yes_no(value("is subject to call in?", "is subject to call-in?")),
+                "purpose": _or_none(narrative.get("purpose")),
+                "decision": _or_none(narrative.get("decision") or narrative.get("decisions")),
+                "meeting": meeting_key,
+                "issue": issue_key,
+                "documents": documents,
+            },
+        )
+    )
+    return page
+
+
+# ---------------------------------------------------------------------------------------
+# Issue page: ieIssueDetails.aspx?Opt=3 ("Issue - meetings")
+# ---------------------------------------------------------------------------------------
+
+_ISSUE_MEETING = re.compile(
+    r"^Meeting:\s*(?P<date>\d{1,2}/\d{1,2}/\d{4})(?:,?\s*\d{1,2}[:.]\d{2}\s*[ap]m)?\s*-\s*"
+    r"(?P<committee>.+?)\s*(?:\(Item\s*(?P<item>[^)]*)\))?\s*$",
+    re.I,
+)
+
+
+def parse_issue(response, source: str) -> ModernGovPage:
+    """Every meeting an issue went to: "Meeting: 15/09/2015 - Cabinet (Item 78)" blocks, each
+    with the item as printed at that meeting and what was decided."""
+    url = response.url
+    page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
+    sel = _modgov(_html(response))
+    iid = query_param(url, "IId")
+    title = _unescape_again(_subtitle(sel))
+    content = sel.css(".mgContent")
+    if not iid or not title or not content:
+        page.problems.append("issue page without a title or content (layout changed?)")
+        return page
+    blocks: list[tuple[dict, list]] = []
+    for el in _children(content[0]):
+        found = _ISSUE_MEETING.match(_one_line(el))
+        if found:
+            blocks.append((found.groupdict(), []))
+        elif blocks:
+            blocks[-1][1].append(el)
+    meetings, documents = [], []
+    forward_plan_ref = contact = None
+    for head, elements in blocks:
+        labelled = [el for el in elements if el.root.tag == "p" and el.css("span.mgLabel")]
+        for row in labelled:
+            label = _one_line(row.css("span.mgLabel")[0]).rstrip(": ").lower()
+            if label == "forward plan ref" and forward_plan_ref is None:
+                forward_plan_ref = _label_value(row)
+            elif label == "contact" and contact is None:
+                contact = _label_value(row)
+        block = _item_block([el for el in elements if el not in labelled], url)
+        documents += block.documents
+        page.follow += [u for u in block.follow if page_name(u) == "iedecisiondetails.aspx"]
+        meetings.append(
+            {
+                "date": _iso_date(head["date"]),
+                "committee": _or_none(head["committee"]),
+                "item": _or_none(head["item"]),
+                "decision": _or_none(block.sections.get("decision")),
+            }
+        )
+    if not blocks:
+        page.problems.append("issue page lists no meetings (layout changed?)")
+    seen: set[str] = set()
+    page.documents.append(
+        DocumentItem(
+            key=document_key(source, "issue", iid),
+            kind="issue",
+            url=url,
+            title=title,
+            fields={
+                "title": title,
+                "meetings": meetings,
+                "forward_plan_ref": forward_plan_ref,
+                "contact": contact,
+                "documents": [d for d in documents if not (d["url"] in seen or seen.add(d["url"]))],
+            },
+        )
+    )
+    return page
+
+
+# ---------------------------------------------------------------------------------------
+# Web service XML (mgWebService.asmx): GetCommittees, GetMeetings, GetMeeting
+# ---------------------------------------------------------------------------------------
+
+
+class NotWebService(ValueError):
+    """The answer is not the XML the operation returns (service disabled, HTML error page)."""
+
+
+def _xml(response, root: str) -> etree._Element:
+    try:
+        tree = etree.fromstring(
+            response.body, parser=etree.XMLParser(recover=False, resolve_entities=False)
+        )
+    except etree.XMLSyntaxError as exc:
+        raise NotWebService(f"not XML: {exc}") from None
+    if tree.tag != root:
+        raise NotWebService(f"expected <{root}>, got <{tree.tag}>")
+    return tree
+
+
+def _x(el, path: str) -> str:
+    return " ".join((el.findtext(path) or "").split())
+
+
+@dataclass
+class Committee:
+    id: str
+    title: str
+
+
+def committees_from_xml(response) -> list[Committee]:
+    """GetCommittees: every committee that is neither deleted nor expired."""
+    tree = _xml(response, "committees")
+    found = []
+    for c in tree.iter("committee"):
+        if (
+            _x(c, "committeedeleted").lower() == "true"
+            or _x(c, "committeeexpired").lower() == "true"
+        ):
+            continue
+        found.append(Committee(_x(c, "committeeid"), _unescape_again(_x(c, "committeetitle"))))
+    return [c for c in found if c.id]
+
+
+@dataclass
+class MeetingRef:
+    id: str
+    committee_id: str | None
+    day: date | None
+
+
+def meetings_from_xml(response) -> list[MeetingRef]:
+    tree = _xml(response, "getmeetings")
+    refs = []
+    for committee in tree.iter("committee"):
+        cid = _x(committee, "committeeid") or None
+        for m in committee.iter("meeting"):
+            if _x(m, "meetingid"):
+                refs.append(MeetingRef(_x(m, "meetingid"), cid, parse_date(_x(m, "meetingdate"))))
+    return refs
+
+
+def _escaped_html_text(value: str) -> str | None:
+    # GetMeeting carries Word HTML as escaped text; read it as HTML, as on the page.
+    if not value.strip():
+        return None
+    return _or_none(text_of(Selector(text=f"<div>{value}</div>", type="html").css("div")[0]))
+
+
+def parse_web_service_meeting(response, source: str) -> ModernGovPage:
+    """GetMeeting XML in the same field shapes as the meeting page.
+
+    The crawl stores meetings from their `ieListDocuments` page (it alone prints decisions);
+    this parser serves `councilwatch compare` on saved web-service answers and tools that
+    only have the XML. The committee title comes from the linked documents' `committeetitle`
+    or the item's `refertocommittee`.
+    """
+    url = response.url
+    page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/xml")
+    try:
+        tree = _xml(response, "meeting")
+    except NotWebService as exc:
+        page.problems.append(f"GetMeeting answer unreadable: {exc}")
+        return page
+    mid = _x(tree, "meetingid")
+    meeting_key = document_key(source, "meeting", mid)
+    committee = _x(tree, ".//linkeddoc/committeetitle") or _x(
+        tree, ".//agendaitem/refertocommittee"
+    )
+    items = []
+    for ai in tree.iter("agendaitem"):
+        aiid = _x(ai, "agendaitemid")
+        if not aiid:
+            continue
+        key = document_key(source, "agenda_item", aiid)
+        items.append(key)
+        documents = [
+            {
+                "title": _or_none(_x(d, "title")),
+                "url": _x(d, "url"),
+                "id": _or_none(_x(d, "attachmentid")),
+            }
+            for d in ai.iter("linkeddoc")
+            if _x(d, "url")
+        ]
+        title = _unescape_again(_x(ai, "agendaitemtitle"))
+        page.documents.append(
+            DocumentItem(
+                key=key,
+                kind="agenda_item",
+                url=url,
+                title=title,
+                fields={
+                    "meeting": meeting_key,
+                    "number": _or_none(_x(ai, "fulldisplaynumberformat"))
+                    or _or_none(_x(ai, "agendaitemnumber")),
+                    "title": title,
+                    "text": _escaped_html_text(ai.findtext("agendatext") or ""),
+                    # The XML says only whether a decision exists, never its text.
+                    "decision": None,
+                    "minutes": _escaped_html_text(ai.findtext("minutesnonemptyhtmlbody") or ""),
+                    "restricted": _x(ai, "isrestricted").lower() == "true",
+                    "documents": documents,
+                },
+            )
+        )
+    status = _x(tree, "meetingstatus") or None
+    start = iso_start(parse_date(_x(tree, "meetingdate")), parse_time(_x(tree, "meetingtime")))
+    page.documents.insert(
+        0,
+        DocumentItem(
+            key=meeting_key,
+            kind="meeting",
+            url=url,
+            title=f"{committee} - {_x(tree, 'meetingdate')}" if committee else None,
+            fields={
+                "committee": committee,
+                "start": start,
+                "status": status.split(";")[0].strip().capitalize() if status else None,
+                "venue": _or_none(_x(tree, "meetinglocation")),
+                "items": items,
+                "documents": [],
+            },
+        ),
+    )
+    return page
+
+
+# ---------------------------------------------------------------------------------------
+# HTML discovery pages
+# ---------------------------------------------------------------------------------------
+
+
+def committees_from_html(response) -> list[Committee]:
+    """mgCommitteeStructure / mgListCommittees: `mgCommitteeDetails.aspx?ID=` links."""
+    sel = _modgov(_html(response))
+    found, seen = [], set()
+    for a in sel.css(".mgContent a, ul.mgBulletList a"):
+        href = a.attrib.get("href") or ""
+        if page_name(href) != "mgcommitteedetails.aspx":
+            continue
+        cid = query_param(href, "ID")
+        if cid and cid not in seen:
+            seen.add(cid)
+            found.append(Committee(cid, _one_line(a)))
+    return found
+
+
+@dataclass
+class MeetingList:
+    meetings: list[MeetingRef]
+    earlier: str | None
+    later: str | None
+
+
+def meetings_from_list_html(response) -> MeetingList | None:
+    """ieListMeetings: meeting links with their dates, and the Earlier/Later paging links.
+    None when the page has no meetings list at all (layout changed)."""
+    sel = _modgov(_html(response))
+    links = sel.css("a.mgMeetingTableLnk") or sel.css(".mgContent a[href*='ListDocuments']")
+    if not links and not sel.css("ul.mgNonBulletTableList, .mgTableBorder, div.mgList"):
+        return None
+    refs = []
+    for a in links:
+        href = a.attrib.get("href") or ""
+        mid = query_param(href, "MId", "MeetingId")
+        if mid:
+            refs.append(MeetingRef(mid, query_param(href, "CId"), parse_date(_one_line(a))))
+    paging = {"earlier": None, "later": None}
+    for a in sel.css("a.mgTableNextLnk"):
+        href = a.attrib.get("href") or ""
+        act = (query_param(href, "Act") or "").lower()
+        if act in paging and paging[act] is None:
+            paging[act] = urljoin(response.url, href)
+    return MeetingList(refs, paging["earlier"], paging["later"])
+
+
+@dataclass
+class DecisionRef:
+    id: str
+    url: str
+    day: date | None
+
+
+def decisions_from_list(response) -> list[DecisionRef] | None:
+    """mgDelegatedDecisions / mgListOfficerDecisions: decision links in the `mgTabTable`.
+    Rows linking anywhere else (issue histories) are not decisions. None when there is no table."""
+    sel = _html(response)
+    tables = sel.css("table.mgTabTable")
+    if not tables:
+        if (
+            sel.css(".mgContent p")
+            and "no decisions" in _one_line(sel.css(".mgContent")[0]).lower()
+        ):
+            return []
+        return None
+    refs = []
+    for row in tables.css("tr"):
+        a = row.css("a[href]")
+        if not a:
+            continue
+        href = a[0].attrib["href"]
+        if page_name(href) != "iedecisiondetails.aspx":
+            continue
+        ident = query_param(href, "ID")
+        cells = row.css("td")
+        day = parse_date(_one_line(cells[1])) if len(cells) > 1 else None
+        if ident:
+            refs.append(DecisionRef(ident, decision_url(response.url, ident), day))
+    return refs
+
+
+def links_from_rss(response) -> list[str]:
+    """`<item><link>` URLs of an RSS feed (what's new, or one committee's). Some installs
+    answer with an HTML page instead; that gives no links, which is not an error."""
+    try:
+        tree = etree.fromstring(
+            response.body, parser=etree.XMLParser(recover=True, resolve_entities=False)
+        )
+    except etree.XMLSyntaxError:
+        return []
+    if tree is None:
+        return []
+    links = []
+    for item in tree.iter("item", "{http://www.w3.org/2005/Atom}entry"):
+        link = (item.findtext("link") or "").strip()
+        if not link:
+            atom = item.find("{http://www.w3.org/2005/Atom}link")
+            link = atom.get("href", "") if atom is not None else ""
+        if not link:
+            link = (item.findtext("guid") or "").strip()
+        if link:
+            links.append(urljoin(response.url, html.unescape(link)))
+    return links
+
+
+# ---------------------------------------------------------------------------------------
+# The registry: the URL picks the parser (spiders/parsers.py)
+# ---------------------------------------------------------------------------------------
+
+PARSERS = [
+    (re.compile(r"/(?:ie|mg)ListDocuments\.aspx\?", re.I), parse_meeting),
+    (re.compile(r"/mgAi\.aspx\?", re.I), parse_agenda_item),
+    (re.compile(r"/ieDecisionDetails\.aspx\?", re.I), parse_decision),
+    (re.compile(r"/ieIssueDetails\.aspx\?", re.I), parse_issue),
+    (re.compile(r"/mgWebService\.asmx/GetMeeting\?", re.I), parse_web_service_meeting),
+]

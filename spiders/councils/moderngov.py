@@ -1,0 +1,320 @@
+"""The ModernGov spider: one spider for every council on Civica Modern.Gov.
+
+A council is configuration (`[[sources]] type = "moderngov"`: base_url, committees,
+lookback_days, lookahead_days, documents), never code. What it does for a source:
+
+Discovery (never stored):
+  1. the "what's new" RSS feed first, at high priority, so recently changed pages are
+     fetched before the routine sweep;
+  2. committees and their meetings in the date window from the web service
+     (`mgWebService.asmx` GetCommittees, GetMeetings); when the service is disabled or
+     answers with anything but its XML, from the HTML pages instead
+     (`mgCommitteeStructure.aspx`, then `ieListMeetings.aspx` per committee, paging
+     earlier/later through the window); each followed committee's RSS feed too;
+  3. decisions in the window from `mgDelegatedDecisions.aspx` and
+     `mgListOfficerDecisions.aspx` (the web service has no decision methods).
+
+Content (stored; each document key always comes from the same page type, so versions never
+flip between two renderings of one thing):
+  * meeting + agenda items: `ieListDocuments.aspx` (the only page that prints decisions and
+    minutes per item; GetMeeting has neither decision text nor the truncation marker);
+  * an agenda item whose minutes are cut short there: `mgAi.aspx?ID=` (full minutes);
+  * decision: `ieDecisionDetails.aspx?ID=`;
+  * issue: `ieIssueDetails.aspx?IId=&PlanId=0&Opt=3`, reached from items and decisions;
+  * reports (when `documents = true`): the PDF/Word files, by attachment id.
+
+Parsing is in `moderngov_parse.py` (pure functions, shared with `councilwatch compare`);
+this module only decides what to fetch next.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from urllib.parse import quote, urljoin
+
+import scrapy
+
+from councilwatch.config import UK
+from spiders.base import SourceSpider
+from spiders.councils import moderngov_parse as mg
+
+# Recently changed pages (from RSS) go first; follow-ups of a page before the next sweep item.
+PRIORITY_RSS = 30
+PRIORITY_FROM_RSS = 20
+PRIORITY_FOLLOW = 10
+
+
+class ModernGovSpider(SourceSpider):
+    name = "moderngov"
+    source_type = "moderngov"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = datetime.now(UK).date()
+        self.window_start: date = today - timedelta(days=self.source.lookback_days)
+        self.window_end: date = today + timedelta(days=self.source.lookahead_days)
+        wanted = [c.strip() for c in self.source.committees if c.strip()]
+        self.committee_ids = {c for c in wanted if c.isdigit()}
+        self.committee_titles = {c.lower() for c in wanted if not c.isdigit()}
+        # One fetch per meeting, decision, issue, agenda item and report, however many
+        # links (spelt MId or MID, with or without CId) lead to it.
+        self.scheduled: set[str] = set()
+
+    # -- helpers -------------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        # base_url always ends in "/" (config) and may carry a sub-path (".../modernGov/").
+        return urljoin(self.source.base_url, path)
+
+    def follows_committee(self, cid: str | None, title: str | None) -> bool:
+        if not (self.committee_ids or self.committee_titles):
+            return True
+        if (cid or "") in self.committee_ids:
+            return True
+        if (title or "").strip().lower() in self.committee_titles:
+            self.committee_ids.add(cid or "")  # later links carry only the id
+            return True
+        return False
+
+    def in_window(self, day: date | None) -> bool:
+        # A meeting whose date we cannot read is fetched rather than silently skipped.
+        return day is None or self.window_start <= day <= self.window_end
+
+    def request(self, url: str, callback, priority: int = 0, **kwargs) -> scrapy.Request:
+        return scrapy.Request(
+            url, callback=callback, errback=self.request_failed, priority=priority, **kwargs
+        )
+
+    def once(self, key: str) -> bool:
+        if key in self.scheduled:
+            return False
+        self.scheduled.add(key)
+        return True
+
+    def content_request(self, url: str, priority: int = PRIORITY_FOLLOW):
+        """A request for a page that holds documents, by its canonical URL, at most once."""
+        target = mg.canonical(url, self.source.base_url)
+        if target is None:
+            return None
+        name = mg.page_name(target)
+        callback = {
+            "ielistdocuments.aspx": self.parse_meeting,
+            "mgai.aspx": self.parse_agenda_item,
+            "iedecisiondetails.aspx": self.parse_decision,
+            "ieissuedetails.aspx": self.parse_issue,
+        }[name]
+        if name == "ielistdocuments.aspx":
+            # Links from feeds and decisions may lead to committees the source does not
+            # follow; a link without a committee id is followed (it cannot be told apart).
+            cid = mg.query_param(target, "CId")
+            if cid and not self.follows_committee(cid, None):
+                return None
+            ident = "meeting:" + (mg.query_param(target, "MId") or "")
+        else:
+            ident = f"{name}:" + (mg.query_param(target, "ID", "IId") or "")
+        if not self.once(ident):
+            return None
+        return self.request(target, callback, priority=priority)
+
+    # -- start -------------------------------------------------------------------------
+    async def start(self):
+        yield self.request(self.url("mgRss.aspx?XXR=0"), self.parse_rss, priority=PRIORITY_RSS,
+                           meta={"cw_optional": True})  # fmt: skip
+        # A disabled web service is normal, not a problem: it is probed once, without
+        # retries, and the HTML pages take over.
+        yield scrapy.Request(
+            self.url("mgWebService.asmx/GetCommittees"),
+            callback=self.parse_committees_xml,
+            errback=self.web_service_failed,
+            meta={"dont_retry": True},
+        )
+        window = quote(
+            f"{self.window_start:%d/%m/%Y}-{self.window_end:%d/%m/%Y}", safe=""
+        )  # DR=dd%2fmm%2fyyyy-dd%2fmm%2fyyyy, as the site's own search form sends it
+        yield self.request(
+            self.url(f"mgDelegatedDecisions.aspx?bcr=1&DM=0&DS=2&K=0&DR={window}&V=0"),
+            self.parse_decision_list,
+        )
+        yield self.request(self.url("mgListOfficerDecisions.aspx"), self.parse_decision_list,
+                           meta={"cw_optional": True})  # fmt: skip
+
+    # -- discovery: web service --------------------------------------------------------
+    def web_service_failed(self, failure):
+        self.logger.info("web service unavailable (%s): using the HTML pages", failure.value)
+        yield self.html_committees_request()
+
+    def html_committees_request(self):
+        return self.request(self.url("mgCommitteeStructure.aspx"), self.parse_committees_html)
+
+    def parse_committees_xml(self, response):
+        try:
+            committees = mg.committees_from_xml(response)
+        except mg.NotWebService as exc:
+            # "Web Service method name is not valid", an HTML error page, a login page...
+            self.logger.info("web service answer unusable (%s): using the HTML pages", exc)
+            yield self.html_committees_request()
+            return
+        for committee in committees:
+            if not self.follows_committee(committee.id, committee.title):
+                continue
+            yield from self.committee_feed(committee.id)
+            # ISO dates: ASP.NET reads them the same whatever the server's culture.
+            yield scrapy.Request(
+                self.url(
+                    f"mgWebService.asmx/GetMeetings?lCommitteeId={committee.id}"
+                    f"&sFromDate={self.window_start:%Y-%m-%d}&sToDate={self.window_end:%Y-%m-%d}"
+                ),
+                callback=self.parse_meetings_xml,
+                errback=self.meetings_xml_failed,
+                cb_kwargs={"committee": committee.id},
+                meta={"dont_retry": True},
+            )
+
+    def meetings_xml_failed(self, failure):
+        committee = failure.request.cb_kwargs["committee"]
+        self.logger.info("GetMeetings failed for committee %s: using ieListMeetings", committee)
+        yield self.meeting_list_request(committee)
+
+    def parse_meetings_xml(self, response, committee: str):
+        try:
+            meetings = mg.meetings_from_xml(response)
+        except mg.NotWebService as exc:
+            self.logger.info("GetMeetings unusable for committee %s (%s)", committee, exc)
+            yield self.meeting_list_request(committee)
+            return
+        for ref in meetings:
+            if self.in_window(ref.day):
+                req = self.content_request(
+                    mg.meeting_url(self.source.base_url, ref.id, ref.committee_id or committee),
+                    priority=0,
+                )
+                if req:
+                    yield req
+
+    # -- discovery: HTML ---------------------------------------------------------------
+    def parse_committees_html(self, response):
+        committees = mg.committees_from_html(response)
+        if not committees:
+            self.problem(
+                response.url, "no committees found on the committee page (layout changed?)"
+            )
+            return
+        for committee in committees:
+            if self.follows_committee(committee.id, committee.title):
+                yield from self.committee_feed(committee.id)
+                yield self.meeting_list_request(committee.id)
+
+    def meeting_list_request(self, committee: str):
+        return self.request(
+            self.url(f"ieListMeetings.aspx?CId={committee}&Year=0"),
+            self.parse_meeting_list,
+            cb_kwargs={"committee": committee, "direction": None},
+        )
+
+    def parse_meeting_list(self, response, committee: str, direction: str | None):
+        listing = mg.meetings_from_list_html(response)
+        if listing is None:
+            self.problem(response.url, "no meetings list on the page (layout changed?)")
+            return
+        days = [m.day for m in listing.meetings if m.day]
+        for ref in listing.meetings:
+            if self.in_window(ref.day):
+                req = self.content_request(
+                    mg.meeting_url(response.url, ref.id, ref.committee_id or committee), priority=0
+                )
+                if req:
+                    yield req
+        # Page through the window, each direction only onwards (never back and forth).
+        if (
+            days
+            and listing.earlier
+            and direction in (None, "earlier")
+            and min(days) > self.window_start
+        ):
+            yield self.request(listing.earlier, self.parse_meeting_list,
+                               cb_kwargs={"committee": committee, "direction": "earlier"})  # fmt: skip
+        if days and listing.later and direction in (None, "later") and max(days) < self.window_end:
+            yield self.request(listing.later, self.parse_meeting_list,
+                               cb_kwargs={"committee": committee, "direction": "later"})  # fmt: skip
+
+    def committee_feed(self, committee: str):
+        url = self.url(f"mgRss.aspx?CID={committee}")
+        if self.once("rss:" + committee):
+            yield self.request(
+                url, self.parse_rss, priority=PRIORITY_RSS, meta={"cw_optional": True}
+            )
+
+    def parse_rss(self, response):
+        for link in mg.links_from_rss(response):
+            req = self.content_request(link, priority=PRIORITY_FROM_RSS)
+            if req:
+                yield req
+
+    def parse_decision_list(self, response):
+        refs = mg.decisions_from_list(response)
+        if refs is None:
+            if not response.meta.get("cw_optional"):
+                self.problem(response.url, "no decisions table on the page (layout changed?)")
+            return
+        for ref in refs:
+            req = self.content_request(ref.url, priority=0)
+            if req:
+                yield req
+
+    # -- content -----------------------------------------------------------------------
+    def emit(self, response, page: mg.ModernGovPage, what: str):
+        """The page to store (if it holds anything), its problems, and its follow-ups."""
+        for problem in page.problems:
+            self.problem(response.url, problem)
+        if page.documents:
+            yield page
+        elif not page.problems:
+            self.problem(response.url, f"no {what} found on the page (layout changed?)")
+        for link in page.follow:
+            req = self.content_request(link)
+            if req:
+                yield req
+        if self.source.documents:
+            yield from self.report_requests(page)
+
+    def report_requests(self, page):
+        for doc in page.documents:
+            for link in doc.fields.get("documents") or []:
+                ident = link.get("id")
+                if ident and self.once("report:" + ident):
+                    yield scrapy.Request(
+                        link["url"],
+                        callback=self.parse_report,
+                        cb_kwargs={"ident": ident},
+                        meta={"cw_binary_ok": True},
+                        errback=self.request_failed,
+                    )
+
+    def parse_meeting(self, response):
+        yield from self.emit(response, mg.parse_meeting(response, self.source.name), "meeting")
+
+    def parse_agenda_item(self, response):
+        yield from self.emit(
+            response, mg.parse_agenda_item(response, self.source.name), "agenda item"
+        )
+
+    def parse_decision(self, response):
+        yield from self.emit(response, mg.parse_decision(response, self.source.name), "decision")
+
+    def parse_issue(self, response):
+        yield from self.emit(response, mg.parse_issue(response, self.source.name), "issue")
+
+    def parse_report(self, response, ident: str):
+        # Imported here: the document parser is another module and may land later.
+        from spiders.web.documents import parse_document
+
+        return parse_document(response, self.source.name, ident)
+
+    # -- errors ------------------------------------------------------------------------
+    def request_failed(self, failure):
+        # Optional pages (feeds, the officer decisions list) are missing on many installs.
+        if failure.request.meta.get("cw_optional"):
+            self.logger.info(
+                "optional page unavailable: %s (%s)", failure.request.url, failure.value
+            )
+            return
+        super().request_failed(failure)
