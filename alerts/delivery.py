@@ -1,7 +1,415 @@
-"""Delivering due alerts. (Placeholder: the alerts issue fills it in.)"""
+"""Delivering due alerts from the outbox: group, persist, send, record. At least once, never lost.
+
+One run (`councilwatch alerts send`, the end of `crawl`, the scheduler's delivery job):
+
+1. Group. In one transaction, every due outbox row whose message is not yet made is
+   gathered into message rows: one email (or Apprise notification) per subscription, and
+   one webhook POST per subscription and document (a webhook body describes one document,
+   INTERFACE.md). The message row, with its `uid`, commits *before* anything is sent. A
+   crash before this commit leaves the rows to be grouped again next time.
+2. Feeds. Subscriptions with a `feed` have their Atom file rewritten from their recent
+   feed rows, which are then marked delivered.
+3. Send. Each pending message whose `next_attempt_at` has come is sent outside any
+   transaction (no database lock is held over the network), then the attempt is recorded:
+   delivered, or rescheduled with backoff. A crash after sending and before recording
+   re-sends the same `uid` (webhook-id / Message-ID) next time; receivers de-duplicate.
+
+Only one deliverer runs at a time across processes and hosts: the run holds the
+"alerts:deliver" lease row (`monitor.locks`), which a later run takes over at once
+when the holder's process on this host has died, or when its lease runs out. The
+outbox queries also use FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's transactions
+here start with BEGIN IMMEDIATE, so one writer at a time.
+
+`now` is the outbox's clock (due times and backoff), a parameter so tests can step
+through a retry schedule without sleeping.
+"""
 
 from __future__ import annotations
 
+import logging
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-def deliver_due(config, archive, *, now=None):
-    return None
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from alerts.content import DocumentAlert, HealthEvent, message_content, sample_alert
+from alerts.email import SendError, render_email, send_email
+from alerts.feed import FEED_ENTRIES, write_feed
+from alerts.notify import render_notification, send_notification
+from alerts.outbox import MAINTAINERS, AlertAttempt, AlertItem, AlertMessage, channels
+from alerts.webhook import Rejected, build_payload, post, secret_from_env, serialise
+from councilwatch.config import Config
+from storage.db import Archive, DatabaseError
+from storage.models import Change
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = "alerts:deliver"
+
+# The Standard Webhooks example schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h,
+# 24 h. After that a failing message is tried once a day for ever: never lost, and it
+# shows in `councilwatch alerts list` until someone fixes the receiver.
+BACKOFF_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
+
+
+@dataclass
+class DeliveryReport:
+    delivered: int = 0
+    failed: int = 0  # attempts that failed this run (they will be retried)
+    feeds: int = 0  # feed files written
+    waiting: int = 0  # alerts not yet due (daily digests) or waiting for a retry
+    skipped_because: str | None = None  # another process was delivering
+    errors: list[str] = field(default_factory=list)
+
+
+def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
+    """Delay before the next try after `attempts` failures, with jitter so a fleet of
+    messages to one recovering receiver does not arrive all at once."""
+    base = BACKOFF_SECONDS[min(attempts, len(BACKOFF_SECONDS)) - 1]
+    seconds = base * random.uniform(1.0, 1.1)
+    if retry_after is not None:
+        seconds = max(seconds, retry_after)
+    return timedelta(seconds=seconds)
+
+
+@dataclass
+class Target:
+    """Where one subscription's channel goes, from the config of this run."""
+
+    subscription: str
+    channel: str
+    address: str | None  # email address, webhook URL; None for Apprise (URL is a secret)
+    secret_env: str | None = None  # webhook secret or Apprise URL variable
+
+
+def target(config: Config, subscription: str, channel: str) -> Target | None:
+    """The channel as the config now describes it; None when it was removed."""
+    if subscription == MAINTAINERS:
+        m = config.maintainers
+        if channel == "email" and m.email:
+            return Target(subscription, channel, m.email)
+        if channel == "webhook" and m.webhook:
+            return Target(subscription, channel, m.webhook, m.webhook_secret_env)
+        return None
+    sub = next((s for s in config.subscriptions if s.name == subscription), None)
+    if sub is None or channel not in channels(sub):
+        return None
+    if channel == "email":
+        return Target(subscription, channel, sub.email)
+    if channel == "webhook":
+        return Target(subscription, channel, sub.webhook, sub.webhook_secret_env)
+    if channel == "apprise":
+        return Target(subscription, channel, None, sub.apprise_env)
+    return Target(subscription, channel, sub.feed)
+
+
+def send(
+    config: Config,
+    tgt: Target,
+    uid: str,
+    docs: list[DocumentAlert],
+    health: list[HealthEvent],
+    *,
+    test: bool = False,
+) -> None:
+    """Send one message on one channel; SendError says why not (never with a secret in it)."""
+    if tgt.channel == "email":
+        msg = render_email(
+            docs,
+            health,
+            uid=uid,
+            to=tgt.address,
+            sender=config.smtp.sender,
+            subscription=tgt.subscription,
+            test=test,
+        )
+        send_email(config.smtp, msg)
+    elif tgt.channel == "webhook":
+        if len(docs) + len(health) != 1:
+            raise SendError("a webhook message must carry exactly one document or event")
+        payload = build_payload(
+            docs[0] if docs else None,
+            health[0] if health else None,
+            uid=uid,
+            subscription=tgt.subscription,
+        )
+        if test:
+            payload["test"] = True
+        post(tgt.address, secret_from_env(tgt.secret_env), uid, serialise(payload))
+    elif tgt.channel == "apprise":
+        title, body = render_notification(docs, health, test=test)
+        send_notification(tgt.secret_env, title, body)
+    else:
+        raise SendError(f"channel {tgt.channel!r} is not sent as a message")
+
+
+def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None) -> DeliveryReport:
+    """Deliver everything due; return what happened. Safe to run from several processes."""
+    from monitor import locks
+
+    now = now or utcnow()
+    report = DeliveryReport()
+    owner = locks.new_owner()
+    claim = locks.acquire(archive, LOCK_NAME, owner)
+    if not claim.acquired:
+        report.skipped_because = f"alerts are being delivered by {claim.describe_holder()}"
+        log.info(report.skipped_because)
+        return report
+    try:
+        _group_due(archive, config, now)
+        report.feeds = _write_feeds(archive, config, now, report)
+        _send_due(archive, config, now, report, lambda: locks.renew(archive, LOCK_NAME, owner))
+        report.waiting = _count_waiting(archive, now)
+    finally:
+        try:
+            locks.release(archive, LOCK_NAME, owner)
+        except DatabaseError as exc:  # the lease runs out by itself
+            log.error("could not release the alert delivery lock: %s", exc)
+    return report
+
+
+def _for_update(statement, archive: Archive):
+    # SKIP LOCKED on PostgreSQL; SQLite has no row locks (BEGIN IMMEDIATE serialises writers).
+    return (
+        statement.with_for_update(skip_locked=True)
+        if archive.dialect == "postgresql"
+        else statement
+    )
+
+
+def _group_due(archive: Archive, config: Config, now: datetime) -> None:
+    with archive.session() as session:
+        items = session.scalars(
+            _for_update(
+                select(AlertItem)
+                .where(
+                    AlertItem.status == "pending",
+                    AlertItem.message_id.is_(None),
+                    AlertItem.channel != "feed",
+                    AlertItem.due_at <= now,
+                )
+                .order_by(AlertItem.id),
+                archive,
+            )
+        ).all()
+        groups: dict[tuple, list[AlertItem]] = {}
+        for item in items:
+            if target(config, item.subscription, item.channel) is None:
+                # The subscription or channel left the config: its backlog must not reach
+                # someone if it is re-added later. Kept, marked, visible in `alerts list`.
+                item.status = "dropped"
+                continue
+            key: tuple = (item.subscription, item.channel)
+            if item.channel == "webhook":
+                # One webhook body describes one document (or one health event).
+                key += (
+                    ("change", item.change.document_id) if item.change_id else ("event", item.id),
+                )
+            groups.setdefault(key, []).append(item)
+        for (subscription, channel, *_), members in groups.items():
+            message = AlertMessage(
+                uid=f"cw_{uuid.uuid4().hex}",
+                subscription=subscription,
+                channel=channel,
+                created_at=now,
+                status="pending",
+                attempts=0,
+                next_attempt_at=now,
+            )
+            session.add(message)
+            for item in members:
+                item.message = message
+                item.status = "grouped"
+
+
+def _write_feeds(archive: Archive, config: Config, now: datetime, report: DeliveryReport) -> int:
+    written = 0
+    for sub in config.subscriptions:
+        if not sub.feed:
+            continue
+        with archive.session() as session:
+            fresh = session.scalars(
+                _for_update(
+                    select(AlertItem).where(
+                        AlertItem.subscription == sub.name,
+                        AlertItem.channel == "feed",
+                        AlertItem.status == "pending",
+                        AlertItem.due_at <= now,
+                    ),
+                    archive,
+                )
+            ).all()
+            if not fresh:
+                continue
+            recent = session.scalars(
+                select(AlertItem)
+                .where(
+                    AlertItem.subscription == sub.name,
+                    AlertItem.channel == "feed",
+                    AlertItem.status.in_(["pending", "delivered"]),
+                    AlertItem.due_at <= now,
+                )
+                .order_by(AlertItem.id.desc())
+                .limit(FEED_ENTRIES)
+            ).all()
+            from alerts.content import group_changes
+
+            changes = [i.change for i in reversed(recent) if i.change is not None]
+            try:
+                write_feed(config, sub, group_changes(config, changes), now=now)
+            except OSError as exc:
+                report.errors.append(f"{sub.name} feed: {exc}")
+                continue
+            for item in fresh:
+                item.status = "delivered"
+            written += 1
+    return written
+
+
+def _send_due(
+    archive: Archive, config: Config, now: datetime, report: DeliveryReport, renew
+) -> None:
+    with archive.session() as session:
+        due = session.scalars(
+            select(AlertMessage.id)
+            .where(AlertMessage.status == "pending", AlertMessage.next_attempt_at <= now)
+            .order_by(AlertMessage.id)
+        ).all()
+    for message_id in due:
+        with archive.session() as session:
+            message = session.scalar(
+                select(AlertMessage)
+                .where(AlertMessage.id == message_id, AlertMessage.status == "pending")
+                .options(
+                    selectinload(AlertMessage.items)
+                    .selectinload(AlertItem.change)
+                    .selectinload(Change.document)
+                )
+            )
+            if message is None:
+                continue
+            tgt = target(config, message.subscription, message.channel)
+            docs, health = message_content(session, config, message)
+            uid, channel, subscription = message.uid, message.channel, message.subscription
+        if tgt is None:
+            _record(
+                archive,
+                message_id,
+                now,
+                error="its subscription or channel left the config",
+                final=True,
+            )
+            continue
+        try:
+            send(config, tgt, uid, docs, health)
+        except SendError as exc:
+            gone = isinstance(exc, Rejected) and exc.status == 410
+            retry_after = exc.retry_after if isinstance(exc, Rejected) else None
+            error = str(exc) + (
+                " (410 Gone: the receiver asked not to be sent more)" if gone else ""
+            )
+            _record(archive, message_id, now, error=error, final=gone, retry_after=retry_after)
+            report.failed += 1
+            report.errors.append(f"{subscription} {channel}: {error}")
+            log.warning("alert %s to %s (%s) failed: %s", uid, subscription, channel, error)
+        else:
+            _record(archive, message_id, now, error=None)
+            report.delivered += 1
+            log.info("alert %s delivered to %s (%s)", uid, subscription, channel)
+        if not renew():
+            report.errors.append("another process took over alert delivery; stopping")
+            return
+
+
+def _record(
+    archive: Archive,
+    message_id: int,
+    now: datetime,
+    *,
+    error: str | None,
+    final: bool = False,
+    retry_after: float | None = None,
+) -> None:
+    with archive.session() as session:
+        message = session.get(AlertMessage, message_id)
+        message.attempts += 1
+        session.add(
+            AlertAttempt(
+                message_id=message_id,
+                attempted_at=now,
+                outcome="delivered" if error is None else "failed",
+                error=error,
+            )
+        )
+        if error is None:
+            message.status = "delivered"
+            message.delivered_at = now
+            message.last_error = None
+            item_status = "delivered"
+        elif final:
+            message.status = "failed"
+            message.last_error = error
+            item_status = "failed"
+        else:
+            message.last_error = error
+            message.next_attempt_at = now + backoff(message.attempts, retry_after)
+            return
+        for item in message.items:
+            item.status = item_status
+
+
+def _count_waiting(archive: Archive, now: datetime) -> int:
+    from sqlalchemy import func, or_
+
+    with archive.session() as session:
+        items = session.scalar(
+            select(func.count())
+            .select_from(AlertItem)
+            .where(AlertItem.status == "pending", AlertItem.due_at > now)
+        )
+        messages = session.scalar(
+            select(func.count())
+            .select_from(AlertMessage)
+            .where(
+                AlertMessage.status == "pending",
+                or_(AlertMessage.next_attempt_at > now, AlertMessage.attempts > 0),
+            )
+        )
+    return (items or 0) + (messages or 0)
+
+
+def send_test(
+    config: Config, name: str, *, now: datetime | None = None
+) -> list[tuple[str, str | None]]:
+    """Send a made-up alert on each of a subscription's message channels, now, outside the
+    outbox; [(channel, error or None)]. `name` may be "maintainers"."""
+    now = now or utcnow()
+    if name in ("maintainers", MAINTAINERS):
+        subscription = MAINTAINERS
+        wanted = [
+            c
+            for c, t in (
+                ("email", config.maintainers.email),
+                ("webhook", config.maintainers.webhook),
+            )
+            if t
+        ]
+    else:
+        sub = config.subscription(name)
+        subscription = sub.name
+        wanted = [c for c in channels(sub) if c != "feed"]
+    results: list[tuple[str, str | None]] = []
+    for channel in wanted:
+        tgt = target(config, subscription, channel)
+        uid = f"cw_test_{uuid.uuid4().hex}"
+        try:
+            send(config, tgt, uid, [sample_alert(now)], [], test=True)
+        except SendError as exc:
+            results.append((channel, str(exc)))
+        else:
+            results.append((channel, None))
+    return results

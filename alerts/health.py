@@ -1,7 +1,98 @@
-"""Source health for maintainers. (Placeholder: the alerts issue fills it in.)"""
+"""Source health for maintainers: tell them once when a source breaks, and once when it recovers.
+
+A source is failing when its crawl failed, found nothing, or found far fewer documents
+than its recent runs did (the council redesigned its site and our parser now matches
+nothing, or the site is serving an error page with a 200). `source_health` holds the
+state last reported, so a source that stays broken for a week produces one alert, not
+one per crawl.
+"""
 
 from __future__ import annotations
 
+import logging
+import statistics
+from datetime import datetime
 
-def check_health(config, archive, results) -> None:
+from sqlalchemy import select
+
+from alerts.outbox import SourceHealth, enqueue_health
+from councilwatch.config import Config
+from storage.db import Archive
+from storage.models import CrawlRun, Source
+from storage.types import utcnow
+
+log = logging.getLogger(__name__)
+
+# "Far fewer than usual": under this share of the median of the last RECENT_RUNS
+# finished runs, once there are at least MIN_HISTORY of them to judge by.
+DROP_RATIO = 0.5
+RECENT_RUNS = 5
+MIN_HISTORY = 3
+
+
+def problem_with(session, result) -> str | None:
+    """Why this crawl result means the source is unhealthy, or None if it looks normal."""
+    if result.status == "failed":
+        detail = result.problems[-1] if result.problems else "the crawl failed"
+        return f"crawl failed: {detail}"
+    if result.status != "finished":
+        return None  # interrupted (stopped by us) or skipped says nothing about the source
+    if result.documents == 0:
+        return "the crawl found no documents"
+    history = session.scalars(
+        select(CrawlRun.documents)
+        .join(Source, CrawlRun.source_id == Source.id)
+        .where(
+            Source.name == result.source,
+            CrawlRun.status == "finished",
+            CrawlRun.id != (result.run_id or -1),
+            CrawlRun.documents > 0,
+        )
+        .order_by(CrawlRun.id.desc())
+        .limit(RECENT_RUNS)
+    ).all()
+    if len(history) >= MIN_HISTORY:
+        usual = statistics.median(history)
+        if result.documents < usual * DROP_RATIO:
+            return (
+                f"the crawl found {result.documents} documents, far fewer than usual "
+                f"(median {usual:g} over the last {len(history)} runs)"
+            )
     return None
+
+
+def check_health(config: Config, archive: Archive, results, *, now: datetime | None = None) -> int:
+    """Queue source-health alerts for the maintainers; return how many state changes were found."""
+    now = now or utcnow()
+    changed = 0
+    for result in results:
+        if getattr(result, "skipped", False):
+            continue
+        with archive.session() as session:
+            problem = problem_with(session, result)
+            if problem is None and result.status != "finished":
+                continue
+            row = session.get(SourceHealth, result.source)
+            was_failing = row is not None and row.state == "failing"
+            if problem and not was_failing:
+                state, reason = "failing", problem
+            elif problem is None and was_failing:
+                state, reason = "recovered", f"the crawl found {result.documents} documents"
+            else:
+                continue
+            if row is None:
+                row = SourceHealth(source=result.source, state="ok", since=now)
+                session.add(row)
+            row.state = "failing" if state == "failing" else "ok"
+            row.reason = problem
+            row.since = now
+            event = {
+                "source": result.source,
+                "state": state,
+                "reason": reason,
+                "run_id": result.run_id,
+            }
+            enqueue_health(session, config, event, now=now)
+            changed += 1
+            log.warning("source %s is %s: %s", result.source, state, reason)
+    return changed

@@ -1,0 +1,202 @@
+"""What an alert says, independent of how it travels: changes grouped by document, and
+source-health events, plus the word-level highlighting of before/after sentences.
+
+Email, webhook, Apprise and feed renderers all start from these plain objects, and so
+can `councilwatch demo`, which shows the alerts that would be sent without sending them.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from councilwatch.config import Config
+from storage.models import Change
+
+
+@dataclass
+class ChangeView:
+    kind: str
+    summary: str
+    before: str | None = None
+    after: str | None = None
+    old_value: float | None = None
+    new_value: float | None = None
+    detected_at: datetime | None = None
+    change_id: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        # The `compare --json` change shape (INTERFACE.md).
+        return {
+            "kind": self.kind,
+            "summary": self.summary,
+            "before": self.before,
+            "after": self.after,
+            "old_value": _number(self.old_value),
+            "new_value": _number(self.new_value),
+        }
+
+
+@dataclass
+class DocumentAlert:
+    """The changes one document went through, as one subscriber will hear about them."""
+
+    source: str
+    key: str
+    kind: str
+    url: str
+    title: str | None
+    changes: list[ChangeView] = field(default_factory=list)
+    version_id: int | None = None
+    archived_version_url: str | None = None
+
+    @property
+    def detected_at(self) -> datetime | None:
+        times = [c.detected_at for c in self.changes if c.detected_at]
+        return max(times) if times else None
+
+    @property
+    def label(self) -> str:
+        return self.title or self.key
+
+
+@dataclass
+class HealthEvent:
+    source: str
+    state: str  # failing | recovered
+    reason: str | None
+    detected_at: datetime | None = None
+
+
+def _number(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else value
+
+
+def archived_version_url(config: Config, version_id: int | None) -> str | None:
+    """Link to the stored version in `councilwatch serve` (Datasette): <archive_url>/versions/<id>."""
+    if not config.alerts.archive_url or version_id is None:
+        return None
+    return f"{config.alerts.archive_url.rstrip('/')}/versions/{version_id}"
+
+
+def group_changes(config: Config, changes: list[Change]) -> list[DocumentAlert]:
+    """Changes gathered per document, documents in the order their first change was seen."""
+    by_doc: dict[int, DocumentAlert] = {}
+    for change in sorted(changes, key=lambda c: (c.detected_at, c.id)):
+        doc = change.document
+        alert = by_doc.get(doc.id)
+        if alert is None:
+            alert = by_doc[doc.id] = DocumentAlert(
+                source=doc.source.name, key=doc.key, kind=doc.kind, url=doc.url, title=doc.title
+            )
+        alert.version_id = change.new_version_id
+        alert.archived_version_url = archived_version_url(config, change.new_version_id)
+        alert.changes.append(
+            ChangeView(
+                kind=change.kind,
+                summary=change.summary,
+                before=change.before,
+                after=change.after,
+                old_value=change.old_value,
+                new_value=change.new_value,
+                detected_at=change.detected_at,
+                change_id=change.id,
+            )
+        )
+    return list(by_doc.values())
+
+
+def message_content(
+    session: Session, config: Config, message
+) -> tuple[list[DocumentAlert], list[HealthEvent]]:
+    """The documents and health events one outbox message carries."""
+    changes = [item.change for item in message.items if item.change is not None]
+    health = [
+        HealthEvent(
+            source=item.event["source"],
+            state=item.event["state"],
+            reason=item.event.get("reason"),
+            detected_at=item.created_at,
+        )
+        for item in message.items
+        if item.event
+    ]
+    return group_changes(config, changes), health
+
+
+_TOKEN = re.compile(r"\s+|\w+(?:[.,]\d+)*|[^\w\s]", re.UNICODE)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
+
+
+def word_diff(before: str | None, after: str | None) -> list[tuple[str, str]]:
+    """The after-sentence as (op, text) runs: "same", "removed" or "added" words.
+
+    Word level, not character level, so "£12m" -> "£14m" reads as one figure replaced
+    (autojunk off: it garbles long sentences, stack notes pitfall 24).
+    """
+    old, new = _tokens(before or ""), _tokens(after or "")
+    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
+    runs: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            runs.append(("same", "".join(new[b1:b2])))
+            continue
+        if a2 > a1:
+            runs.append(("removed", "".join(old[a1:a2])))
+        if b2 > b1:
+            runs.append(("added", "".join(new[b1:b2])))
+    return [r for r in runs if r[1]]
+
+
+def format_value(value: float | None) -> str:
+    if value is None:
+        return "-"
+    number = _number(value)
+    return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def subject_line(docs: list[DocumentAlert], health: list[HealthEvent]) -> str:
+    if health and not docs:
+        if len(health) == 1:
+            h = health[0]
+            return f"councilwatch: source {h.source} is {'failing' if h.state == 'failing' else 'back'}"
+        return f"councilwatch: {len(health)} source health changes"
+    count = sum(len(d.changes) for d in docs)
+    if len(docs) == 1:
+        doc = docs[0]
+        first = doc.changes[0].summary if count == 1 else f"{count} changes"
+        return f"councilwatch: {doc.label} ({doc.source}) - {first}"
+    return f"councilwatch: {count} changes in {len(docs)} documents"
+
+
+SAMPLE_CHANGE = ChangeView(
+    kind="figure",
+    summary="budget: £12m -> £14m (test message)",
+    before="The cabinet agreed a budget of £12m for children's centres.",
+    after="The cabinet agreed a budget of £14m for children's centres.",
+    old_value=12_000_000,
+    new_value=14_000_000,
+)
+
+
+def sample_alert(detected_at: datetime) -> DocumentAlert:
+    """A made-up alert for `councilwatch alerts test`, clearly labelled as a test."""
+    change = ChangeView(**{**SAMPLE_CHANGE.__dict__, "detected_at": detected_at})
+    return DocumentAlert(
+        source="councilwatch-test",
+        key="councilwatch-test:decision:0",
+        kind="decision",
+        url="https://example.org/councilwatch-test",
+        title="Test alert from councilwatch (nothing has changed)",
+        changes=[change],
+    )

@@ -1,0 +1,330 @@
+"""Alerts leave the outbox exactly once: real SMTP server, real HTTP receiver, SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from alert_helpers import FIGURE, SECRET, STATUS, T0, Edit, change_decision, make_config
+from sqlalchemy import func, select
+from standardwebhooks.webhooks import Webhook
+
+from alerts.delivery import deliver_due
+from alerts.outbox import AlertAttempt, AlertItem, AlertMessage, enqueue_alerts
+from storage.models import Change
+
+
+def _one(archive, model, *where):
+    with archive.session() as session:
+        return session.scalars(select(model).where(*where)).all()
+
+
+def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signature(
+    archive, smtp_server, receiver, monkeypatch
+):
+    monkeypatch.setenv("CAMPAIGN_HOOK_SECRET", SECRET)
+    config = make_config(
+        {
+            "name": "campaign",
+            "email": "campaign@example.org",
+            "webhook": receiver.url,
+            "webhook_secret_env": "CAMPAIGN_HOOK_SECRET",
+        },
+        smtp_port=smtp_server.port,
+    )
+    sneaky = Edit(
+        kind="decision",
+        summary="decision text changed <script>alert(1)</script>",
+        before="Keep <script>alert(1)</script> all centres.",
+        after="Close <script>alert(1)</script> 13 centres.",
+    )
+    change_decision(archive, config, 1, [FIGURE, STATUS, sneaky])
+
+    report = deliver_due(config, archive, now=T0)
+
+    assert report.delivered == 2 and report.failed == 0
+    # The email: one message with every change, both parts, escaped, highlighted, linked.
+    [mail] = smtp_server.inbox.messages
+    [message] = _one(archive, AlertMessage, AlertMessage.channel == "email")
+    assert mail["Message-ID"] == f"<{message.uid}@cw.example>"
+    assert mail["To"] == "campaign@example.org"
+    assert "Children's centres: future funding" in mail["Subject"]
+    text = mail.get_body(("plain",)).get_content()
+    html = mail.get_body(("html",)).get_content()
+    assert "children's centres: 44 -> 31" in text
+    assert "Value: 44 -> 31" in text
+    assert "{+31+}" in text and "[-44-]" in text
+    assert "https://council.example.gov.uk/ieDecisionDetails.aspx?ID=1" in text
+    assert "https://archive.example.org/councilwatch/versions/" in text
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;" in html  # the scraped markup is shown, never interpreted
+    assert ">31</ins>" in html and ">44</del>" in html
+    assert 'style="' in html  # inline styles, for Gmail and Outlook
+    assert "Stored version</a>" in html
+
+    # The webhook: one POST, signed over exactly the bytes received, shaped as INTERFACE.md.
+    [request] = receiver.requests
+    payload = Webhook(SECRET).verify(request.body, request.headers)
+    assert request.headers["content-type"] == "application/json"
+    assert request.headers["webhook-id"] == payload["id"]
+    assert payload["subscription"] == "campaign"
+    assert payload["source"] == "oxon"
+    assert payload["document"] == {
+        "key": "oxon:decision:1",
+        "kind": "decision",
+        "url": "https://council.example.gov.uk/ieDecisionDetails.aspx?ID=1",
+        "title": "Children's centres: future funding",
+    }
+    figure = next(c for c in payload["changes"] if c["kind"] == "figure")
+    assert figure == {
+        "kind": "figure",
+        "summary": "children's centres: 44 -> 31",
+        "before": FIGURE.before,
+        "after": FIGURE.after,
+        "old_value": 44,
+        "new_value": 31,
+    }
+    assert [c["kind"] for c in payload["changes"]] == ["figure", "status", "decision"]
+    assert payload["archived_version_url"].startswith(
+        "https://archive.example.org/councilwatch/versions/"
+    )
+    assert payload["detected_at"] == T0.isoformat()
+
+    # Delivering again sends nothing new.
+    again = deliver_due(config, archive, now=T0 + timedelta(days=3))
+    assert again.delivered == 0
+    assert len(smtp_server.inbox.messages) == 1 and len(receiver.requests) == 1
+
+
+def test_a_receiver_that_fails_twice_gets_the_alert_exactly_once(archive, receiver, monkeypatch):
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    config = make_config(
+        {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
+    )
+    change_decision(archive, config, 1, [FIGURE])
+    receiver.answers = [500, 503]
+
+    first = deliver_due(config, archive, now=T0)
+    too_soon = deliver_due(config, archive, now=T0 + timedelta(seconds=1))
+    second = deliver_due(config, archive, now=T0 + timedelta(minutes=1))
+    third = deliver_due(config, archive, now=T0 + timedelta(hours=1))
+    later = deliver_due(config, archive, now=T0 + timedelta(days=5))
+
+    assert (first.failed, too_soon.failed, second.failed, third.delivered, later.delivered) == (
+        1,
+        0,
+        1,
+        1,
+        0,
+    )
+    assert [r.status for r in receiver.requests] == [500, 503, 200]
+    ids = {r.headers["webhook-id"] for r in receiver.requests}
+    assert len(ids) == 1  # every retry repeats the webhook-id
+    bodies = {r.body for r in receiver.requests}
+    assert len(bodies) == 1  # and the same body, signed afresh each time
+    for request in receiver.requests:
+        Webhook(SECRET).verify(request.body, request.headers)
+    [message] = _one(archive, AlertMessage)
+    assert message.status == "delivered" and message.attempts == 3
+    attempts = _one(archive, AlertAttempt)
+    assert [a.outcome for a in attempts] == ["failed", "failed", "delivered"]
+    assert attempts[0].error == "receiver answered HTTP 500"
+
+
+def test_a_receiver_that_answers_410_gone_is_not_tried_again(archive, receiver, monkeypatch):
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    config = make_config(
+        {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
+    )
+    change_decision(archive, config, 1, [FIGURE])
+    receiver.answers = [410]
+    deliver_due(config, archive, now=T0)
+    deliver_due(config, archive, now=T0 + timedelta(days=2))
+    assert len(receiver.requests) == 1
+    [message] = _one(archive, AlertMessage)
+    assert message.status == "failed" and "410" in message.last_error
+
+
+def test_an_smtp_outage_keeps_the_email_queued_and_never_records_the_password(
+    archive, smtp_server, monkeypatch
+):
+    import socket
+
+    with socket.socket() as s:  # a port with nothing listening: the SMTP server is "down"
+        s.bind(("127.0.0.1", 0))
+        dead_port = s.getsockname()[1]
+    monkeypatch.setenv("SMTP_PASSWORD", "hunter2-very-secret")
+    sub = {"name": "campaign", "email": "campaign@example.org"}
+    down = make_config(sub, smtp_port=dead_port)
+    down = down.model_copy(
+        update={
+            "smtp": down.smtp.model_copy(update={"username": "cw", "password_env": "SMTP_PASSWORD"})
+        }
+    )
+    change_decision(archive, down, 1, [FIGURE])
+
+    failed = deliver_due(down, archive, now=T0)
+    assert failed.failed == 1 and failed.delivered == 0
+    [message] = _one(archive, AlertMessage)
+    assert message.status == "pending" and "ConnectionRefusedError" in message.last_error
+    assert "hunter2" not in message.last_error and "hunter2" not in " ".join(failed.errors)
+
+    up = make_config(sub, smtp_port=smtp_server.port)
+    back = deliver_due(up, archive, now=T0 + timedelta(minutes=10))
+    assert back.delivered == 1
+    [mail] = smtp_server.inbox.messages
+    assert mail["Message-ID"] == f"<{message.uid}@cw.example>"
+
+
+def test_one_crawl_with_many_changes_sends_one_email_and_one_webhook_per_document(
+    archive, smtp_server, receiver, monkeypatch
+):
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    config = make_config(
+        {
+            "name": "campaign",
+            "email": "campaign@example.org",
+            "webhook": receiver.url,
+            "webhook_secret_env": "HOOK_SECRET",
+        },
+        smtp_port=smtp_server.port,
+    )
+    for ident in (1, 2, 3):
+        change_decision(archive, config, ident, [FIGURE, STATUS], title=f"Decision {ident}")
+
+    deliver_due(config, archive, now=T0)
+
+    [mail] = smtp_server.inbox.messages
+    text = mail.get_body(("plain",)).get_content()
+    assert all(f"Decision {i}" in text for i in (1, 2, 3))
+    assert mail["Subject"] == "councilwatch: 6 changes in 3 documents"
+    keys = sorted(r.json["document"]["key"] for r in receiver.requests)
+    assert keys == ["oxon:decision:1", "oxon:decision:2", "oxon:decision:3"]
+    assert all(len(r.json["changes"]) == 2 for r in receiver.requests)
+
+
+def test_enqueueing_the_same_changes_again_queues_nothing_new(archive):
+    config = make_config({"name": "feed", "feed": "feed.xml", "email": "a@example.org"})
+    ids = change_decision(archive, config, 1, [FIGURE])
+    with archive.session() as session:
+        changes = session.scalars(select(Change).where(Change.id.in_(ids))).all()
+        assert enqueue_alerts(session, config, changes, now=T0 + timedelta(hours=1)) == 0
+        assert session.scalar(select(func.count()).select_from(AlertItem)) == 2
+
+
+def test_a_daily_digest_gathers_a_days_changes_into_one_message(archive, smtp_server):
+    config = make_config(
+        {"name": "digest", "email": "digest@example.org", "digest": "daily", "digest_hour": 7},
+        smtp_port=smtp_server.port,
+    )
+    # 09:00, 12:00 and 18:00 UK time on 23 November (GMT): all due at 07:00 on the 24th.
+    for ident, hour in ((1, 9), (2, 12), (3, 18)):
+        change_decision(
+            archive, config, ident, [FIGURE], title=f"Decision {ident}", now=T0.replace(hour=hour)
+        )
+
+    evening = deliver_due(config, archive, now=T0.replace(hour=23))
+    assert evening.delivered == 0 and evening.waiting == 3
+    assert smtp_server.inbox.messages == []
+
+    morning = deliver_due(config, archive, now=T0.replace(hour=7) + timedelta(days=1))
+    assert morning.delivered == 1
+    [mail] = smtp_server.inbox.messages
+    text = mail.get_body(("plain",)).get_content()
+    assert all(f"Decision {i}" in text for i in (1, 2, 3))
+
+
+def test_the_daily_digest_hour_is_uk_time_in_summer_too():
+    from datetime import UTC, datetime
+
+    from alerts.outbox import next_digest_time
+
+    # 1 July: 07:00 BST is 06:00 UTC.
+    due = next_digest_time(datetime(2026, 7, 1, 9, 0, tzinfo=UTC), 7)
+    assert due.astimezone(UTC) == datetime(2026, 7, 2, 6, 0, tzinfo=UTC)
+    # Across the October clock change the hour stays 07:00 local.
+    due = next_digest_time(datetime(2026, 10, 24, 12, 0, tzinfo=UTC), 7)
+    assert due.astimezone(UTC) == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
+
+
+def test_an_apprise_notification_arrives(archive, receiver, monkeypatch):
+    port = receiver.url.split(":")[2].split("/")[0]
+    monkeypatch.setenv("CHAT_URL", f"json://127.0.0.1:{port}/hook")
+    config = make_config({"name": "chat", "apprise_env": "CHAT_URL"})
+    change_decision(archive, config, 1, [FIGURE])
+
+    report = deliver_due(config, archive, now=T0)
+
+    assert report.delivered == 1
+    [request] = receiver.requests
+    body = request.json
+    assert "Children's centres" in body["title"]
+    assert "children's centres: 44 -> 31" in body["message"]
+
+
+def test_an_atom_feed_lists_each_change_once_with_stable_ids(archive, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    config = make_config({"name": "readers", "feed": "feeds/readers.xml"}, tmp_path=tmp_path)
+    change_decision(archive, config, 1, [FIGURE], title="Decision <one>")
+    assert deliver_due(config, archive, now=T0).feeds == 1
+    change_decision(archive, config, 2, [STATUS], title="Decision two", now=T0 + timedelta(hours=1))
+    assert deliver_due(config, archive, now=T0 + timedelta(hours=1)).feeds == 1
+    assert deliver_due(config, archive, now=T0 + timedelta(hours=2)).feeds == 0
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.parse(tmp_path / "feeds" / "readers.xml").getroot()
+    entries = root.findall(f"{atom}entry")
+    titles = [e.find(f"{atom}title").text for e in entries]
+    assert titles == [
+        "Decision two: status: Recommendations Approved -> Called In",
+        "Decision <one>: children's centres: 44 -> 31",
+    ]
+    ids = [e.find(f"{atom}id").text for e in entries]
+    assert len(set(ids)) == 2 and all(i.startswith("tag:councilwatch,2026:readers/") for i in ids)
+
+
+def test_a_subscription_hears_only_about_its_sources_kinds_topics_and_committees(archive):
+    config = make_config(
+        {"name": "everything", "feed": "a.xml"},
+        {"name": "figures", "feed": "b.xml", "kinds": ["figure"]},
+        {"name": "children", "feed": "c.xml", "topics": ["childrens-services"]},
+        {"name": "cabinet", "feed": "d.xml", "committees": ["cabinet"]},
+        {"name": "planning", "feed": "e.xml", "committees": ["Planning Committee"]},
+        {"name": "elsewhere", "feed": "f.xml", "sources": ["other"]},
+        {"name": "wording", "feed": "g.xml", "kinds": ["text"]},
+    )
+    change_decision(archive, config, 1, [FIGURE, STATUS])
+    with archive.session() as session:
+        queued = session.execute(
+            select(AlertItem.subscription, func.count()).group_by(AlertItem.subscription)
+        ).all()
+    assert dict(queued) == {"everything": 2, "figures": 1, "children": 2, "cabinet": 2}
+
+
+def test_alerts_for_a_subscription_removed_from_the_config_are_dropped_not_sent(
+    archive, smtp_server
+):
+    config = make_config({"name": "gone", "email": "gone@example.org"}, smtp_port=smtp_server.port)
+    change_decision(archive, config, 1, [FIGURE])
+    report = deliver_due(make_config(smtp_port=smtp_server.port), archive, now=T0)
+    assert report.delivered == 0 and smtp_server.inbox.messages == []
+    [item] = _one(archive, AlertItem)
+    assert item.status == "dropped"
+
+
+def test_the_webhook_payload_is_json_the_receiver_can_parse(archive, receiver, monkeypatch):
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    config = make_config(
+        {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
+    )
+    change_decision(
+        archive, config, 1, [Edit("decision", "decision: “£14m” for centres", "a", "b")]
+    )
+    deliver_due(config, archive, now=T0)
+    [request] = receiver.requests
+    assert (
+        json.loads(request.body.decode("utf-8"))["changes"][0]["summary"]
+        == "decision: “£14m” for centres"
+    )
