@@ -1,9 +1,27 @@
-"""Change detection between two versions' structured fields. (Placeholder: issue 5 replaces it.)"""
+"""What changed between two versions of a document, in the terms campaigners care about.
+
+We compare the structured fields the parsers extract (INTERFACE.md, "fields by kind"), never
+whole pages, so templates, navigation, scripts and widgets cannot reach this far. Each field
+has a comparison that says which kind of change it is: a new status, a moved date, a figure
+(matched by what it measures and the sentence it sits in, not by position), items and linked
+documents added or removed, decision wording, or other wording (`text`, stored but not alerted).
+Before comparing, values are normalised so whitespace, line wrapping, entity encoding, curly
+quotes, stray markup and case report nothing.
+"""
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from difflib import SequenceMatcher
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from monitor.figures import Figure, find_figures
 
 
 @dataclass
@@ -19,6 +37,422 @@ class FoundChange:
     def alert(self) -> bool:
         return self.kind != "text"
 
+    def to_json(self) -> dict:
+        return {
+            "kind": self.kind,
+            "summary": self.summary,
+            "before": self.before,
+            "after": self.after,
+            "old_value": self.old_value,
+            "new_value": self.new_value,
+        }
+
+
+# --- normalising -------------------------------------------------------------------------
+
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " "})
+
+
+def clean(value: Any) -> str:
+    """Text as a reader sees it: entities decoded, markup dropped, quotes and spaces unified."""
+    if value is None:
+        return ""
+    text = html.unescape(str(value))
+    text = TAG.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text).translate(QUOTES)
+    return " ".join(text.split())
+
+
+def same(old: Any, new: Any) -> bool:
+    return clean(old).casefold() == clean(new).casefold()
+
+
+def shorten(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# Query parameters that only defeat caches; ModernGov's `Ver` picks a page layout, not a revision.
+CACHE_BUSTERS = {
+    "v",
+    "ver",
+    "version",
+    "t",
+    "ts",
+    "_",
+    "cb",
+    "cache",
+    "nocache",
+    "rev",
+    "timestamp",
+}
+
+
+def link_identity(link: dict) -> str:
+    url = urlsplit(clean(link.get("url")))
+    query = [(k, v) for k, v in parse_qsl(url.query) if k.lower() not in CACHE_BUSTERS]
+    return urlunsplit(("", url.netloc.lower(), url.path, urlencode(sorted(query)), "")).casefold()
+
+
+# --- comparing one field -----------------------------------------------------------------
+
+Compare = Callable[[str, Any, Any], list["FoundChange"]]
+
+
+def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, str, str] | None:
+    """(summary, before, after) for the first wording edit, or None if the words are the same.
+    Words are compared by their keys (the text with figures masked) and shown as printed."""
+    a, b = old.split(), new.split()
+    keys_a, keys_b = old_key.casefold().split(), new_key.casefold().split()
+    matcher = SequenceMatcher(None, keys_a, keys_b, autojunk=False)
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    if not edits:
+        return None
+    _, i1, i2, j1, j2 = edits[0]
+    removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+    lead = " ".join(a[max(0, i1 - 5) : i1])
+    tail = " ".join(a[i2 : i2 + 5])
+    parts = [("…" if i1 > 5 else "") + lead]
+    if removed:
+        parts.append(f"[-{shorten(removed, 60)}-]")
+    if added:
+        parts.append(f"{{+{shorten(added, 60)}+}}")
+    parts.append(tail + ("…" if i2 + 5 < len(a) else ""))
+    summary = " ".join(p for p in parts if p)
+    if len(edits) > 1:
+        summary += f" (and {len(edits) - 1} more edit{'s' if len(edits) > 2 else ''})"
+    before = " ".join(a[max(0, i1 - 15) : i2 + 15])
+    after = " ".join(b[max(0, j1 - 15) : j2 + 15])
+    return summary, before, after
+
+
+def masked(text: str, spans: list[tuple[int, int, Figure]]) -> str:
+    """The text with each word of its figures blanked, so a figure edit is not also a wording
+    edit; word for word the same length as the text."""
+    for start, end, _ in reversed(spans):
+        text = text[:start] + re.sub(r"\S+", "#", text[start:end]) + text[end:]
+    return text
+
+
+def number(value: int | float) -> str:
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.10g}"
+
+
+def describe(f: Figure) -> str:
+    if f.kind == "count":
+        return f"{f.subject}: {number(f.value)}" + (f" of {f.denominator}" if f.denominator else "")
+    return f"{f.text} ({f.subject})" if f.subject else f.text
+
+
+def figure_summary(old: Figure, new: Figure) -> str:
+    if old.kind == "count":
+        if old.denominator == new.denominator:
+            tail = f" (of {old.denominator})" if old.denominator else ""
+            return f"{new.subject}: {number(old.value)} -> {number(new.value)}{tail}"
+        return f"{new.subject}: {old.text} -> {new.text}"
+    subject = new.subject or old.subject
+    if old.kind == "percent":
+        return f"{subject + ': ' if subject else ''}{old.text} -> {new.text}"
+    return f"{old.text} -> {new.text}" + (f" ({subject})" if subject else "")
+
+
+def sentence_likeness(old: Figure, new: Figure) -> float:
+    a = old.sentence.replace(old.text, "#").casefold().split()
+    b = new.sentence.replace(new.text, "#").casefold().split()
+    return SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list[FoundChange]:
+    """Figures whose value changed, appeared or disappeared, paired by meaning, not position."""
+
+    def value_key(f: Figure) -> tuple:
+        return (f.kind, f.unit, f.value, f.denominator, f.subject)
+
+    old, new = list(old_figures), list(new_figures)
+    # The same figure still there: first in the same sentence, then anywhere (it moved).
+    for key in (lambda f: (value_key(f), clean(f.sentence)), value_key):
+        for f in list(old):
+            match = next((g for g in new if key(g) == key(f)), None)
+            if match is not None:
+                old.remove(f)
+                new.remove(match)
+
+    candidates = []
+    for i, o in enumerate(old):
+        for j, n in enumerate(new):
+            if (o.kind, o.unit) != (n.kind, n.unit):
+                continue
+            same_value = (o.value, o.denominator) == (n.value, n.denominator)
+            score = sentence_likeness(o, n) + (1.0 if o.subject and o.subject == n.subject else 0.0)
+            if score >= 0.5:
+                score += 0.5 if same_value else 0.0
+                candidates.append((-score, i, j))
+    paired_old, paired_new, found = set(), set(), []
+    for _, i, j in sorted(candidates):
+        if i in paired_old or j in paired_new:
+            continue
+        paired_old.add(i)
+        paired_new.add(j)
+        o, n = old[i], new[j]
+        if (o.value, o.denominator) == (n.value, n.denominator):
+            continue  # the same figure, reworded around it: a wording change, if anything
+        found.append(
+            (
+                j,
+                FoundChange(
+                    "figure", figure_summary(o, n), o.sentence, n.sentence, o.value, n.value
+                ),
+            )
+        )
+    for j, n in enumerate(new):
+        if j not in paired_new:
+            found.append(
+                (
+                    j,
+                    FoundChange(
+                        "figure", f"new figure: {describe(n)}", None, n.sentence, None, n.value
+                    ),
+                )
+            )
+    gone = [
+        FoundChange("figure", f"figure removed: {describe(o)}", o.sentence, None, o.value, None)
+        for i, o in enumerate(old)
+        if i not in paired_old
+    ]
+    return [change for _, change in sorted(found, key=lambda pair: pair[0])] + gone
+
+
+def prose(kind: str = "text") -> Compare:
+    """Running text: its figures compared by meaning, the rest as wording of the given kind."""
+
+    def compare(label: str, old: Any, new: Any) -> list[FoundChange]:
+        old_text, new_text = clean(old), clean(new)
+        if old_text.casefold() == new_text.casefold():
+            return []
+        if not old_text or not new_text:
+            verb = "added" if new_text else "removed"
+            return [FoundChange(kind, f"{label} {verb}: {shorten(new_text or old_text)}", old_text or None,
+                                new_text or None)]  # fmt: skip
+        old_spans, new_spans = find_figures(old_text), find_figures(new_text)
+        changes = figure_changes([f for *_, f in old_spans], [f for *_, f in new_spans])
+        wording = wording_diff(
+            old_text, new_text, masked(old_text, old_spans), masked(new_text, new_spans)
+        )
+        if wording:
+            summary, before, after = wording
+            changes.insert(0, FoundChange(kind, f"{label}: {summary}", before, after))
+        return changes
+
+    return compare
+
+
+def minutes(label: str, old: Any, new: Any) -> list[FoundChange]:
+    """Minutes appearing record what was resolved; later edits to them are ordinary wording."""
+    if not clean(old) and clean(new):
+        return [
+            FoundChange("decision", f"minutes published: {shorten(clean(new))}", None, clean(new))
+        ]
+    return prose("text")(label, old, new)
+
+
+def status(label: str, old: Any, new: Any) -> list[FoundChange]:
+    if same(old, new):
+        return []
+    before, after = clean(old) or None, clean(new) or None
+    return [
+        FoundChange("status", f"{label}: {before or 'none'} -> {after or 'none'}", before, after)
+    ]
+
+
+def flag(label: str, old: Any, new: Any) -> list[FoundChange]:
+    if old == new:
+        return []
+
+    def word(v: Any) -> str:
+        return "unknown" if v is None else ("yes" if v else "no")
+
+    return [FoundChange("status", f"{label}: {word(old)} -> {word(new)}", word(old), word(new))]
+
+
+def when(value: Any) -> datetime | str | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return clean(value)
+
+
+def readable_date(value: Any) -> str:
+    parsed = when(value)
+    if isinstance(parsed, datetime):
+        timed = "T" in str(value) or " " in str(value).strip()
+        return parsed.strftime("%a %d %b %Y %H:%M" if timed else "%a %d %b %Y")
+    return parsed or "none"
+
+
+def date(label: str, old: Any, new: Any) -> list[FoundChange]:
+    if when(old) == when(new):
+        return []
+    before, after = readable_date(old), readable_date(new)
+    return [
+        FoundChange("date", f"{label}: {before} -> {after}", clean(old) or None, clean(new) or None)
+    ]
+
+
+def text(label: str, old: Any, new: Any) -> list[FoundChange]:
+    if same(old, new):
+        return []
+    before, after = clean(old) or None, clean(new) or None
+    return [FoundChange("text", f"{label}: {shorten(before or 'none', 60)} -> {shorten(after or 'none', 60)}",
+                        before, after)]  # fmt: skip
+
+
+def word_set(label: str, old: Any, new: Any) -> list[FoundChange]:
+    """A list whose order means nothing (topics): compared as a set."""
+    if {clean(v).casefold() for v in old or []} == {clean(v).casefold() for v in new or []}:
+        return []
+    return text(label, ", ".join(old or []), ", ".join(new or []))
+
+
+def ignore(label: str, old: Any, new: Any) -> list[FoundChange]:
+    return []
+
+
+def documents(label: str, old: Any, new: Any) -> list[FoundChange]:
+    """Linked reports: matched by attachment id, else address (without cache-busting parameters)."""
+
+    def identity(link: dict) -> str:
+        return f"id:{clean(link['id'])}" if link.get("id") else link_identity(link)
+
+    def name(link: dict) -> str:
+        return clean(link.get("title")) or clean(link.get("url"))
+
+    old_links = {identity(link): link for link in old or []}
+    new_links = {identity(link): link for link in new or []}
+    gone = [link for ident, link in old_links.items() if ident not in new_links]
+    came = [link for ident, link in new_links.items() if ident not in old_links]
+    changes = []
+    for link in came:
+        # Same title at a new address: the council uploaded a revised report.
+        replaced = next(
+            (g for g in gone if same(g.get("title"), link.get("title")) and g.get("title")), None
+        )
+        if replaced is not None:
+            gone.remove(replaced)
+            changes.append(FoundChange("document", f"document replaced: {name(link)}",
+                                       clean(replaced.get("url")), clean(link.get("url"))))  # fmt: skip
+        else:
+            changes.append(
+                FoundChange(
+                    "document", f"document added: {name(link)}", None, clean(link.get("url"))
+                )
+            )
+    changes += [
+        FoundChange("document", f"document removed: {name(link)}", clean(link.get("url")), None)
+        for link in gone
+    ]
+    for ident in old_links.keys() & new_links.keys():
+        if not same(old_links[ident].get("title"), new_links[ident].get("title")):
+            changes += text(
+                "document title", old_links[ident].get("title"), new_links[ident].get("title")
+            )
+    return changes
+
+
+def make_items(titles: dict[str, str | None]) -> Compare:
+    """A meeting's agenda: items added or removed, named as the page names them."""
+
+    def item_name(key: str) -> str:
+        return clean(titles.get(key)) or f"item {key.rsplit(':', 1)[-1]}"
+
+    def compare(label: str, old: Any, new: Any) -> list[FoundChange]:
+        old, new = list(old or []), list(new or [])
+        changes = [FoundChange("item_added", f"item added: {item_name(k)}", None, item_name(k))
+                   for k in new if k not in old]  # fmt: skip
+        changes += [FoundChange("item_removed", f"item removed: {item_name(k)}", item_name(k), None)
+                    for k in old if k not in new]  # fmt: skip
+        kept_old, kept_new = [k for k in old if k in new], [k for k in new if k in old]
+        if not changes and kept_old != kept_new:
+            changes.append(
+                FoundChange("text", "agenda order changed", ", ".join(old), ", ".join(new))
+            )
+        return changes
+
+    return compare
+
+
+def issue_meetings(label: str, old: Any, new: Any) -> list[FoundChange]:
+    """An issue's history: meetings that now consider it, and what each decided."""
+
+    def ident(entry: dict) -> tuple:
+        return (clean(entry.get("committee")).casefold(), clean(entry.get("item")).casefold()
+                or clean(entry.get("date")))  # fmt: skip
+
+    def name(entry: dict) -> str:
+        parts = [clean(entry.get("committee")) or "meeting", readable_date(entry.get("date"))]
+        item = clean(entry.get("item"))
+        return ", ".join(parts) + (f" (item {item})" if item else "")
+
+    old_entries = {ident(e): e for e in old or []}
+    new_entries = {ident(e): e for e in new or []}
+    changes = [FoundChange("item_added", f"on the agenda: {name(e)}", None, name(e))
+               for k, e in new_entries.items() if k not in old_entries]  # fmt: skip
+    changes += [FoundChange("item_removed", f"off the agenda: {name(e)}", name(e), None)
+                for k, e in old_entries.items() if k not in new_entries]  # fmt: skip
+    for k in old_entries.keys() & new_entries.keys():
+        before, after = old_entries[k], new_entries[k]
+        changes += date(name(after), before.get("date"), after.get("date"))
+        changes += prose("decision")(
+            f"decision at {name(after)}", before.get("decision"), after.get("decision")
+        )
+    return changes
+
+
+PROSE, DECISION = prose("text"), prose("decision")
+
+# For each kind, how each field is compared. A field not listed is compared as plain wording.
+FIELDS: dict[str, dict[str, Compare]] = {
+    "meeting": {"committee": text, "start": date, "status": status, "venue": status, "documents": documents},
+    "agenda_item": {"meeting": text, "number": text, "title": PROSE, "text": PROSE, "decision": DECISION,
+                    "minutes": minutes, "restricted": flag, "documents": documents},
+    "decision": {"title": PROSE, "decision_maker": text, "status": status, "decision_date": date,
+                 "published": text, "key_decision": flag, "call_in": flag, "purpose": PROSE,
+                 "decision": DECISION, "meeting": text, "issue": text, "documents": documents},
+    "issue": {"title": PROSE, "meetings": issue_meetings, "forward_plan_ref": text, "contact": text,
+              "documents": documents},
+    # A "modified" stamp changes whenever a newsroom re-saves; it says nothing by itself.
+    "article": {"headline": PROSE, "byline": text, "published": text, "modified": ignore, "section": text,
+                "body": PROSE, "topics": word_set},
+    "page": {"title": PROSE, "text": PROSE},
+    "document": {"title": PROSE, "text": PROSE},
+}  # fmt: skip
+
+LABELS = {"start": "meeting date", "decision_date": "decision date", "key_decision": "key decision",
+          "call_in": "subject to call-in", "decision_maker": "decision maker", "body": "text",
+          "forward_plan_ref": "forward plan ref"}  # fmt: skip
+
+# Words in a meeting's heading that mean it is off ("…, CANCELLED").
+STATUS_WORDS = re.compile(
+    r"\b(cancelled|canceled|postponed|rescheduled|deferred|withdrawn|called in|moved)\b", re.I
+)
+
+
+def title_changes(
+    old_title: str | None, new_title: str | None, found: list[FoundChange]
+) -> list[FoundChange]:
+    """For kinds whose title is not one of their fields (meetings): a status in the heading."""
+    if same(old_title, new_title):
+        return []
+    old_words = set(m.lower() for m in STATUS_WORDS.findall(clean(old_title)))
+    new_words = set(m.lower() for m in STATUS_WORDS.findall(clean(new_title)))
+    if new_words - old_words and not any(c.kind == "status" for c in found):
+        return [FoundChange("status", f"title: {clean(old_title)} -> {clean(new_title)}",
+                            clean(old_title), clean(new_title))]  # fmt: skip
+    if found:  # the heading carries the date or committee whose change is already reported
+        return []
+    return text("title", old_title, new_title)
+
 
 def detect_changes(
     kind: str,
@@ -29,6 +463,14 @@ def detect_changes(
     new_title: str | None = None,
     titles: dict[str, str | None] | None = None,
 ) -> list[FoundChange]:
-    if old == new and old_title == new_title:
-        return []
-    return [FoundChange("text", f"{kind} changed")]
+    """Every understood change between two versions' fields; [] when only noise differs."""
+    compare = dict(FIELDS.get(kind, {}))
+    if kind == "meeting":
+        compare["items"] = make_items(titles or {})
+    found: list[FoundChange] = []
+    for name in dict.fromkeys([*old, *new]):
+        rule = compare.get(name, PROSE)
+        found += rule(LABELS.get(name, name.replace("_", " ")), old.get(name), new.get(name))
+    if kind not in FIELDS or kind == "meeting":
+        found += title_changes(old_title, new_title, found)
+    return found
