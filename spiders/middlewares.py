@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import codecs
 import logging
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.http import TextResponse
+from w3lib.encoding import html_body_declared_encoding
 
 from storage.archive import put_blob, read_blob
 from storage.db import DatabaseError
@@ -79,10 +82,37 @@ class ConditionalGetMiddleware:
 
 
 class ResponseGuardMiddleware:
-    """Refuses a binary body where a page was expected, with a logged reason.
+    """Refuses what is not what we asked for, and repairs what is merely mislabelled.
 
-    Requests that expect a document (PDF, Word) say so with `meta["cw_binary_ok"]`.
+    - A binary body (image, archive, PDF...) where a page was expected is refused with a
+      logged reason. Requests that expect a document say so: `meta["cw_binary_ok"]`
+      accepts any body; `meta["cw_documents_ok"]` accepts PDF and Word files only (a
+      watched page whose URL turns out to serve a PDF), still refusing images and archives.
+    - A body over DOWNLOAD_MAXSIZE never gets here: Scrapy cancels the download and the
+      request's errback reports Scrapy's reason (expected/received size against the limit).
+    - A page whose declared charset is wrong (a windows-1252 page served as utf-8, the
+      commonest case on council and news sites) is re-decoded, so its £ signs survive.
+
+    The refusal raises IgnoreRequest with the reason; every councilwatch request has the
+    `request_failed` errback, which records it once as a crawl problem. Requests without
+    an errback still get the warning in the log.
     """
+
+    DOCUMENT_TYPES = (
+        "application/pdf",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    BINARY_TYPES = (
+        "image/",
+        "audio/",
+        "video/",
+        "font/",
+        "application/octet-stream",
+        "application/zip",
+        "application/x-",
+        "application/vnd.",
+    )
 
     def __init__(self, crawler):
         self.crawler = crawler
@@ -92,23 +122,64 @@ class ResponseGuardMiddleware:
         return cls(crawler)
 
     def process_response(self, request, response, spider=None):
-        spider = self.crawler.spider
         if request.meta.get("cw_binary_ok") or request.url.endswith("/robots.txt"):
             return response
         if response.status != 200:
             return response
         ctype = _content_type(response) or ""
+        is_document = ctype in self.DOCUMENT_TYPES or response.body[:5] == b"%PDF-"
+        if is_document and request.meta.get("cw_documents_ok"):
+            return response
         looks_binary = b"\x00" in response.body[:4096]
-        if looks_binary or ctype.startswith(("image/", "audio/", "video/", "application/pdf",
-                                             "application/octet-stream", "application/zip")):
-            reason = f"refused: expected a page, got {ctype or 'binary data'} ({len(response.body)} bytes)"
-            if spider is not None and hasattr(spider, "problem"):
-                spider.problem(request.url, reason)
+        if is_document or looks_binary or ctype.startswith(self.BINARY_TYPES):
+            what = ctype or "binary data"
+            reason = f"refused: expected a page, got {what} ({len(response.body)} bytes)"
+            if request.errback is None:
+                log.warning("%s: %s", request.url, reason)
             raise IgnoreRequest(reason)
+        if isinstance(response, TextResponse):
+            return _repair_encoding(response)
         return response
+
+
+def _strictly(body: bytes, encoding: str) -> bool:
+    try:
+        body.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _repair_encoding(response: TextResponse) -> TextResponse:
+    """The response re-decoded when its declared charset cannot be its real one."""
+    body = response.body
+    if body.isascii():
+        return response
+    declared = response.encoding
+    single_byte = codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-32")
+    if _strictly(body, declared) and not (single_byte and _strictly(body, "utf-8")):
+        return response
+    # utf-8 is self-checking: if the bytes are valid utf-8 and not ascii, they are utf-8.
+    # Otherwise a meta tag may be right where the header was wrong; failing that, the
+    # web's single-byte default, windows-1252 (which is what "latin-1" pages really are).
+    candidates = ["utf-8"]
+    meta = html_body_declared_encoding(body)
+    if meta:
+        candidates.append(meta)
+    candidates.append("cp1252")
+    for candidate in candidates:
+        if candidate and codecs.lookup(candidate).name != codecs.lookup(declared).name:
+            if _strictly(body, candidate):
+                log.info(
+                    "%s: declared charset %s does not fit the body; decoded as %s",
+                    response.url,
+                    declared,
+                    candidate,
+                )
+                return response.replace(encoding=candidate)
+    return response
 
 
 def _content_type(response) -> str | None:
     value = response.headers.get(b"Content-Type")
     return value.decode("latin-1").split(";")[0].strip().lower() if value else None
-

@@ -1,31 +1,124 @@
-"""The page spider: any URL a campaign wants watched, its main content as text."""
+"""The page spider: any URL a campaign wants watched, its main content as text.
+
+A watched page is a council consultation page, a campaign group's response, a local
+party's statement: usually a CMS page with a main landmark. Its text is what a reader
+sees in that landmark, with the template removed (navigation, header, footer, cookie
+banners, share buttons, search forms), so that a change to the site's menu is not a
+change to the page. A config `selector` narrows it further when a site needs it.
+
+A URL that serves a PDF or Word file is watched as a document (`parse_document`).
+"""
 
 from __future__ import annotations
 
+import re
+
 import scrapy
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from spiders.base import SourceSpider
 from spiders.items import DocumentItem, PageItem, document_key
+from spiders.web.article import WIDGET_TOKEN, response_text
 
 # Parts of a page that are never its substance.
-BOILERPLATE = ["script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe"]
+BOILERPLATE = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "iframe",
+    "svg",
+    "button",
+    "select",
+    "dialog",
+]
+# Landmarks that hold a page's own content, most specific first.
+MAIN_CANDIDATES = ["main", "[role=main]", "#main-content", "#maincontent", "#content", "article"]
+# Less than this much text in a landmark means it is a stub (an empty <main> shell
+# filled by scripts, a skip-link target): fall back to the whole body.
+MIN_MAIN_CHARS = 200
+DOCUMENT_URL = re.compile(r"\.(?:pdf|docx?)(?:[?#].*)?$", re.I)
+DOCUMENT_TYPES = (
+    "application/pdf",
+    "application/msword",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+)
+
+
+def _text_of(el: Tag) -> str:
+    lines = (" ".join(line.split()) for line in el.get_text("\n").splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def _is_template(el: Tag) -> bool:
+    if el.name in ("html", "body", "main", "article") or el.attrs is None:
+        return False
+    tokens = list(el.get("class") or []) + (el.get("id") or "").split()
+    if any(WIDGET_TOKEN.search(t) for t in tokens):
+        return True
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return "display:none" in style or "visibility:hidden" in style
+
+
+def _strip(root: Tag) -> None:
+    for tag in root.find_all(BOILERPLATE):
+        tag.decompose()
+    for tag in root.find_all(True):
+        if tag.decomposed:
+            continue
+        if _is_template(tag) and len(tag.get_text(" ", strip=True)) < 2000:
+            tag.decompose()
+    # ASP.NET sites (ModernGov among them) wrap the whole page in one <form>; only
+    # small forms (search boxes, newsletter sign-ups) are template.
+    for form in root.find_all("form"):
+        if not form.decomposed and len(form.get_text(" ", strip=True)) < 300:
+            form.decompose()
 
 
 def page_text(html: str, selector: str | None = None) -> tuple[str | None, str]:
+    """The page's title and the text of its main content (or of `selector`)."""
     soup = BeautifulSoup(html, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
-    root = soup.select_one(selector) if selector else (soup.find("main") or soup.body or soup)
-    if root is None:
-        return title, ""
-    for tag in root.find_all(BOILERPLATE):
-        tag.decompose()
-    lines = (line.strip() for line in root.get_text("\n").splitlines())
-    return title, "\n".join(line for line in lines if line)
+    title = " ".join(title.split()) if title else None
+    if selector:
+        found = soup.select(selector)
+        if not found:
+            return title, ""
+        for el in found:
+            _strip(el)
+        return title, "\n".join(t for t in (_text_of(el) for el in found) if t)
+    body = soup.body or soup
+    _strip(body)
+    for candidate in MAIN_CANDIDATES:
+        el = body.select_one(candidate)
+        if el is not None:
+            text = _text_of(el)
+            if len(text) >= MIN_MAIN_CHARS:
+                return title, text
+    return title, _text_of(body)
+
+
+def is_document_response(response) -> bool:
+    ctype = (response.headers.get(b"Content-Type") or b"").decode("latin-1").lower()
+    if ctype.split(";")[0].strip() in DOCUMENT_TYPES:
+        return True
+    body = response.body
+    # Restored 304s and careless servers give no useful Content-Type: trust the bytes.
+    return body[:5] == b"%PDF-" or (body[:4] == b"PK\x03\x04" and b"word/" in body[:4096])
 
 
 def parse_page(response, source: str, selector: str | None = None) -> PageItem:
-    title, text = page_text(response.text, selector)
+    if is_document_response(response):
+        from spiders.web.documents import parse_document
+
+        return parse_document(response, source, response.url)
+    title, text = page_text(response_text(response), selector)
     doc = DocumentItem(
         key=document_key(source, "page", response.url),
         kind="page",
@@ -33,7 +126,14 @@ def parse_page(response, source: str, selector: str | None = None) -> PageItem:
         title=title,
         fields={"title": title, "text": text},
     )
-    return PageItem(source=source, url=response.url, body=response.body, documents=[doc])
+    ctype = response.headers.get(b"Content-Type")
+    return PageItem(
+        source=source,
+        url=response.url,
+        body=response.body,
+        content_type=ctype.decode("latin-1") if ctype else None,
+        documents=[doc],
+    )
 
 
 class PageSpider(SourceSpider):
@@ -42,7 +142,22 @@ class PageSpider(SourceSpider):
 
     async def start(self):
         for url in self.source.urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.request_failed)
+            # A PDF or Word URL is expected to be binary; the response guard refuses
+            # binaries on every other request.
+            meta = {"cw_binary_ok": True} if DOCUMENT_URL.search(url) else {}
+            yield scrapy.Request(url, callback=self.parse, errback=self.request_failed, meta=meta)
 
     def parse(self, response):
-        yield parse_page(response, self.source.name, self.source.selector)
+        from spiders.web.documents import DocumentUnreadable
+
+        try:
+            item = parse_page(response, self.source.name, self.source.selector)
+        except DocumentUnreadable as exc:
+            self.problem(response.url, str(exc))
+            return
+        for doc in item.documents:
+            if doc.kind == "page" and not doc.fields["text"]:
+                where = f"selector {self.source.selector!r}" if self.source.selector else "page"
+                self.problem(response.url, f"the {where} has no text; not stored")
+                return
+        yield item

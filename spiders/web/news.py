@@ -1,0 +1,213 @@
+"""The news spider: one spider for Newsquest titles and any other news site.
+
+A news source says where to look (`start_urls`: section pages; `feeds`: RSS or Atom;
+`sitemaps`: XML sitemaps, news sitemaps and sitemap indexes) and which `topics` it
+cares about. The spider finds article URLs there, fetches each article, parses it
+with the site-independent parser in `article.py` and yields only those matching a
+topic. What a site-specific spider would hard-code is data here: the article URL
+shapes in `article.py` pick story links out of a section page.
+
+`recheck_days`: the spider cannot see the archive, so it uses the dates feeds and
+sitemaps give: an entry last modified (or, without that, published) more than
+`recheck_days` ago is not fetched. Section pages give no dates, so their links are
+always fetched; conditional requests (ETag/Last-Modified, kept in the archive) make an
+unchanged article cheap. `recheck_days = 0` turns the date filter off.
+"""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import scrapy
+from lxml import etree
+
+from spiders.base import SourceSpider
+from spiders.web.article import (
+    ArticleRefused,
+    clean_url,
+    is_article_url,
+    looks_like_article,
+    parse_article,
+    response_text,
+)
+
+XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _local(el) -> str:
+    return etree.QName(el).localname.lower() if isinstance(el.tag, str) else ""
+
+
+def _child_text(el, *names: str) -> str | None:
+    for child in el:
+        if _local(child) in names and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+def _descendant_text(el, *names: str) -> str | None:
+    for child in el.iter():
+        if _local(child) in names and child.text and child.text.strip():
+            return child.text.strip()
+    return None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) to an aware datetime; None if neither."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def feed_entries(body: bytes, base_url: str) -> list[tuple[str, datetime | None]]:
+    """(article URL, last modified or published) for each RSS item or Atom entry."""
+    root = etree.fromstring(body, XML_PARSER) if body.strip() else None
+    if root is None:
+        return []
+    entries = []
+    for el in root.iter():
+        name = _local(el)
+        if name == "item":  # RSS 0.9x/1.0/2.0
+            link = _child_text(el, "link") or _child_text(el, "guid")
+            when = _child_text(el, "updated", "modified") or _child_text(el, "pubdate", "date")
+        elif name == "entry":  # Atom
+            link = None
+            for child in el:
+                if _local(child) == "link" and child.get("rel", "alternate") == "alternate":
+                    link = child.get("href")
+                    break
+            when = _child_text(el, "updated") or _child_text(el, "published")
+        else:
+            continue
+        if link and link.strip():
+            entries.append((urljoin(base_url, link.strip()), parse_date(when)))
+    return entries
+
+
+def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[tuple[str, datetime | None]]]:
+    """('index' or 'urlset', [(URL, lastmod or news publication date)])."""
+    if body[:2] == b"\x1f\x8b":
+        body = gzip.decompress(body)
+    root = etree.fromstring(body, XML_PARSER) if body.strip() else None
+    if root is None:
+        return "urlset", []
+    kind = "index" if _local(root) == "sitemapindex" else "urlset"
+    entries = []
+    for el in root:
+        if _local(el) not in ("url", "sitemap"):
+            continue
+        loc = _child_text(el, "loc")
+        if not loc:
+            continue
+        when = _child_text(el, "lastmod") or _descendant_text(el, "publication_date")
+        entries.append((urljoin(base_url, loc), parse_date(when)))
+    return kind, entries
+
+
+class NewsSpider(SourceSpider):
+    name = "news"
+    source_type = "news"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.keywords_by_topic = {t: self.config.keywords(t) for t in self.source.topics}
+        days = self.source.recheck_days
+        self.not_before = datetime.now(UTC) - timedelta(days=days) if days else None
+
+    async def start(self):
+        for url in self.source.feeds:
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.request_failed)
+        for url in self.source.sitemaps:
+            # Sitemaps are often gzipped files; they are XML we asked for, not a page.
+            yield scrapy.Request(
+                url,
+                callback=self.parse_sitemap,
+                errback=self.request_failed,
+                meta={"cw_binary_ok": True},
+            )
+        for url in self.source.start_urls:
+            yield scrapy.Request(url, callback=self.parse_listing, errback=self.request_failed)
+
+    # -- finding articles -----------------------------------------------------------
+    def _recent(self, when: datetime | None) -> bool:
+        return self.not_before is None or when is None or when >= self.not_before
+
+    def _article_request(self, url: str):
+        return scrapy.Request(
+            clean_url(url), callback=self.parse_article, errback=self.request_failed
+        )
+
+    def parse_feed(self, response):
+        entries = feed_entries(response.body, response.url)
+        if not entries:
+            self.problem(response.url, "not an RSS or Atom feed, or a feed with no entries")
+        for url, when in entries:
+            if self._recent(when):
+                yield self._article_request(url)
+            else:
+                self.crawler.stats.inc_value("councilwatch/articles_not_rechecked")
+
+    def parse_sitemap(self, response):
+        try:
+            kind, entries = sitemap_entries(response.body, response.url)
+        except (OSError, EOFError) as exc:
+            self.problem(response.url, f"sitemap could not be decompressed: {exc}")
+            return
+        if not entries:
+            self.problem(response.url, "not a sitemap, or an empty one")
+        for url, when in entries:
+            if not self._recent(when):
+                self.crawler.stats.inc_value("councilwatch/articles_not_rechecked")
+            elif kind == "index":
+                yield scrapy.Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.request_failed,
+                    meta={"cw_binary_ok": True},
+                )
+            else:
+                yield self._article_request(url)
+
+    def parse_listing(self, response):
+        if looks_like_article(response):
+            # A start URL may itself be a story someone wants followed.
+            yield from self.parse_article(response)
+            return
+        host = urlsplit(response.url).netloc
+        seen = set()
+        text = response_text(response)
+        hrefs = lxml.html.fromstring(text).xpath("//a/@href") if text.strip() else []
+        for href in hrefs:
+            url = clean_url(urljoin(response.url, href.strip()))
+            if url in seen or urlsplit(url).netloc != host or not is_article_url(url):
+                continue
+            seen.add(url)
+            yield self._article_request(url)
+        if not seen:
+            self.problem(response.url, "no article links found on this start page")
+
+    # -- articles -------------------------------------------------------------------
+    def parse_article(self, response):
+        try:
+            item = parse_article(response, self.source.name, self.keywords_by_topic)
+        except ArticleRefused as exc:
+            self.problem(response.url, f"not stored: {exc}")
+            return
+        if item is None:
+            # Off topic: expected for most of a local paper, so counted, not a problem.
+            self.crawler.stats.inc_value("councilwatch/articles_off_topic")
+            self.logger.debug("off topic: %s", response.url)
+            return
+        yield item
