@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
+from difflib import SequenceMatcher
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -94,3 +96,191 @@ def export_documents(
             "first_seen": doc.first_seen.isoformat(),
             "last_seen": doc.last_seen.isoformat(),
         }
+
+
+def numbered_versions():
+    """Each version's position in its document's history (1 = first stored), as a subquery."""
+    return select(
+        Version.id.label("version_id"),
+        func.row_number()
+        .over(partition_by=Version.document_id, order_by=Version.id)
+        .label("number"),
+    ).subquery()
+
+
+def export_versions(
+    session: Session, *, kind: str | None = None, source: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every stored version of every document, in key order then oldest first."""
+    numbers = numbered_versions()
+    query = (
+        select(Version, Document.key, Document.kind, Source.name, numbers.c.number)
+        .join(Document, Document.id == Version.document_id)
+        .join(Source, Source.id == Document.source_id)
+        .join(numbers, numbers.c.version_id == Version.id)
+        .order_by(Document.key, Version.id)
+    )
+    if kind:
+        query = query.where(Document.kind == kind)
+    if source:
+        query = query.where(Source.name == source)
+    for v, key, doc_kind, source_name, number in session.execute(query).yield_per(500):
+        yield {
+            "key": key,
+            "source": source_name,
+            "kind": doc_kind,
+            "version": number,
+            "version_id": v.id,
+            "seen_at": v.seen_at.isoformat(),
+            "last_seen": v.last_seen.isoformat(),
+            "title": v.title,
+            "content_hash": v.content_hash,
+            "reparse": v.reparse,
+            "fields": v.fields,
+            "text": v.text,
+        }
+
+
+def export_changes(
+    session: Session, *, kind: str | None = None, source: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every detected change, oldest first. `kind` filters the document kind."""
+    query = (
+        select(Change, Document, Source.name)
+        .join(Document, Document.id == Change.document_id)
+        .join(Source, Source.id == Document.source_id)
+        .order_by(Change.detected_at, Change.id)
+    )
+    if kind:
+        query = query.where(Document.kind == kind)
+    if source:
+        query = query.where(Source.name == source)
+    for c, doc, source_name in session.execute(query).yield_per(500):
+        yield {
+            "key": doc.key,
+            "source": source_name,
+            "document_kind": doc.kind,
+            "url": doc.url,
+            "title": doc.title,
+            "change_id": c.id,
+            "kind": c.kind,
+            "summary": c.summary,
+            "before": c.before,
+            "after": c.after,
+            "old_value": c.old_value,
+            "new_value": c.new_value,
+            "alert": c.alert,
+            "old_version_id": c.old_version_id,
+            "new_version_id": c.new_version_id,
+            "detected_at": c.detected_at.isoformat(),
+        }
+
+
+def export_figures(
+    session: Session, *, kind: str | None = None, source: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every figure of every version, in key order then oldest version first."""
+    from storage.search import Figure
+
+    numbers = numbered_versions()
+    query = (
+        select(Figure, Document, Source.name, Version.seen_at, numbers.c.number)
+        .join(Version, Version.id == Figure.version_id)
+        .join(Document, Document.id == Figure.document_id)
+        .join(Source, Source.id == Document.source_id)
+        .join(numbers, numbers.c.version_id == Version.id)
+        .order_by(Document.key, Version.id, Figure.id)
+    )
+    if kind:
+        query = query.where(Document.kind == kind)
+    if source:
+        query = query.where(Source.name == source)
+    for f, doc, source_name, seen_at, number in session.execute(query).yield_per(500):
+        yield {
+            "key": doc.key,
+            "source": source_name,
+            "document_kind": doc.kind,
+            "url": doc.url,
+            "title": doc.title,
+            "version": number,
+            "version_id": f.version_id,
+            "seen_at": seen_at.isoformat(),
+            "kind": f.kind,
+            "value": plain_number(f.value),
+            "unit": f.unit,
+            "denominator": plain_number(f.denominator),
+            "subject": f.subject,
+            "text": f.text,
+            "sentence": f.sentence,
+        }
+
+
+def plain_number(value: float | None) -> float | int | None:
+    """14000000.0 as 14000000: figures are stored as floats but are mostly whole numbers."""
+    if value is not None and float(value).is_integer():
+        return int(value)
+    return value
+
+
+# --- word-level diff of two versions ------------------------------------------------
+
+
+@dataclass
+class WordDiff:
+    ops: list[dict[str, str]]  # {"op": "replace"|"delete"|"insert", "old": ..., "new": ...}
+    hunks: list[str]  # each change with a little unchanged context, marked [-old-]{+new+}
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.ops)
+
+
+def word_diff(old: str, new: str, context: int | None = 8) -> WordDiff:
+    """Words removed and added between two texts, as `close [-31-]{+29+} of 44`.
+
+    Words, not characters, so "£2.5m" -> "£2.1m" reads as one replaced figure; spacing
+    and line breaks are ignored. `autojunk=False` because difflib otherwise treats common
+    words in long documents as junk and produces strange diffs. `context=None` marks up
+    the whole text as one hunk.
+    """
+    a, b = old.split(), new.split()
+    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    ops: list[dict[str, str]] = []
+    pieces: list[tuple[str, list[str]]] = []  # ("equal", words) or ("change", [marked])
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            pieces.append(("equal", a[i1:i2]))
+            continue
+        old_words, new_words = " ".join(a[i1:i2]), " ".join(b[j1:j2])
+        ops.append({"op": tag, "old": old_words, "new": new_words})
+        marked = []
+        if old_words:
+            marked.append(f"[-{old_words}-]")
+        if new_words:
+            marked.append(f"{{+{new_words}+}}")
+        pieces.append(("change", ["".join(marked)]))
+    if not ops:
+        return WordDiff([], [])
+    if context is None:
+        return WordDiff(ops, [" ".join(w for _, words in pieces for w in words)])
+    hunks: list[str] = []
+    current: list[str] = []
+    for n, (tag, words) in enumerate(pieces):
+        if tag == "change":
+            current.extend(words)
+            continue
+        first, last = n == 0, n == len(pieces) - 1
+        if first:
+            current.extend(
+                (["…"] if len(words) > context else []) + words[-context:] if context else []
+            )
+        elif last:
+            current.extend(words[:context] + (["…"] if len(words) > context else []))
+        elif len(words) <= 2 * context:
+            current.extend(words)
+        else:
+            current.extend(words[:context] + ["…"])
+            hunks.append(" ".join(current))
+            current = ["…"] + (words[-context:] if context else [])
+    hunks.append(" ".join(current))
+    return WordDiff(ops, hunks)

@@ -1,11 +1,534 @@
-"""Figures per version and full-text search. (Placeholder: the archive-for-journalists issue.)"""
+"""Figures per version and full-text search over every stored version.
+
+Full-text search lives in one place per database, both called `versions_fts` and both
+kept up to date by database triggers on `versions` (created in migration 0002), so every
+writer (the importer, a bulk load, a snapshot copy) indexes the same way:
+
+- SQLite: an FTS5 external-content table over `versions(title, text)` (porter stemming),
+  queried with `MATCH`, ranked with bm25 and cut into snippets with `snippet()`.
+- PostgreSQL: a side table `versions_fts(version_id, tsv)` with a GIN index. A side table
+  rather than a generated column on `versions`, so the lead's model and Alembic's
+  autogenerate (which skips `*_fts` tables) never see it.
+
+User queries are parsed here, not handed to the database: raw FTS5 syntax raises on a
+stray quote or colon, and PostgreSQL's `websearch_to_tsquery` has no prefix search. The
+same small language works on both (see `parse_query`).
+
+Figures (`Figure`) are extracted from each new version's text by `index_version`, which
+the importer calls in the transaction that stores the version.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from storage.models import Version
+from sqlalchemy import Float, ForeignKey, Index, String, Text, bindparam, func, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from storage.models import Base, Document, Source, Version
+from storage.types import UTCDateTime
+
+log = logging.getLogger(__name__)
+
+# Markers put around matched words by snippet()/ts_headline(); private-use characters
+# that never occur in council text, replaced by the caller (bold, <mark>, …).
+MARK_START = "\ue000"
+MARK_END = "\ue001"
+ELLIPSIS = "…"
+
+# Text search configuration on PostgreSQL; SQLite's FTS5 table uses the porter stemmer,
+# which treats English the same way closely enough ("centres" finds "centre").
+PG_CONFIG = "english"
+SUBJECT_MAX = 200
+
+
+class Figure(Base):
+    """One figure (money, percent or count) found in one version's text."""
+
+    __tablename__ = "figures"
+    __table_args__ = (
+        Index("ix_figures_subject", "subject"),
+        Index("ix_figures_kind_subject", "kind", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # money | percent | count
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(SUBJECT_MAX), nullable=True)
+    text: Mapped[str] = mapped_column(Text)  # as printed: "£14m", "31 of 44"
+    sentence: Mapped[str] = mapped_column(Text)
+
+
+_missing_extractor_logged = False
 
 
 def index_version(session: Session, version: Version) -> None:
-    return None
+    """Store the figures of a newly stored version (full-text indexing is done by triggers).
+
+    A failure to extract figures must not lose the version itself: the archive is the
+    record, figures are derived and can be rebuilt with `reindex_figures`.
+    """
+    global _missing_extractor_logged
+    try:
+        from monitor.figures import extract_figures
+    except ImportError:  # the extractor is not installed in this build
+        if not _missing_extractor_logged:
+            log.warning("monitor.figures is not available: figures are not being extracted")
+            _missing_extractor_logged = True
+        return
+    if not version.text:
+        return
+    try:
+        found = extract_figures(version.text)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("figure extraction failed for version %s; stored without figures", version.id)
+        return
+    for fig in found:
+        session.add(
+            Figure(
+                version_id=version.id,
+                document_id=version.document_id,
+                kind=fig.kind,
+                value=float(fig.value),
+                unit=fig.unit,
+                denominator=None if fig.denominator is None else float(fig.denominator),
+                subject=(fig.subject or None) and fig.subject[:SUBJECT_MAX],
+                text=fig.text,
+                sentence=fig.sentence,
+            )
+        )
+
+
+def reindex_figures(session: Session) -> int:
+    """Extract figures again for every version (after the extractor improved); returns the count."""
+    session.execute(Figure.__table__.delete())
+    n = 0
+    for version in session.scalars(select(Version).order_by(Version.id)).yield_per(500):
+        index_version(session, version)
+        n += 1
+    return n
+
+
+# --- the query language -------------------------------------------------------------
+
+
+class QuerySyntaxError(ValueError):
+    """A search query the archive cannot run; the message says what to fix, in one line."""
+
+
+@dataclass
+class Term:
+    words: list[str]  # one word, or several for an exact phrase
+    prefix: bool = False  # the last word is a prefix (centr*)
+
+    def fts5(self) -> str:
+        # Every word is quoted so FTS5 never reads user input as an operator.
+        return '"' + " ".join(self.words) + '"' + ("*" if self.prefix else "")
+
+
+@dataclass
+class Query:
+    """All `groups` must match (each group is one term or several joined by OR); no `excluded`."""
+
+    groups: list[list[Term]] = field(default_factory=list)
+    excluded: list[Term] = field(default_factory=list)
+
+
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(-?)([^\s"]+)|(")')
+_WORD = re.compile(r"[^\W_]+")
+
+
+def parse_query(query: str) -> Query:
+    """Parse a journalist's search into terms.
+
+    - words: every word must appear, in any form ("centre" also finds "centres");
+    - "an exact phrase" in double quotes;
+    - a prefix: `centr*` finds centre, centres, centralised…;
+    - `A OR B`: either;
+    - `-word`, `-"a phrase"` or `NOT word`: leave out documents containing it.
+    Other punctuation separates words, as it does in the text (`children's` is the
+    phrase "children s"), so no input can reach the database as an operator.
+    """
+    parsed = Query()
+    pending_or = False
+    negate_next = False
+    seen_any = False
+    for match in _TOKEN.finditer(query):
+        neg_phrase, phrase, neg_word, word, stray_quote = match.groups()
+        if stray_quote:
+            raise QuerySyntaxError(
+                'a double quote is not closed: put a phrase in "double quotes" (or remove the quote)'
+            )
+        negated = bool(neg_phrase or neg_word) or negate_next
+        negate_next = False
+        if phrase is not None:
+            words = _WORD.findall(phrase)
+            if not words:
+                raise QuerySyntaxError('an empty "" phrase: put words between the quotes')
+            term = Term(words)
+        else:
+            if word == "OR":
+                if not parsed.groups or pending_or or negated:
+                    raise QuerySyntaxError(
+                        "OR needs a search term on each side (closure OR closing)"
+                    )
+                pending_or = True
+                continue
+            if word in ("AND",):
+                continue
+            if word == "NOT":
+                negate_next = True
+                continue
+            prefix = word.endswith("*")
+            core = word.rstrip("*")
+            if "*" in core or (prefix and not _WORD.search(core)):
+                raise QuerySyntaxError(
+                    f"{word!r}: * goes at the end of the start of a word (centr* finds centres)"
+                )
+            words = _WORD.findall(core)
+            if not words:
+                if negated:
+                    raise QuerySyntaxError(f"{match.group(0)!r}: nothing to leave out after '-'")
+                continue  # lone punctuation: nothing to search for
+            term = Term(words, prefix=prefix)
+        seen_any = True
+        if negated:
+            if pending_or:
+                raise QuerySyntaxError("OR cannot join a left-out term (-word)")
+            parsed.excluded.append(term)
+        elif pending_or:
+            parsed.groups[-1].append(term)
+            pending_or = False
+        else:
+            parsed.groups.append([term])
+    if pending_or:
+        raise QuerySyntaxError("OR needs a search term on each side (closure OR closing)")
+    if negate_next:
+        raise QuerySyntaxError("NOT needs a term after it (NOT academy)")
+    if not parsed.groups:
+        if seen_any:
+            raise QuerySyntaxError("a search needs at least one word to look for, not only -words")
+        raise QuerySyntaxError('nothing to search for: give a word or a "phrase"')
+    return parsed
+
+
+def fts5_expression(query: Query) -> str:
+    """The query in FTS5 syntax, every word quoted."""
+
+    def group(terms: list[Term]) -> str:
+        if len(terms) == 1:
+            return terms[0].fts5()
+        return "(" + " OR ".join(t.fts5() for t in terms) + ")"
+
+    expr = " AND ".join(group(g) for g in query.groups)
+    for term in query.excluded:
+        expr = f"({expr}) NOT {term.fts5()}"
+    return expr
+
+
+def pg_tsquery(query: Query) -> tuple[str, dict[str, str]]:
+    """An SQL expression building the tsquery, with every piece of user text bound."""
+    params: dict[str, str] = {}
+
+    def term(t: Term) -> str:
+        name = f"tq{len(params)}"
+        if t.prefix:
+            # to_tsquery syntax is safe here: the words are letters and digits only.
+            params[name] = " <-> ".join(t.words) + ":*"
+            return f"to_tsquery('{PG_CONFIG}'::regconfig, :{name})"
+        params[name] = t.words[0] if len(t.words) == 1 else '"' + " ".join(t.words) + '"'
+        return f"websearch_to_tsquery('{PG_CONFIG}'::regconfig, :{name})"
+
+    def group(terms: list[Term]) -> str:
+        return "(" + " || ".join(term(t) for t in terms) + ")"
+
+    expr = " && ".join(group(g) for g in query.groups)
+    for t in query.excluded:
+        expr = f"({expr}) && !!{term(t)}"
+    return f"({expr})", params
+
+
+# --- searching ------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    key: str
+    source: str
+    kind: str
+    url: str
+    title: str | None
+    version_id: int
+    version_number: int  # 1 = the first version stored
+    versions: int  # how many versions the document has
+    matched_versions: int  # how many of them match the query (and filters)
+    seen_at: datetime  # when the matching version was first seen
+    snippet: str  # matched words between MARK_START and MARK_END
+
+    @property
+    def current(self) -> bool:
+        return self.version_number == self.versions
+
+
+SORTS = ("relevance", "newest")
+
+
+def search(
+    session: Session,
+    query: str,
+    *,
+    source: str | None = None,
+    kind: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    has_figure: bool = False,
+    figure_kind: str | None = None,
+    all_versions: bool = False,
+    sort: str = "relevance",
+    limit: int = 20,
+) -> list[Hit]:
+    """Search every stored version; one row per document unless `all_versions`.
+
+    With one row per document the row shows the newest version that matches (and says
+    which one), ranked by the best-matching version, so a decision whose wording changed
+    is found by its old words too. Date filters apply to when a version was first seen.
+    Raises QuerySyntaxError for a query that cannot be run.
+    """
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {SORTS}")
+    parsed = parse_query(query)
+    dialect = session.get_bind().dialect.name
+    params: dict[str, object] = {"limit": limit}
+    where: list[str] = []
+    if dialect == "sqlite":
+        params["q"] = fts5_expression(parsed)
+        match_from = "versions_fts f JOIN versions v ON v.id = f.rowid"
+        where.append("versions_fts MATCH :q")
+        rank = "f.rank"  # bm25: smaller is better
+        best = "min"
+    else:
+        tsq, tparams = pg_tsquery(parsed)
+        params.update(tparams)
+        match_from = "versions_fts f JOIN versions v ON v.id = f.version_id"
+        where.append(f"f.tsv @@ {tsq}")
+        rank = f"-ts_rank_cd(f.tsv, {tsq})"  # negated so that smaller is better on both
+        best = "min"
+    joins = ""
+    if source or kind:
+        joins = " JOIN documents d ON d.id = v.document_id"
+        if source:
+            joins += " JOIN sources s ON s.id = d.source_id"
+            where.append("s.name = :source")
+            params["source"] = source
+        if kind:
+            where.append("d.kind = :kind")
+            params["kind"] = kind
+    if since is not None:
+        where.append("v.seen_at >= :since")
+        params["since"] = since
+    if until is not None:
+        where.append("v.seen_at < :until")
+        params["until"] = until
+    if has_figure or figure_kind:
+        cond = "g.version_id = v.id" + (" AND g.kind = :figure_kind" if figure_kind else "")
+        where.append(f"EXISTS (SELECT 1 FROM figures g WHERE {cond})")
+        if figure_kind:
+            params["figure_kind"] = figure_kind
+    rank_expr = rank if sort == "relevance" else "0"
+    hits = (
+        f"SELECT v.id AS version_id, v.document_id AS document_id, v.seen_at AS seen_at, "
+        f"{rank_expr} AS rank FROM {match_from}{joins} WHERE {' AND '.join(where)}"
+    )
+    order = "rank, version_id DESC" if sort == "relevance" else "version_id DESC"
+    if all_versions:
+        sql = f"SELECT version_id, document_id, 1 AS matched FROM ({hits}) h ORDER BY {order} LIMIT :limit"
+    else:
+        sql = (
+            f"SELECT max(version_id) AS version_id, document_id, count(*) AS matched, "
+            f"{best}(rank) AS rank FROM ({hits}) h GROUP BY document_id "
+            f"ORDER BY {order} LIMIT :limit"
+        )
+    stmt = text(sql).bindparams(
+        *(bindparam(n, type_=UTCDateTime()) for n in ("since", "until") if n in params)
+    )
+    rows = session.execute(stmt, params).all()
+    if not rows:
+        return []
+    version_ids = [r.version_id for r in rows]
+    snippets = _snippets(session, dialect, parsed, version_ids)
+    return _hits(session, rows, snippets)
+
+
+def _snippets(
+    session: Session, dialect: str, parsed: Query, version_ids: list[int]
+) -> dict[int, str]:
+    ids = bindparam("ids", expanding=True)
+    if dialect == "sqlite":
+        stmt = text(
+            "SELECT rowid AS id, snippet(versions_fts, -1, :a, :b, :e, 24) AS snippet "
+            "FROM versions_fts WHERE versions_fts MATCH :q AND rowid IN :ids"
+        ).bindparams(ids)
+        params = {"q": fts5_expression(parsed), "a": MARK_START, "b": MARK_END, "e": ELLIPSIS}
+    else:
+        tsq, params = pg_tsquery(parsed)
+        stmt = text(
+            f"SELECT v.id AS id, ts_headline('{PG_CONFIG}'::regconfig, v.text, {tsq}, :opts) "
+            "AS snippet FROM versions v WHERE v.id IN :ids"
+        ).bindparams(ids)
+        params["opts"] = (
+            f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=30, MinWords=12, '
+            f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
+        )
+    params["ids"] = version_ids
+    return {r.id: r.snippet for r in session.execute(stmt, params)}
+
+
+def _hits(session: Session, rows, snippets: dict[int, str]) -> list[Hit]:
+    doc_ids = {r.document_id for r in rows}
+    docs = {
+        doc.id: (doc, name)
+        for doc, name in session.execute(
+            select(Document, Source.name)
+            .join(Source, Source.id == Document.source_id)
+            .where(Document.id.in_(doc_ids))
+        )
+    }
+    numbers: dict[int, list[tuple[int, datetime]]] = {}
+    for doc_id, vid, seen in session.execute(
+        select(Version.document_id, Version.id, Version.seen_at)
+        .where(Version.document_id.in_(doc_ids))
+        .order_by(Version.id)
+    ):
+        numbers.setdefault(doc_id, []).append((vid, seen))
+    hits = []
+    for r in rows:
+        doc, source_name = docs[r.document_id]
+        history = numbers[r.document_id]
+        position = next(i for i, (vid, _) in enumerate(history, 1) if vid == r.version_id)
+        hits.append(
+            Hit(
+                key=doc.key,
+                source=source_name,
+                kind=doc.kind,
+                url=doc.url,
+                title=doc.title,
+                version_id=r.version_id,
+                version_number=position,
+                versions=len(history),
+                matched_versions=r.matched,
+                seen_at=history[position - 1][1],
+                snippet=snippets.get(r.version_id) or "",
+            )
+        )
+    return hits
+
+
+# --- figures over time ----------------------------------------------------------------
+
+
+@dataclass
+class FigureSeen:
+    """A figure as it first appeared in a document, and how long it stayed."""
+
+    key: str
+    source: str
+    document_kind: str
+    title: str | None
+    url: str
+    kind: str
+    value: float
+    unit: str | None
+    denominator: float | None
+    subject: str | None
+    text: str
+    sentence: str
+    version_number: int
+    first_seen: datetime  # when the first version carrying it was stored
+    still_current: bool  # the document's latest version still carries it
+
+
+def normalise_subject(subject: str) -> str:
+    return subject.replace("\u2019", "'").replace("\u2018", "'").strip().lower()
+
+
+def figures_over_time(
+    session: Session,
+    subject: str,
+    *,
+    kind: str | None = None,
+    source: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[FigureSeen]:
+    """Every distinct figure about `subject` (a part of the subject, any case), oldest first.
+
+    A figure repeated unchanged in later versions of the same document is listed once,
+    at the version where it first appeared; a figure that changed appears again with
+    its new value, so the list reads as a timeline across documents.
+    """
+    pattern = (
+        "%" + normalise_subject(subject).replace("\\", "").replace("%", "").replace("_", "") + "%"
+    )
+    subject_col = func.lower(func.replace(Figure.subject, "\u2019", "'"))
+    query = (
+        select(Figure, Version.seen_at, Version.id, Document, Source.name)
+        .join(Version, Version.id == Figure.version_id)
+        .join(Document, Document.id == Figure.document_id)
+        .join(Source, Source.id == Document.source_id)
+        .where(subject_col.like(pattern))
+        .order_by(Version.seen_at, Version.id, Figure.id)
+    )
+    if kind:
+        query = query.where(Figure.kind == kind)
+    if source:
+        query = query.where(Source.name == source)
+    if since is not None:
+        query = query.where(Version.seen_at >= since)
+    if until is not None:
+        query = query.where(Version.seen_at < until)
+    rows = session.execute(query).all()
+    doc_ids = {doc.id for _, _, _, doc, _ in rows}
+    version_numbers: dict[int, int] = {}
+    for doc_id in doc_ids:
+        ids = session.scalars(
+            select(Version.id).where(Version.document_id == doc_id).order_by(Version.id)
+        )
+        version_numbers.update({vid: n for n, vid in enumerate(ids, 1)})
+    latest = {doc.id: doc.latest_version_id for _, _, _, doc, _ in rows}
+    current: set[tuple] = set()
+    seen: dict[tuple, FigureSeen] = {}
+    for fig, seen_at, vid, doc, source_name in rows:
+        identity = (doc.id, fig.kind, fig.value, fig.unit, fig.denominator, fig.subject)
+        if vid == latest[doc.id]:
+            current.add(identity)
+        if identity in seen:
+            continue
+        seen[identity] = FigureSeen(
+            key=doc.key,
+            source=source_name,
+            document_kind=doc.kind,
+            title=doc.title,
+            url=doc.url,
+            kind=fig.kind,
+            value=fig.value,
+            unit=fig.unit,
+            denominator=fig.denominator,
+            subject=fig.subject,
+            text=fig.text,
+            sentence=fig.sentence,
+            version_number=version_numbers[vid],
+            first_seen=seen_at,
+            still_current=False,
+        )
+    for identity, item in seen.items():
+        item.still_current = identity in current
+    return list(seen.values())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 
 import typer
 
@@ -33,7 +33,9 @@ def change_json(change) -> dict:
 @app.command()
 def changes(
     ctx: typer.Context,
-    since: str = typer.Option(None, "--since", help="Only changes detected since (e.g. 2026-11-01, '7 days ago')."),
+    since: str = typer.Option(
+        None, "--since", help="Only changes detected since (e.g. 2026-11-01, '7 days ago')."
+    ),
     source: str = typer.Option(None, "--source", help="Only this source."),
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(CHANGE_KINDS)}."),
     limit: int = typer.Option(200, "--limit", help="At most this many."),
@@ -66,12 +68,24 @@ def changes(
 @app.command()
 def history(
     ctx: typer.Context,
-    document: str = typer.Argument(..., help="A document key (oxfordshire:decision:1234) or its URL."),
+    document: str = typer.Argument(
+        ..., help="A document key (oxfordshire:decision:1234) or its URL."
+    ),
+    diff: tuple[int, int] = typer.Option(
+        (0, 0),
+        "--diff",
+        metavar="OLD NEW",
+        help="Word-level diff of two versions by number, as listed (e.g. --diff 1 3).",
+    ),
+    context: int = typer.Option(
+        8, "--context", min=0, help="Unchanged words shown around each change in a diff."
+    ),
+    whole: bool = typer.Option(False, "--whole", help="Show the whole text in a diff."),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
 ) -> None:
     """Every stored version of one document, and what changed between them.
 
-    Example: councilwatch history oxfordshire:decision:1234
+    Example: councilwatch history oxfordshire:decision:1234 --diff 1 2
     """
     from storage.queries import document_ref, find_document, versions_with_changes
 
@@ -81,6 +95,9 @@ def history(
         if doc is None:
             raise UserError(f"no document with key or URL {document!r} in the archive")
         rows = versions_with_changes(session, doc)
+        if diff != (0, 0):
+            show_diff(doc, [v for v, _ in rows], diff, None if whole else context, as_json)
+            return
         if as_json:
             print(
                 json.dumps(
@@ -89,6 +106,7 @@ def history(
                         "versions": [
                             {
                                 "id": v.id,
+                                "number": n,
                                 "seen_at": iso(v.seen_at),
                                 "last_seen": iso(v.last_seen),
                                 "content_hash": v.content_hash,
@@ -97,7 +115,7 @@ def history(
                                 "fields": v.fields,
                                 "changes": [change_json(c) for c in cs],
                             }
-                            for v, cs in rows
+                            for n, (v, cs) in enumerate(rows, 1)
                         ],
                     },
                     ensure_ascii=False,
@@ -114,37 +132,118 @@ def history(
             )
             for c in cs:
                 out.print(f"      {c.kind}: {c.summary}", markup=False)
+        if len(rows) > 1:
+            err.print(f"(word-level diff: councilwatch history {doc.key} --diff 1 {len(rows)})")
 
 
-class ExportFormat(str, Enum):
+def show_diff(doc, versions, numbers: tuple[int, int], context: int | None, as_json: bool) -> None:
+    """Print the word-level diff between two versions of `doc`, numbered from 1."""
+    from storage.queries import document_ref, word_diff
+
+    for n in numbers:
+        if not 1 <= n <= len(versions):
+            have = "1" if len(versions) == 1 else f"1 to {len(versions)}"
+            raise UserError(f"--diff: {doc.key} has no version {n} (it has {have})")
+    old, new = (versions[n - 1] for n in numbers)
+    result = word_diff(old.text, new.text, context)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "document": document_ref(doc),
+                    "old": {"number": numbers[0], "id": old.id, "seen_at": iso(old.seen_at)},
+                    "new": {"number": numbers[1], "id": new.id, "seen_at": iso(new.seen_at)},
+                    "changed": result.changed,
+                    "ops": result.ops,
+                    "hunks": result.hunks,
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    out.print(f"{doc.key}  {doc.title or ''}", markup=False)
+    out.print(f"--- version {numbers[0]} (first seen {uk_time(old.seen_at)})", markup=False)
+    out.print(f"+++ version {numbers[1]} (first seen {uk_time(new.seen_at)})", markup=False)
+    if not result.changed:
+        out.print("no difference in the words of these two versions", markup=False)
+        return
+    for hunk in result.hunks:
+        out.print("")
+        out.print(hunk, markup=False)
+
+
+class ExportFormat(StrEnum):
     jsonl = "jsonl"
     csv = "csv"
+
+
+class ExportWhat(StrEnum):
+    documents = "documents"
+    versions = "versions"
+    changes = "changes"
+    figures = "figures"
+
+
+# CSV columns per export; JSON Lines carries the same keys.
+EXPORT_COLUMNS = {
+    "documents": [
+        "key", "source", "kind", "url", "title", "fields", "versions", "first_seen", "last_seen",
+    ],
+    "versions": [
+        "key", "source", "kind", "version", "version_id", "seen_at", "last_seen", "title",
+        "content_hash", "reparse", "fields", "text",
+    ],
+    "changes": [
+        "key", "source", "document_kind", "url", "title", "change_id", "kind", "summary",
+        "before", "after", "old_value", "new_value", "alert", "old_version_id",
+        "new_version_id", "detected_at",
+    ],
+    "figures": [
+        "key", "source", "document_kind", "url", "title", "version", "version_id", "seen_at",
+        "kind", "value", "unit", "denominator", "subject", "text", "sentence",
+    ],
+}  # fmt: skip
 
 
 @app.command()
 def export(
     ctx: typer.Context,
-    kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(KINDS)}."),
+    what: ExportWhat = typer.Option(
+        ExportWhat.documents,
+        "--what",
+        help="documents (latest version each), versions (every version), changes or figures.",
+    ),
+    kind: str = typer.Option(
+        None, "--kind", help=f"Only documents of this kind: {', '.join(KINDS)}."
+    ),
     source: str = typer.Option(None, "--source", help="Only this source."),
     fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="jsonl or csv."),
 ) -> None:
-    """The archive's documents, latest version of each, on stdout.
+    """The archive on stdout: documents (default), every version, changes or figures.
 
     Example: councilwatch export --kind decision --format csv > decisions.csv
+             councilwatch export --what figures --format csv > figures.csv
     """
-    from storage.queries import export_documents
+    from storage import queries
 
     if kind and kind not in KINDS:
         raise UserError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}")
+    producer = {
+        ExportWhat.documents: queries.export_documents,
+        ExportWhat.versions: queries.export_versions,
+        ExportWhat.changes: queries.export_changes,
+        ExportWhat.figures: queries.export_figures,
+    }[what]
     archive = state(ctx).archive()
     with archive.session() as session:
-        rows = export_documents(session, kind=kind, source=source)
+        rows = producer(session, kind=kind, source=source)
         if fmt is ExportFormat.jsonl:
             for row in rows:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             return
-        columns = ["key", "source", "kind", "url", "title", "fields", "versions", "first_seen", "last_seen"]
-        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_COLUMNS[what.value])
         writer.writeheader()
         for row in rows:
-            writer.writerow({**row, "fields": json.dumps(row["fields"], ensure_ascii=False)})
+            if "fields" in row:
+                row = {**row, "fields": json.dumps(row["fields"], ensure_ascii=False)}
+            writer.writerow(row)

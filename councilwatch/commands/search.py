@@ -1,1 +1,374 @@
-"""Commands for search. (Filled in by its issue.)"""
+"""Searching the archive: `search`, `figures-over-time` and `serve` (Datasette)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+from datetime import datetime, timedelta
+from enum import StrEnum
+from pathlib import Path
+
+import typer
+from rich.text import Text
+
+from councilwatch.app import UserError, app, err, iso, out, parse_when, state, uk_time
+from councilwatch.config import UK
+from spiders.items import KINDS
+
+FIGURE_KINDS = ("money", "percent", "count")
+SEARCH_HELP = (
+    'Words (all must appear), "an exact phrase", prefix* (centr* finds centres), '
+    "A OR B, -word to leave out."
+)
+
+
+def date_bound(value: str, option: str, *, end: bool) -> datetime:
+    """A UK calendar date as a boundary: `--since 2016` is 1 Jan 2016 00:00 UK time and
+    `--until 2016` runs to the end of 2016. Other forms (`7 days ago`) go to dateparser.
+
+    dateparser alone would read `2016` as today's date in 2016, and a day as midnight,
+    which cuts off the day a journalist named in `--until`.
+    """
+    text = value.strip()
+    day: datetime | None = None
+    step = None
+    if m := re.fullmatch(r"(\d{4})", text):
+        day, step = datetime(int(m[1]), 1, 1, tzinfo=UK), "year"
+    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
+        day, step = datetime(int(m[1]), int(m[2]), 1, tzinfo=UK), "month"
+    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        day, step = datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UK), "day"
+    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
+        day, step = datetime(int(m[3]), int(m[2]), int(m[1]), tzinfo=UK), "day"
+    if day is None:
+        return parse_when(text, option)
+    if not end:
+        return day
+    if step == "year":
+        return day.replace(year=day.year + 1)
+    if step == "month":
+        return day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
+    # A wall-clock day later, then back to an aware time: right across clock changes.
+    return (day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=UK)
+
+
+def checked_bounds(since: str | None, until: str | None):
+    try:
+        lo = date_bound(since, "--since", end=False) if since else None
+        hi = date_bound(until, "--until", end=True) if until else None
+    except ValueError as exc:  # e.g. 2016-13-01
+        raise UserError(f"not a calendar date: {exc}") from None
+    if lo and hi and hi <= lo:
+        raise UserError("--until is before --since: nothing can match")
+    return lo, hi
+
+
+def marked(snippet: str, start: str, stop: str, escape=lambda s: s) -> str:
+    from storage.search import MARK_END, MARK_START
+
+    parts = re.split(f"({MARK_START}|{MARK_END})", snippet)
+    result = []
+    for part in parts:
+        if part == MARK_START:
+            result.append(start)
+        elif part == MARK_END:
+            result.append(stop)
+        else:
+            result.append(escape(part))
+    return "".join(result)
+
+
+def snippet_text(snippet: str, style: str = "bold reverse") -> Text:
+    from storage.search import MARK_END, MARK_START
+
+    text = Text()
+    inside = False
+    for part in re.split(f"({MARK_START}|{MARK_END})", " ".join(snippet.split())):
+        if part == MARK_START:
+            inside = True
+        elif part == MARK_END:
+            inside = False
+        elif part:
+            text.append(part, style=style if inside else None)
+    return text
+
+
+class Sort(StrEnum):
+    relevance = "relevance"
+    newest = "newest"
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    query: str = typer.Argument(..., help=SEARCH_HELP),
+    source: str = typer.Option(None, "--source", help="Only this source."),
+    kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(KINDS)}."),
+    since: str = typer.Option(
+        None,
+        "--since",
+        help="Versions first seen on or after this UK date (2016, 2016-04, 1/4/2016).",
+    ),
+    until: str = typer.Option(
+        None, "--until", help="Versions first seen up to the end of this UK date."
+    ),
+    has_figure: bool = typer.Option(
+        False, "--has-figure", help="Only versions in which a figure was found."
+    ),
+    figure_kind: str = typer.Option(
+        None,
+        "--figure-kind",
+        help="Only versions with a figure of this kind: money, percent, count.",
+    ),
+    all_versions: bool = typer.Option(
+        False, "--all-versions", help="One row per matching version, not per document."
+    ),
+    sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance or newest."),
+    limit: int = typer.Option(20, "--limit", min=1, max=10_000, help="At most this many rows."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+) -> None:
+    """Full-text search over every stored version, with highlighted snippets.
+
+    Every version is searched; each document is shown once, with the newest version that
+    matches (and whether that is still the current one).
+
+    Example: councilwatch search '"children's centres"' --figure-kind money --since 2016
+    """
+    from storage.search import QuerySyntaxError
+    from storage.search import search as run_search
+
+    if kind and kind not in KINDS:
+        raise UserError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}")
+    if figure_kind and figure_kind not in FIGURE_KINDS:
+        raise UserError(f"--figure-kind: {figure_kind!r} is not one of {', '.join(FIGURE_KINDS)}")
+    lo, hi = checked_bounds(since, until)
+    archive = state(ctx).archive()
+    with archive.session() as session:
+        try:
+            hits = run_search(
+                session,
+                query,
+                source=source,
+                kind=kind,
+                since=lo,
+                until=hi,
+                has_figure=has_figure,
+                figure_kind=figure_kind,
+                all_versions=all_versions,
+                sort=sort.value,
+                limit=limit,
+            )
+        except QuerySyntaxError as exc:
+            raise UserError(f"search: {exc}") from None
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "query": query,
+                    "results": [
+                        {
+                            "document": {
+                                "key": h.key,
+                                "kind": h.kind,
+                                "url": h.url,
+                                "title": h.title,
+                            },
+                            "source": h.source,
+                            "version": {
+                                "id": h.version_id,
+                                "number": h.version_number,
+                                "of": h.versions,
+                                "current": h.current,
+                                "seen_at": iso(h.seen_at),
+                            },
+                            "matched_versions": h.matched_versions,
+                            # An HTML fragment: the text escaped, the matched words in <mark>.
+                            "snippet": marked(h.snippet, "<mark>", "</mark>", html.escape),
+                        }
+                        for h in hits
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not hits:
+        err.print("no documents match")
+        return
+    for h in hits:
+        out.print(f"{h.key}  ({h.kind}, {h.source})", markup=False, style="bold")
+        if h.title:
+            out.print(f"  {h.title}", markup=False)
+        where = f"version {h.version_number} of {h.versions}, first seen {uk_time(h.seen_at)}"
+        if h.versions > 1:
+            where += " (current)" if h.current else " (changed since)"
+        if h.matched_versions > 1:
+            where += f"; {h.matched_versions} versions match"
+        out.print(f"  {where}", markup=False)
+        out.print(Text("  ") + snippet_text(h.snippet))
+        out.print("")
+
+
+@app.command("figures-over-time")
+def figures_over_time_command(
+    ctx: typer.Context,
+    subject: str = typer.Argument(
+        ..., help='What the figures count or cost, or part of it: "children\'s centres".'
+    ),
+    kind: str = typer.Option(None, "--kind", help="Only money, percent or count figures."),
+    source: str = typer.Option(None, "--source", help="Only this source."),
+    since: str = typer.Option(None, "--since", help="From this UK date (2016, 2016-04-01)."),
+    until: str = typer.Option(None, "--until", help="Up to the end of this UK date."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+) -> None:
+    """Every figure about a subject across documents and versions, oldest first.
+
+    A figure repeated unchanged in later versions is listed once, where it first appeared.
+
+    Example: councilwatch figures-over-time "children's centres" --kind count
+    """
+    from storage.queries import plain_number
+    from storage.search import figures_over_time
+
+    if kind and kind not in FIGURE_KINDS:
+        raise UserError(f"--kind: {kind!r} is not one of {', '.join(FIGURE_KINDS)}")
+    if not subject.strip():
+        raise UserError('give a subject, e.g. "children\'s centres"')
+    lo, hi = checked_bounds(since, until)
+    archive = state(ctx).archive()
+    with archive.session() as session:
+        rows = figures_over_time(session, subject, kind=kind, source=source, since=lo, until=hi)
+    if as_json:
+        print(
+            json.dumps(
+                {
+                    "subject": subject,
+                    "figures": [
+                        {
+                            "document": {
+                                "key": r.key,
+                                "kind": r.document_kind,
+                                "url": r.url,
+                                "title": r.title,
+                            },
+                            "source": r.source,
+                            "version": r.version_number,
+                            "first_seen": iso(r.first_seen),
+                            "still_current": r.still_current,
+                            "kind": r.kind,
+                            "value": plain_number(r.value),
+                            "unit": r.unit,
+                            "denominator": plain_number(r.denominator),
+                            "subject": r.subject,
+                            "text": r.text,
+                            "sentence": r.sentence,
+                        }
+                        for r in rows
+                    ],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    if not rows:
+        err.print(f"no figures about {subject!r} in the archive")
+        return
+    for r in rows:
+        gone = "" if r.still_current else "  (no longer in the current version)"
+        out.print(
+            f"{uk_time(r.first_seen)}  {r.text:<14} {r.subject or '':<28} {r.key} v{r.version_number}{gone}",
+            markup=False,
+        )
+        out.print(f"    {' '.join(r.sentence.split())}", markup=False)
+
+
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: int = typer.Option(8001, "--port", min=0, max=65535, help="Port to listen on."),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."
+    ),
+    snapshot: Path = typer.Option(
+        None,
+        "--snapshot",
+        help="PostgreSQL archives only: where to write the SQLite copy that is served.",
+    ),
+    metadata_out: Path = typer.Option(
+        None, "--write-metadata", help="Also save the generated Datasette metadata here."
+    ),
+) -> None:
+    """The archive in Datasette, read-only, with full-text search and saved queries.
+
+    Saved queries: latest changes, decisions changed this week, figures about a subject
+    over time. Datasette cannot read PostgreSQL, so a PostgreSQL archive is first copied
+    into an SQLite snapshot (same schema) and that is served.
+
+    Example: councilwatch serve --port 8001   (then open http://127.0.0.1:8001/)
+    """
+    from sqlalchemy.engine import make_url
+
+    from councilwatch.datasette_metadata import datasette_metadata
+    from storage.snapshot import sqlite_snapshot
+
+    st = state(ctx)
+    archive = st.archive()
+    try:
+        if archive.dialect == "sqlite":
+            db_path = Path(make_url(archive.url).database or "")
+            if not db_path.name or db_path.name == ":memory:":
+                raise UserError("serve needs an archive in a file, not an in-memory database")
+            immutable = False
+        else:
+            db_path = snapshot or Path("councilwatch-snapshot.db")
+            err.print(
+                f"PostgreSQL archive: copying it into the SQLite snapshot {db_path} "
+                "(Datasette reads SQLite only); the snapshot is what is served",
+                markup=False,
+            )
+            counts = sqlite_snapshot(archive, db_path)
+            err.print(
+                "snapshot ready: " + ", ".join(f"{n} {table}" for table, n in counts.items()),
+                markup=False,
+            )
+            immutable = True
+    finally:
+        archive.dispose()
+    metadata = datasette_metadata(db_path)
+    text = json.dumps(metadata, indent=2, ensure_ascii=False)
+    if metadata_out:
+        metadata_out.write_text(text, encoding="utf-8")
+    with tempfile.TemporaryDirectory(prefix="councilwatch-serve-") as tmp:
+        meta_file = Path(tmp) / "metadata.json"
+        meta_file.write_text(text, encoding="utf-8")
+        # A snapshot never changes: immutable. A live archive file is opened by Datasette
+        # with mode=ro, so it stays read-only while crawls keep writing to it.
+        command = [
+            sys.executable, "-m", "datasette", "serve",
+            *(["-i"] if immutable else []), str(db_path.resolve()),
+            "--metadata", str(meta_file),
+            "--host", host, "--port", str(port),
+            "--setting", "sql_time_limit_ms", "3500",
+            "--setting", "max_returned_rows", "2000",
+            "--setting", "default_page_size", "50",
+        ]  # fmt: skip
+        err.print(
+            f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)",
+            markup=False,
+        )
+        process = subprocess.Popen(command)
+        # A service manager stops us with SIGTERM: stop Datasette with us.
+        signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+        try:
+            code = process.wait()
+        except KeyboardInterrupt:
+            process.terminate()
+            process.wait(timeout=10)
+            code = 0
+    if code:
+        raise UserError(f"datasette stopped with exit code {code} (is port {port} free?)")
