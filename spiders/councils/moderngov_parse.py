@@ -358,6 +358,7 @@ def _subtitle(scope: Selector) -> str:
     return _one_line(found[0]) if found else ""
 
 
+_RESTRICTED = re.compile(r"^\(?(?:restricted|exempt|confidential)\b.{0,60}$", re.I | re.S)
 _TRUNCATED = re.compile(r"\s*\.\.\.\s*view the full (?:minutes|item) text for item.*$", re.I | re.S)
 
 
@@ -412,18 +413,16 @@ def _item_block(elements: list, base: str) -> ItemBlock:
                 documents += _document_links(anchors, base)
             continue
         if "mgWordPara" in classes or tag in ("div", "p"):
-            if el.css("caption.mgSectionTitle") or tag == "table":
+            if el.css("caption.mgSectionTitle"):
                 continue
             body = text_of(el)
             if current is None:
-                if re.search(r"\b(restricted|exempt|confidential)\b", body[:80], re.I) and (
-                    "mgRestricted" in (el.attrib.get("class") or "") or len(body) < 80
-                ):
-                    # A short marker paragraph such as "Restricted" or "Exempt item":
-                    # councils print one where the item's papers are not public.
-                    restricted = True
                 if "mgWordPara" in classes:
                     text_parts.append(body)
+                elif _RESTRICTED.match(body):
+                    # A short marker paragraph before the item's text ("Exempt", "Restricted
+                    # item"): printed where the item's papers are not public.
+                    restricted = True
             elif "document" not in current and body:
                 prior = sections.get(current)
                 sections[current] = f"{prior}\n{body}" if prior else body

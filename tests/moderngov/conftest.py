@@ -6,17 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-
-HERE = Path(__file__).resolve().parent
-FIXTURES = HERE / "fixtures"
-SITE = HERE / "site"
-SITE_HTML_ONLY = HERE / "site_html_only"
-SITE_V2 = HERE / "site_v2"
-SITE_BROKEN = HERE / "site_broken"
-
-# The replayed pages are dated 2015-2026; windows this wide include all of them whatever
-# today's date is, without a test-only config key.
-WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
+from moderngov_testsite import SITE, WIDE_WINDOW
 
 
 @pytest.fixture
