@@ -235,7 +235,7 @@ def fts5_expression(query: Query) -> str:
     return expr
 
 
-def pg_tsquery(query: Query) -> tuple[str, dict[str, str]]:
+def pg_tsquery(query: Query, config: str = PG_CONFIG) -> tuple[str, dict[str, str]]:
     """An SQL expression building the tsquery, with every piece of user text bound."""
     params: dict[str, str] = {}
 
@@ -244,9 +244,9 @@ def pg_tsquery(query: Query) -> tuple[str, dict[str, str]]:
         if t.prefix:
             # to_tsquery syntax is safe here: the words are letters and digits only.
             params[name] = " <-> ".join(t.words) + ":*"
-            return f"to_tsquery('{PG_CONFIG}'::regconfig, :{name})"
+            return f"to_tsquery('{config}'::regconfig, :{name})"
         params[name] = t.words[0] if len(t.words) == 1 else '"' + " ".join(t.words) + '"'
-        return f"websearch_to_tsquery('{PG_CONFIG}'::regconfig, :{name})"
+        return f"websearch_to_tsquery('{config}'::regconfig, :{name})"
 
     def group(terms: list[Term]) -> str:
         return "(" + " || ".join(term(t) for t in terms) + ")"
@@ -307,21 +307,21 @@ def search(
         raise ValueError(f"sort must be one of {SORTS}")
     parsed = parse_query(query)
     dialect = session.get_bind().dialect.name
+    index = Index_(dialect, parsed)
     params: dict[str, object] = {"limit": limit}
     where: list[str] = []
     if dialect == "sqlite":
         params["q"] = fts5_expression(parsed)
-        match_from = "versions_fts f JOIN versions v ON v.id = f.rowid"
-        where.append("versions_fts MATCH :q")
+        match_from = f"{index.table} f JOIN versions v ON v.id = f.rowid"
+        where.append(f"{index.table} MATCH :q")
         rank = "f.rank"  # bm25: smaller is better
-        best = "min"
     else:
-        tsq, tparams = pg_tsquery(parsed)
+        tsq, tparams = pg_tsquery(parsed, index.config)
         params.update(tparams)
         match_from = "versions_fts f JOIN versions v ON v.id = f.version_id"
-        where.append(f"f.tsv @@ {tsq}")
-        rank = f"-ts_rank_cd(f.tsv, {tsq})"  # negated so that smaller is better on both
-        best = "min"
+        where.append(f"f.{index.column} @@ {tsq}")
+        # Negated so that smaller is better, as with bm25 on SQLite.
+        rank = f"-ts_rank_cd(f.{index.column}, {tsq})"
     joins = ""
     if source or kind:
         joins = " JOIN documents d ON d.id = v.document_id"
@@ -354,7 +354,7 @@ def search(
     else:
         sql = (
             f"SELECT max(version_id) AS version_id, document_id, count(*) AS matched, "
-            f"{best}(rank) AS rank FROM ({hits}) h GROUP BY document_id "
+            f"min(rank) AS rank FROM ({hits}) h GROUP BY document_id "
             f"ORDER BY {order} LIMIT :limit"
         )
     stmt = text(sql).bindparams(
@@ -364,24 +364,51 @@ def search(
     if not rows:
         return []
     version_ids = [r.version_id for r in rows]
-    snippets = _snippets(session, dialect, parsed, version_ids)
+    snippets = _snippets(session, index, parsed, version_ids)
     return _hits(session, rows, snippets)
 
 
+class Index_:
+    """Which full-text index answers a query.
+
+    Words are matched in any form (stemmed: "centre" finds "centres"), but a stemmer
+    turns "redundancies" into "redund", which the prefix "redundan*" would never match.
+    So a query with a prefix* is answered from the index of words as printed, and its
+    other words then match as typed.
+    """
+
+    def __init__(self, dialect: str, query: Query) -> None:
+        self.dialect = dialect
+        terms = [t for g in query.groups for t in g] + query.excluded
+        self.literal = any(t.prefix for t in terms)
+
+    @property
+    def table(self) -> str:  # SQLite
+        return "versions_fts_words" if self.literal else "versions_fts"
+
+    @property
+    def column(self) -> str:  # PostgreSQL
+        return "words" if self.literal else "tsv"
+
+    @property
+    def config(self) -> str:  # PostgreSQL
+        return "simple" if self.literal else PG_CONFIG
+
+
 def _snippets(
-    session: Session, dialect: str, parsed: Query, version_ids: list[int]
+    session: Session, index: Index_, parsed: Query, version_ids: list[int]
 ) -> dict[int, str]:
     ids = bindparam("ids", expanding=True)
-    if dialect == "sqlite":
+    if index.dialect == "sqlite":
         stmt = text(
-            "SELECT rowid AS id, snippet(versions_fts, -1, :a, :b, :e, 24) AS snippet "
-            "FROM versions_fts WHERE versions_fts MATCH :q AND rowid IN :ids"
+            f"SELECT rowid AS id, snippet({index.table}, -1, :a, :b, :e, 24) AS snippet "
+            f"FROM {index.table} WHERE {index.table} MATCH :q AND rowid IN :ids"
         ).bindparams(ids)
         params = {"q": fts5_expression(parsed), "a": MARK_START, "b": MARK_END, "e": ELLIPSIS}
     else:
-        tsq, params = pg_tsquery(parsed)
+        tsq, params = pg_tsquery(parsed, index.config)
         stmt = text(
-            f"SELECT v.id AS id, ts_headline('{PG_CONFIG}'::regconfig, v.text, {tsq}, :opts) "
+            f"SELECT v.id AS id, ts_headline('{index.config}'::regconfig, v.text, {tsq}, :opts) "
             "AS snippet FROM versions v WHERE v.id IN :ids"
         ).bindparams(ids)
         params["opts"] = (

@@ -23,49 +23,74 @@ SQLITE_UP = [
     """CREATE VIRTUAL TABLE versions_fts USING fts5(
         title, text, content="versions", content_rowid="id",
         tokenize="porter unicode61 remove_diacritics 2")""",
+    # The same words unstemmed, for prefix queries: a stemmer turns "redundancies" into
+    # "redund", which the prefix "redundan*" would never match.
+    """CREATE VIRTUAL TABLE versions_fts_words USING fts5(
+        title, text, content="versions", content_rowid="id",
+        tokenize="unicode61 remove_diacritics 2")""",
     """CREATE TRIGGER versions_fts_ai AFTER INSERT ON versions BEGIN
         INSERT INTO versions_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        INSERT INTO versions_fts_words(rowid, title, text) VALUES (new.id, new.title, new.text);
     END""",
     """CREATE TRIGGER versions_fts_ad AFTER DELETE ON versions BEGIN
         INSERT INTO versions_fts(versions_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO versions_fts_words(versions_fts_words, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
     END""",
     """CREATE TRIGGER versions_fts_au AFTER UPDATE OF title, text ON versions BEGIN
         INSERT INTO versions_fts(versions_fts, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
         INSERT INTO versions_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        INSERT INTO versions_fts_words(versions_fts_words, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO versions_fts_words(rowid, title, text) VALUES (new.id, new.title, new.text);
     END""",
     "INSERT INTO versions_fts(versions_fts) VALUES ('rebuild')",
+    "INSERT INTO versions_fts_words(versions_fts_words) VALUES ('rebuild')",
 ]
 
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS versions_fts_au",
     "DROP TRIGGER IF EXISTS versions_fts_ad",
     "DROP TRIGGER IF EXISTS versions_fts_ai",
+    "DROP TABLE IF EXISTS versions_fts_words",
     "DROP TABLE IF EXISTS versions_fts",
 ]
 
 # The title is weighted above the body for ranking. Text beyond 500,000 characters is
 # not indexed: a tsvector is limited to 1 MB and positions stop at 16,383 anyway.
+# `tsv` is stemmed English; `words` is the words as printed ('simple'), for prefix queries.
 PG_VECTOR = (
-    "setweight(to_tsvector('english'::regconfig, coalesce({row}.title, '')), 'A') || "
-    "to_tsvector('english'::regconfig, left(coalesce({row}.text, ''), 500000))"
+    "setweight(to_tsvector('{config}'::regconfig, coalesce({row}.title, '')), 'A') || "
+    "to_tsvector('{config}'::regconfig, left(coalesce({row}.text, ''), 500000))"
 )
+
+
+def pg_vectors(row: str) -> str:
+    return (
+        PG_VECTOR.format(config="english", row=row)
+        + ", "
+        + PG_VECTOR.format(config="simple", row=row)
+    )
+
 
 PG_UP = [
     """CREATE TABLE versions_fts (
         version_id integer PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
-        tsv tsvector NOT NULL)""",
+        tsv tsvector NOT NULL,
+        words tsvector NOT NULL)""",
     "CREATE INDEX ix_versions_fts_tsv ON versions_fts USING gin (tsv)",
+    "CREATE INDEX ix_versions_fts_words ON versions_fts USING gin (words)",
     f"""CREATE FUNCTION versions_fts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO versions_fts (version_id, tsv) VALUES (NEW.id, {PG_VECTOR.format(row="NEW")})
-        ON CONFLICT (version_id) DO UPDATE SET tsv = EXCLUDED.tsv;
+        INSERT INTO versions_fts (version_id, tsv, words) VALUES (NEW.id, {pg_vectors("NEW")})
+        ON CONFLICT (version_id) DO UPDATE SET tsv = EXCLUDED.tsv, words = EXCLUDED.words;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER versions_fts_sync AFTER INSERT OR UPDATE OF title, text ON versions
         FOR EACH ROW EXECUTE FUNCTION versions_fts_sync()""",
-    f"INSERT INTO versions_fts (version_id, tsv) SELECT v.id, {PG_VECTOR.format(row='v')} FROM versions v",
+    f"INSERT INTO versions_fts (version_id, tsv, words) SELECT v.id, {pg_vectors('v')} FROM versions v",
 ]
 
 PG_DOWN = [
