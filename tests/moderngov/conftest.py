@@ -3,37 +3,78 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from moderngov_testsite import SITE, WIDE_WINDOW
 
+from councilwatch.replay import ReplayServer
 
-@pytest.fixture
-def council(replay, write_config):
-    """Serve the replayed council and write a config with it as source `kingston`."""
 
-    def setup(*overlays: Path, extra: str = "") -> Path:
-        replay.load(SITE)
-        for overlay in overlays:
-            replay.load(overlay)
-        return write_config(
-            "[[sources]]\n"
-            'name = "kingston"\n'
-            'type = "moderngov"\n'
-            f'base_url = "{replay.url}"\n' + WIDE_WINDOW + extra
+@dataclass
+class Crawl:
+    """What one `councilwatch crawl` printed, what the archive then held, and what was asked."""
+
+    result: subprocess.CompletedProcess
+    documents: dict[str, dict]
+    requested: list[str]
+
+
+def _councilwatch(folder: Path, *args: str, db: str) -> subprocess.CompletedProcess:
+    # As the `cli` fixture does, but usable by module-scoped fixtures: each crawl costs
+    # seconds, so a crawled council is shared by the tests that only read it.
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
+    environ["COUNCILWATCH_DB"] = db
+    return subprocess.run(
+        [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
+        cwd=folder,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+class ReplayedCouncil:
+    """A replayed ModernGov council, its config (source `kingston`) and an archive."""
+
+    def __init__(self, folder: Path, server: ReplayServer, extra: str = ""):
+        self.folder, self.server = folder, server
+        self.db = f"sqlite:///{folder / 'archive.db'}"
+        (folder / "councilwatch.toml").write_text(
+            "[crawl]\ndelay_seconds = 0\ntimeout_minutes = 5\n\n"
+            '[[sources]]\nname = "kingston"\ntype = "moderngov"\n'
+            f'base_url = "{server.url}"\n' + WIDE_WINDOW + extra,
+            encoding="utf-8",
         )
 
-    return setup
+    def crawl(self) -> Crawl:
+        before = len(self.server.hits)
+        result = _councilwatch(self.folder, "crawl", "--no-alerts", db=self.db)
+        assert "Traceback" not in result.stderr, result.stderr
+        exported = _councilwatch(self.folder, "export", "--format", "jsonl", db=self.db)
+        assert exported.returncode == 0, exported.stderr
+        documents = {row["key"]: row for row in map(json.loads, exported.stdout.splitlines())}
+        requested = [hit.target for hit in self.server.hits[before:]]
+        return Crawl(result, documents, requested)
 
 
-@pytest.fixture
-def export(cli, sqlite_url):
-    """The archive's documents after a crawl, by key (`councilwatch export --format jsonl`)."""
+@pytest.fixture(scope="module")
+def replayed_council(tmp_path_factory):
+    """Start a replayed council: `replayed_council(*overlays, extra=config lines)`."""
+    servers: list[ReplayServer] = []
 
-    def run() -> dict[str, dict]:
-        result = cli("export", "--format", "jsonl", db=sqlite_url)
-        assert result.returncode == 0, result.stderr
-        return {row["key"]: row for row in map(json.loads, result.stdout.splitlines())}
+    def start(*overlays: Path, extra: str = "") -> ReplayedCouncil:
+        server = ReplayServer(SITE).start()
+        servers.append(server)
+        for overlay in overlays:
+            server.load(overlay)
+        return ReplayedCouncil(tmp_path_factory.mktemp("council"), server, extra)
 
-    return run
+    yield start
+    for server in servers:
+        server.stop()
