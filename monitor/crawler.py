@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilwatch.config import Config
+from monitor import locks
 from storage.archive import source_row
-from storage.db import Archive
+from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun
 from storage.types import utcnow
 
@@ -31,8 +32,8 @@ STOP_GRACE_SECONDS = 30
 @dataclass
 class CrawlResult:
     source: str
-    run_id: int
-    status: str  # finished | failed | interrupted
+    run_id: int | None  # None when skipped: no run was recorded
+    status: str  # finished | failed | interrupted | skipped
     pages: int = 0
     documents: int = 0
     new_documents: int = 0
@@ -45,6 +46,11 @@ class CrawlResult:
     @property
     def ok(self) -> bool:
         return self.status == "finished"
+
+    @property
+    def skipped(self) -> bool:
+        """Another process or host was crawling this source: not a failure, nothing ran."""
+        return self.status == "skipped"
 
 
 def crawl_command(config: Config, source: str, run_id: int, log_file: Path | None) -> list[str]:
@@ -99,32 +105,73 @@ def crawl_source(
     run_id: int | None = None,
     stop_requested=lambda: False,
 ) -> CrawlResult:
-    """Crawl one source in a child process and return what its run recorded.
+    """Crawl one source in a child process, holding its lock, and return what its run recorded.
+
+    The source's lock (a lease row in the database, `monitor.locks`) makes sure it is
+    never crawled twice at once, by this process, another process or another host.
+    When someone else holds it, nothing runs and the result's status is "skipped".
 
     `stop_requested` is polled while the crawl runs; when it turns true the child is
     asked to stop (SIGTERM: Scrapy finishes the pages in flight and closes cleanly).
     """
     if config.path is None:
         raise ValueError("crawling needs a config file the crawl process can read")
-    run_id = run_id or start_run(archive, config, source)
+    config.source(source)  # an unknown name fails before the lock is taken
+    name, owner = locks.crawl_lock_name(source), locks.new_owner()
+    claim = locks.acquire(archive, name, owner)
+    if not claim.acquired:
+        log.info("%s: skipped, already being crawled by %s", source, claim.describe_holder())
+        return CrawlResult(
+            source=source,
+            run_id=None,
+            status="skipped",
+            problems=[f"{source}: already being crawled by {claim.describe_holder()}"],
+        )
+    if claim.took_over_from:
+        log.warning("%s: took over the lock of %s, which had stopped", source, claim.took_over_from)
+    try:
+        run_id = run_id or start_run(archive, config, source)
+        locks.attach_run(archive, name, owner, run_id)
+        return _run_child(config, archive, source, run_id, verbose, stop_requested, name, owner)
+    finally:
+        try:
+            locks.release(archive, name, owner)
+        except DatabaseError as exc:
+            # The lease runs out by itself; the next crawl waits at most LEASE_SECONDS.
+            log.error("%s: could not release the crawl lock: %s", source, exc)
+
+
+def _run_child(config, archive, source, run_id, verbose, stop_requested, lock_name, owner):
     log_file = None if verbose else log_path(config, source, run_id)
     command = crawl_command(config, source, run_id, log_file)
     started = time.monotonic()
     deadline = started + config.crawl.timeout_minutes * 60
+    renew_every = locks.LEASE_SECONDS / 3
+    next_renewal = started + renew_every
     log.info("crawling %s (run %s): %s", source, run_id, " ".join(command))
     stderr = None if verbose else subprocess.PIPE
     proc = subprocess.Popen(
         command, env=crawl_environment(config, archive.url), stdout=subprocess.DEVNULL,
         stderr=stderr, text=True,
+        # Its own session: a Ctrl-C in the terminal or a signal to our process group
+        # reaches only us, and we decide how the crawl stops (SIGTERM, grace, kill).
+        start_new_session=True,
     )  # fmt: skip
     ended_by: str | None = None
     kill_at = float("inf")
     while True:
         try:
-            proc.wait(timeout=0.5)
+            proc.wait(timeout=0.2)
             break
         except subprocess.TimeoutExpired:
             now = time.monotonic()
+            if now >= next_renewal and ended_by is None:
+                next_renewal = now + renew_every
+                if not _renew(archive, lock_name, owner, source):
+                    ended_by = "lost its crawl lock to another process (lease expired)"
+                    proc.send_signal(signal.SIGTERM)
+                    kill_at = now + STOP_GRACE_SECONDS
+                    continue
             if ended_by is None and (stop_requested() or now > deadline):
                 ended_by = (
                     "stopped" if now <= deadline
@@ -137,6 +184,16 @@ def crawl_source(
     tail = proc.stderr.read()[-2000:] if proc.stderr else ""
     seconds = time.monotonic() - started
     return _finish(archive, run_id, source, proc.returncode, ended_by, tail, seconds, log_file)
+
+
+def _renew(archive, lock_name, owner, source) -> bool:
+    try:
+        return locks.renew(archive, lock_name, owner)
+    except DatabaseError as exc:
+        # The database is briefly unreachable: keep crawling and try again; the lease
+        # has two more renewal periods to run.
+        log.warning("%s: could not renew the crawl lock: %s", source, exc)
+        return True
 
 
 def _finish(archive, run_id, source, returncode, ended_by, stderr_tail, seconds, log_file):

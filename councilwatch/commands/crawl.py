@@ -1,6 +1,18 @@
-"""`councilwatch crawl`: one pass over the configured sources, for people and for cron."""
+"""`councilwatch crawl`: one pass over the configured sources, for people and for cron.
+
+Exit codes (cron mails or pages on anything but 0):
+  0    every source ran, or was skipped because another process or host was already
+       crawling it (the source's lock in the database; that crawl covers this pass)
+  1    a source's crawl failed, timed out or lost its lock
+  2    bad input: unknown source, malformed config
+  130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM: the crawl in progress was
+       asked to finish cleanly and marked interrupted, the sources after it did not run
+"""
 
 from __future__ import annotations
+
+import signal
+import threading
 
 import typer
 
@@ -13,19 +25,29 @@ def crawl(
     ctx: typer.Context,
     sources: list[str] = typer.Argument(None, help="Sources to crawl (default: all enabled)."),
     no_alerts: bool = typer.Option(False, "--no-alerts", help="Store changes but send nothing."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems (for cron)."),
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only problems (for cron): silent when all is well."
+    ),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Show the crawl's own log as it runs."
+    ),
 ) -> None:
     """Crawl sources once: store new versions, detect changes, queue and deliver alerts.
 
-    Exit code 0 when every source ran, 1 when any failed.
+    Exit code 0 when every source ran (or was skipped because another process is
+    already crawling it), 1 when any failed, 130/143 when stopped by SIGINT/SIGTERM.
+    Safe to run from cron: a source is never crawled twice at once.
 
     Example: councilwatch crawl oxfordshire oxford-mail
+
+    Example (crontab): 0 6 * * * cd /srv/councilwatch && councilwatch crawl --quiet
     """
     from alerts.delivery import deliver_due
     from alerts.health import check_health
     from monitor.crawler import crawl_source
 
     st = state(ctx)
+    verbose = verbose or st.verbose
     config = st.config(required=True)
     names = sources or [s.name for s in config.sources if s.enabled]
     if not names:
@@ -33,21 +55,82 @@ def crawl(
     for name in names:
         config.source(name)  # unknown names fail before anything runs
     archive = st.archive()
+    stopped = _StopOnSignal()
     results = []
-    for name in names:
-        with err.status(f"crawling {name} ...", spinner="dots"):
-            result = crawl_source(config, archive, name, verbose=st.verbose)
-        results.append(result)
-        if not quiet or not result.ok or result.problems:
-            _print_result(result)
+    with stopped:
+        for name in names:
+            if stopped.signum:
+                break
+            if quiet:
+                result = crawl_source(
+                    config, archive, name, verbose=verbose, stop_requested=stopped.is_set
+                )
+            else:
+                with err.status(f"crawling {name} ...", spinner="dots"):
+                    result = crawl_source(
+                        config, archive, name, verbose=verbose, stop_requested=stopped.is_set
+                    )
+            results.append(result)
+            if result.skipped:
+                if not quiet:
+                    out.print(
+                        f"{name}: SKIPPED - {result.problems[0].split(': ', 1)[1]}", markup=False
+                    )
+            elif not quiet or not result.ok or result.problems:
+                _print_result(result)
+    ran = [r for r in results if not r.skipped]
     # Health problems (a source failing or suddenly finding nothing) are queued even with
     # --no-alerts: they are for the maintainers, not the campaigners.
-    check_health(config, archive, results)
-    if not no_alerts:
+    check_health(config, archive, ran)
+    if not no_alerts and not stopped.signum:
         deliver_due(config, archive)
     archive.dispose()
-    if not all(r.ok for r in results):
+    if stopped.signum:
+        left = names[len(results) :]
+        err.print(
+            f"councilwatch: stopped by {signal.Signals(stopped.signum).name}"
+            + (f"; not crawled: {', '.join(left)}" if left else ""),
+            markup=False,
+        )
+        raise typer.Exit(128 + stopped.signum)
+    if not all(r.ok for r in ran):
         raise typer.Exit(1)
+
+
+class _StopOnSignal:
+    """While active, SIGTERM and SIGINT ask the running crawl to stop instead of killing us.
+
+    Killing the parent would leave the crawl process running without its lock renewed
+    and its run never finished; asking it to stop lets Scrapy close cleanly and the run
+    be recorded as interrupted.
+    """
+
+    def __init__(self) -> None:
+        self.signum = 0
+        self._event = threading.Event()
+        self._previous: dict[int, object] = {}
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+    def _handle(self, signum, _frame) -> None:
+        if self._event.is_set():
+            # Already stopping; the crawl is killed if it has not closed after its grace
+            # period, so a second signal changes nothing rather than orphaning it.
+            err.print("councilwatch: still stopping ...", markup=False)
+            return
+        self.signum = signum
+        self._event.set()
+        err.print("councilwatch: stopping: asking the crawl to finish cleanly ...", markup=False)
+
+    def __enter__(self):
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
 
 def _print_result(r) -> None:

@@ -1,1 +1,164 @@
-"""Commands for schedule. (Filled in by its issue.)"""
+"""`councilwatch run` (the scheduler service) and `councilwatch status` (what it is doing)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime
+
+import typer
+from rich.table import Table
+
+from councilwatch.app import app, iso, out, state, uk_time
+from councilwatch.config import UK
+
+# A source whose last runs all failed this many times in a row is "failing".
+FAILING_AFTER = 3
+
+
+@app.command()
+def run(ctx: typer.Context) -> None:
+    """Run the scheduler until SIGTERM/SIGINT: each source on its own cron schedule.
+
+    Crawls each source at its `schedule` (Europe/London time), delivers alerts on
+    `[alerts] schedule`, logs one line per crawl with its counts, and stops cleanly on
+    SIGTERM or Ctrl-C (a crawl in progress finishes its pages in flight and is recorded
+    as interrupted; the next run completes it). Several `run` services, on one host or
+    several sharing a PostgreSQL archive, never crawl one source twice at once.
+
+    Example: councilwatch run   (see the README for a systemd unit)
+    """
+    from monitor.scheduler import Service
+
+    st = state(ctx)
+    config = st.config(required=True)
+    archive = st.archive()
+    _log_to_stderr(logging.DEBUG if st.verbose else logging.INFO)
+    if not any(s.enabled for s in config.sources):
+        logging.getLogger("councilwatch.run").warning(
+            "no enabled sources in %s: only alert delivery is scheduled", config.path
+        )
+    service = Service(config, archive)
+    service.run_until_signalled()
+    archive.dispose()
+
+
+def _log_to_stderr(level: int) -> None:
+    """The service's own log (one line per crawl) at INFO; libraries stay at WARNING."""
+    logger = logging.getLogger("councilwatch.run")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    logger.propagate = False
+    # APScheduler's "Running job ..." lines only when asked for.
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if level < logging.INFO else logging.WARNING)
+
+
+@app.command()
+def status(
+    ctx: typer.Context,
+    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+) -> None:
+    """Each source's last crawl, its counts and problems, its next run and its health.
+
+    Health: ok, problems (the last crawl reported some), failing (the last crawls
+    failed), crawling (someone holds its lock now), never run.
+
+    Example: councilwatch status --json
+    """
+    st = state(ctx)
+    config = st.config(required=True)
+    archive = st.archive()
+    rows = source_status(config, archive, datetime.now(UK))
+    archive.dispose()
+    if as_json:
+        out.print(json.dumps({"sources": rows}, ensure_ascii=False), markup=False)
+        return
+    table = Table(title=None, show_lines=False)
+    for column in ("source", "last run", "status", "pages", "docs", "new vers.", "changes",
+                   "problems", "next run (UK)", "health"):  # fmt: skip
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        last = row["last_run"]
+        table.add_row(
+            row["source"],
+            uk_time(datetime.fromisoformat(last["started_at"])) if last else "-",
+            last["status"] if last else "-",
+            *(str(last[k]) if last else "-" for k in ("pages", "documents", "new_versions", "changes")),
+            str(len(last["problems"])) if last else "-",
+            uk_time(datetime.fromisoformat(row["next_run"])) if row["next_run"] else "disabled",
+            row["health"] + (f" by {row['locked_by']}" if row["locked_by"] else ""),
+        )
+    out.print(table)
+    for row in rows:
+        last = row["last_run"]
+        for problem in (last["problems"] if last else [])[:3]:
+            out.print(f"{row['source']}: {problem}", markup=False)
+
+
+def source_status(config, archive, now: datetime) -> list[dict]:
+    from sqlalchemy import select
+
+    from monitor.locks import crawl_lock_name, held_locks
+    from monitor.scheduler import next_run
+    from storage.models import CrawlRun, Source
+
+    held = held_locks(archive)
+    rows = []
+    with archive.session() as session:
+        for source in config.sources:
+            runs = session.scalars(
+                select(CrawlRun)
+                .join(Source, CrawlRun.source_id == Source.id)
+                .where(Source.name == source.name)
+                .order_by(CrawlRun.id.desc())
+                .limit(FAILING_AFTER)
+            ).all()
+            lock = held.get(crawl_lock_name(source.name))
+            last = runs[0] if runs else None
+            rows.append(
+                {
+                    "source": source.name,
+                    "type": source.type,
+                    "schedule": source.schedule,
+                    "enabled": source.enabled,
+                    "last_run": _run_json(last) if last else None,
+                    "next_run": iso(next_run(source.schedule, now)) if source.enabled else None,
+                    "health": _health(runs, lock is not None),
+                    "locked_by": lock.owner if lock else None,
+                }
+            )
+    return rows
+
+
+def _health(runs, locked: bool) -> str:
+    if locked:
+        return "crawling"
+    if not runs:
+        return "never run"
+    finished = [r for r in runs if r.status != "running"]
+    if len(finished) >= FAILING_AFTER and all(r.status == "failed" for r in finished):
+        return "failing"
+    last = runs[0]
+    if last.status == "running":
+        return "interrupted"  # no lock held, so nobody is running it: a crash
+    if last.status != "finished":
+        return last.status
+    return "problems" if last.problems else "ok"
+
+
+def _run_json(run) -> dict:
+    return {
+        "id": run.id,
+        "started_at": iso(run.started_at),
+        "finished_at": iso(run.finished_at),
+        "status": run.status,
+        "pages": run.pages,
+        "documents": run.documents,
+        "new_documents": run.new_documents,
+        "new_versions": run.new_versions,
+        "changes": run.changes,
+        "problems": list(run.problems or []),
+    }
