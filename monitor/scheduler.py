@@ -216,7 +216,10 @@ class Service:
     def run_until_signalled(self) -> None:
         def handle(signum, _frame):
             if not self.stopping.is_set():
-                log.info("%s: stopping; running crawls finish their pages in flight", signal.Signals(signum).name)
+                log.info(
+                    "%s: stopping; running crawls finish their pages in flight",
+                    signal.Signals(signum).name,
+                )
             self.stopping.set()
 
         previous = {s: signal.signal(s, handle) for s in (signal.SIGTERM, signal.SIGINT)}

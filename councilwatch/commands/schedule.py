@@ -53,7 +53,9 @@ def _log_to_stderr(level: int) -> None:
     logger.setLevel(level)
     logger.propagate = False
     # APScheduler's "Running job ..." lines only when asked for.
-    logging.getLogger("apscheduler").setLevel(logging.DEBUG if level < logging.INFO else logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(
+        logging.DEBUG if level < logging.INFO else logging.WARNING
+    )
 
 
 @app.command()
@@ -86,7 +88,10 @@ def status(
             row["source"],
             uk_time(datetime.fromisoformat(last["started_at"])) if last else "-",
             last["status"] if last else "-",
-            *(str(last[k]) if last else "-" for k in ("pages", "documents", "new_versions", "changes")),
+            *(
+                str(last[k]) if last else "-"
+                for k in ("pages", "documents", "new_versions", "changes")
+            ),
             str(len(last["problems"])) if last else "-",
             uk_time(datetime.fromisoformat(row["next_run"])) if row["next_run"] else "disabled",
             row["health"] + (f" by {row['locked_by']}" if row["locked_by"] else ""),
