@@ -305,9 +305,14 @@ class ModernGovSpider(SourceSpider):
 
     def parse_report(self, response, ident: str):
         # Imported here: the document parser is another module and may land later.
-        from spiders.web.documents import parse_document
+        from spiders.web import documents
 
-        return parse_document(response, self.source.name, ident)
+        unreadable = getattr(documents, "DocumentUnreadable", ())
+        try:
+            return documents.parse_document(response, self.source.name, ident)
+        except unreadable as exc:  # a scanned PDF, an old .doc: reported, never stored empty
+            self.problem(response.url, str(exc))
+            return None
 
     # -- errors ------------------------------------------------------------------------
     def request_failed(self, failure):

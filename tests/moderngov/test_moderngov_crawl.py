@@ -227,3 +227,28 @@ def test_without_the_web_service_every_document_has_the_same_fields(html_only, f
         if without_host(fields(html_only, key)) != without_host(fields(first, key))
     ]
     assert differing == []
+
+
+# -- linked reports ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_reports(replayed_council):
+    # Only the consultation report is on the replayed server; the others answer 404.
+    return replayed_council(extra="documents = true\n").crawl()
+
+
+def test_with_documents_on_a_linked_report_is_stored_by_its_attachment_id(with_reports):
+    assert (
+        "60% of respondents supported" in fields(with_reports, "kingston:document:112215")["text"]
+    )
+
+
+def test_with_documents_on_a_missing_report_is_a_problem_and_the_crawl_still_finishes(
+    with_reports,
+):
+    assert re.search(r"^kingston: ok - .* [1-9]\d* problems", with_reports.result.stdout, re.M)
+
+
+def test_with_documents_on_a_missing_report_is_not_stored(with_reports):
+    assert "kingston:document:112216" not in with_reports.documents
