@@ -1,0 +1,521 @@
+"""The scale benchmark: synthetic ModernGov councils on 127.0.0.1, crawled by the real pipeline
+on SQLite and PostgreSQL, each figure measured in the same run as its reference. Prints one
+Markdown table (and writes it, with every raw measurement, under bench/out/).
+
+    python -m bench.run                 # the README's table (a few minutes on 2 cores)
+    python -m bench.run --quick         # a small run, to check the machinery
+
+What is measured, per database:
+
+* first crawl: `monitor.crawler.crawl_source` (a `scrapy crawl` child: fetch, parse,
+  extract, diff, store) against a bare Scrapy spider (`bench/bare_spider.py`) fetching the
+  same pages with the same download settings, run just before it; pages per second are
+  pages fetched / wall-clock seconds of the crawl process, start-up included, for both;
+* the crawl's coverage: every page the generator meant the spider to fetch was fetched;
+* a second crawl of the unchanged councils: new versions, archive growth, time;
+* storage: archive growth of the first crawl / raw response bytes served to it;
+* peak memory: the crawl child's peak RSS (`getrusage(RUSAGE_CHILDREN)` in a fresh
+  helper process, `bench/crawl_once.py`), and, with `--memory-meetings`, one large council
+  crawled once for the 10,000-page figure;
+* alert delivery: N change rows queued through `alerts.outbox.enqueue_alerts`, delivered by
+  `alerts.delivery.deliver_due` to a local webhook receiver that counts webhook-ids and
+  checks the Standard Webhooks signatures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from bench.synthetic_council import CouncilSpec, generate, generate_councils, load_corpus
+from councilwatch.config import UK
+from councilwatch.replay import ReplayServer
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+PG_ADMIN = os.environ.get("COUNCILWATCH_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+LOOKBACK, LOOKAHEAD = 90, 60
+WEBHOOK_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # a test secret, base64
+
+
+@dataclass
+class Site:
+    name: str
+    folder: Path
+    manifest: dict
+    server: ReplayServer
+
+    def url_file(self, out: Path) -> Path:
+        path = out / f"{self.name}-urls.txt"
+        base = self.server.url.rstrip("/")
+        path.write_text("\n".join(base + t for t in self.manifest["expected"]), encoding="utf-8")
+        return path
+
+    def fetched(self) -> list:
+        return [h for h in self.server.hits if not h.target.startswith("/robots.txt")]
+
+    def served_bytes(self) -> int:
+        """Raw body bytes sent to the crawler (200 answers; a 304 sends none)."""
+        total = 0
+        for hit in self.fetched():
+            if hit.status == 200:
+                route = self.server._find(hit.target)  # noqa: SLF001 - the bench reads its own server
+                total += len(route.body) if route else 0
+        return total
+
+    def coverage(self) -> tuple[int, list[str]]:
+        """How many of the pages meant to be crawled were fetched, and which were missed."""
+        from councilwatch.replay import _normal_query
+
+        got = {_normal_query(h.target) for h in self.fetched()}
+        got_paths = {t.split("?")[0] for t in got}
+        missed = []
+        for target in self.manifest["expected"]:
+            normal = _normal_query(target)
+            # Routes without a query (the decision lists) answer the spider's dated query.
+            if normal not in got and not ("?" not in target and target in got_paths):
+                missed.append(target)
+        return len(self.manifest["expected"]) - len(missed), missed
+
+
+# -- databases -------------------------------------------------------------------------
+def create_database(backend: str, out: Path, tag: str) -> str:
+    if backend == "sqlite":
+        path = out / f"archive-{tag}.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return f"sqlite:///{path}"
+    import psycopg
+
+    name = f"cw_bench_{tag}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return (
+        PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1) + "/" + name
+    )
+
+
+def drop_database(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def archive_bytes(url: str) -> int:
+    """Bytes the archive occupies: the SQLite file after a WAL checkpoint, or the sum of
+    every table's total relation size (heap, indexes, TOAST) on PostgreSQL."""
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        return Path(path).stat().st_size + _size(Path(path + "-wal"))
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        return conn.execute(
+            "SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm')"
+        ).fetchone()[0]
+
+
+def _size(path: Path) -> int:
+    return path.stat().st_size if path.exists() else 0
+
+
+def count_rows(url: str, table: str) -> int:
+    from sqlalchemy import text
+
+    from storage.db import Archive
+
+    archive = Archive(url)
+    try:
+        with archive.session() as session:
+            return session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+    finally:
+        archive.dispose()
+
+
+# -- crawls ----------------------------------------------------------------------------
+def crawl_settings(concurrency: int) -> list[str]:
+    # Exactly what monitor.crawler.crawl_command passes for `delay_seconds = 0`.
+    return ["-s", "DOWNLOAD_DELAY=0.0", "-s", "AUTOTHROTTLE_START_DELAY=0.1",
+            "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]  # fmt: skip
+
+
+def bare_crawl(site: Site, out: Path, concurrency: int) -> dict:
+    site.server.hits.clear()
+    log = out / "logs" / f"bare-{site.name}-{time.time_ns()}.log"
+    command = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
+               "-a", f"urls={site.url_file(out)}", *crawl_settings_for(concurrency),
+               "-s", f"LOG_FILE={log}"]  # fmt: skip
+    env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
+    started = time.monotonic()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)  # fmt: skip
+    seconds = time.monotonic() - started
+    return {"pages": len(site.fetched()), "seconds": seconds, "bytes": site.served_bytes()}
+
+
+def crawl_settings_for(concurrency: int) -> list[str]:
+    return crawl_settings(concurrency)
+
+
+def pipeline_crawl(site: Site, config: Path, db: str) -> dict:
+    site.server.hits.clear()
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.crawl_once", "--config", str(config), "--db", db,
+         "--source", site.name],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    fetched, missed = site.coverage()
+    statuses: dict[int, int] = {}
+    for hit in site.fetched():
+        statuses[hit.status] = statuses.get(hit.status, 0) + 1
+    result.update(
+        fetched_pages=len(site.fetched()),
+        bytes=site.served_bytes(),
+        expected=len(site.manifest["expected"]),
+        covered=fetched,
+        missed=missed[:10],
+        statuses=statuses,
+    )
+    return result
+
+
+# -- alerts ----------------------------------------------------------------------------
+class Receiver:
+    """A local webhook receiver: answers 204, counts webhook-ids, verifies signatures."""
+
+    def __init__(self):
+        from standardwebhooks.webhooks import Webhook
+
+        self.ids: dict[str, int] = {}
+        self.bad_signatures = 0
+        self.lock = threading.Lock()
+        verifier = Webhook(WEBHOOK_SECRET)
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):  # noqa: N802 (the stdlib's name)
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                uid = self.headers.get("webhook-id") or ""
+                try:
+                    verifier.verify(body, dict(self.headers.items()))
+                    ok = True
+                except Exception:  # noqa: BLE001 - any verification failure counts as bad
+                    ok = False
+                with receiver.lock:
+                    receiver.ids[uid] = receiver.ids.get(uid, 0) + 1
+                    receiver.bad_signatures += not ok
+                self.send_response(204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def measure_alerts(db: str, config_path: Path, count: int) -> dict:
+    """`count` alert-worthy changes on distinct documents, queued by the real outbox code
+    and delivered by the real deliverer, one webhook per document, to a local receiver."""
+    from sqlalchemy import select
+
+    from alerts.delivery import deliver_due
+    from alerts.outbox import enqueue_alerts
+    from councilwatch.config import Subscription, load_config
+    from storage.db import Archive
+    from storage.models import Change, Document
+    from storage.types import utcnow
+
+    receiver = Receiver()
+    os.environ["CW_BENCH_WEBHOOK_SECRET"] = WEBHOOK_SECRET
+    config = load_config(config_path, required=True)
+    sub = Subscription(name="bench-hook", webhook=receiver.url,
+                       webhook_secret_env="CW_BENCH_WEBHOOK_SECRET")  # fmt: skip
+    config = config.model_copy(update={"subscriptions": [sub]})
+    archive = Archive(db)
+    try:
+        now = utcnow()
+        with archive.session() as session:
+            documents = session.scalars(
+                select(Document).where(Document.latest_version_id.is_not(None))
+                .order_by(Document.id).limit(count)
+            ).all()  # fmt: skip
+            changes = []
+            for n, doc in enumerate(documents):
+                change = Change(
+                    document=doc, old_version_id=doc.latest_version_id,
+                    new_version_id=doc.latest_version_id, kind="figure",
+                    summary=f"signatures: {60 + n} -> {85 + n}", before=f"{60 + n} signatures",
+                    after=f"{85 + n} signatures", old_value=60 + n, new_value=85 + n,
+                    alert=True, detected_at=now,
+                )  # fmt: skip
+                session.add(change)
+                changes.append(change)
+            session.flush()
+            queued = enqueue_alerts(session, config, changes, now=now)
+        started = time.monotonic()
+        delivered = failed = 0
+        for _ in range(3):  # one run should do; more would show as a shortfall otherwise
+            report = deliver_due(config, archive, now=utcnow())
+            delivered += report.delivered
+            failed += report.failed
+            if not report.delivered:
+                break
+        seconds = time.monotonic() - started
+    finally:
+        archive.dispose()
+        receiver.stop()
+    received = sum(receiver.ids.values())
+    return {
+        "changes": len(changes),
+        "queued": queued,
+        "delivered": delivered,
+        "failed": failed,
+        "received": received,
+        "distinct_ids": len(receiver.ids),
+        "duplicates": received - len(receiver.ids),
+        "bad_signatures": receiver.bad_signatures,
+        "seconds": seconds,
+    }
+
+
+# -- the run ---------------------------------------------------------------------------
+def write_config(path: Path, sites: list[Site], concurrency: int) -> None:
+    lines = [
+        "# Written by bench/run.py: no delay and more requests in flight than is polite,",
+        "# because the councils are replayed on 127.0.0.1.",
+        "[crawl]", "delay_seconds = 0", f"concurrency = {concurrency}", "timeout_minutes = 60",
+        'log_dir = "logs"', "",
+    ]  # fmt: skip
+    for site in sites:
+        lines += ["[[sources]]", f'name = "{site.name}"', 'type = "moderngov"',
+                  f'base_url = "{site.server.url}"', f"lookback_days = {LOOKBACK}",
+                  f"lookahead_days = {LOOKAHEAD}", ""]  # fmt: skip
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path, out: Path,
+                args) -> dict:  # fmt: skip
+    from storage.db import open_archive
+
+    db = create_database(backend, out, backend)
+    try:
+        open_archive(db).dispose()  # the schema, outside every timing
+        empty = archive_bytes(db)
+        first, bare = [], []
+        for site in sites:
+            # The reference first, then the pipeline, so load on the machine is shared alike.
+            bare.append(bare_crawl(site, out, args.concurrency))
+            first.append(pipeline_crawl(site, config, db))
+        after_first = archive_bytes(db)
+        versions_first = count_rows(db, "versions")
+        second = [pipeline_crawl(site, config, db) for site in sites]
+        after_second = archive_bytes(db)
+        result = {
+            "backend": backend, "empty_bytes": empty, "after_first": after_first,
+            "after_second": after_second, "versions_first": versions_first,
+            "first": first, "bare": bare, "second": second,
+        }  # fmt: skip
+        if args.alerts:
+            result["alerts"] = measure_alerts(db, config, args.alerts)
+        if big is not None and backend == args.memory_backend:
+            result["big_bare"] = bare_crawl(big, out, args.concurrency)
+            result["big"] = pipeline_crawl(big, config, db)
+        return result
+    finally:
+        drop_database(db)
+
+
+def summarise(r: dict) -> dict:
+    def total(rows, key):
+        return sum(row[key] for row in rows)
+
+    pages1, secs1 = total(r["first"], "fetched_pages"), total(r["first"], "seconds")
+    pagesb, secsb = total(r["bare"], "pages"), total(r["bare"], "seconds")
+    pages2, secs2 = total(r["second"], "fetched_pages"), total(r["second"], "seconds")
+    raw = total(r["first"], "bytes")
+    growth1 = r["after_first"] - r["empty_bytes"]
+    crawls = r["first"] + r["second"] + ([r["big"]] if "big" in r else [])
+    peak = max(crawls, key=lambda c: c["peak_rss_bytes"])
+    largest = max(crawls, key=lambda c: c["fetched_pages"])
+    return {
+        "pipeline_pps": pages1 / secs1, "pipeline_pages": pages1, "pipeline_seconds": secs1,
+        "bare_pps": pagesb / secsb, "bare_pages": pagesb, "bare_seconds": secsb,
+        "ratio": (pages1 / secs1) / (pagesb / secsb),
+        "covered": total(r["first"], "covered"), "expected": total(r["first"], "expected"),
+        "problems": total(r["first"], "problem_count"),
+        "second_new_versions": total(r["second"], "new_versions"),
+        "second_changes": total(r["second"], "changes"),
+        "second_growth": r["after_second"] - r["after_first"],
+        "second_pps": pages2 / secs2, "second_time_ratio": secs2 / secs1,
+        "second_not_modified": sum(c["statuses"].get(304, 0) for c in r["second"]),
+        "raw_bytes": raw, "growth_first": growth1, "storage_ratio": growth1 / raw,
+        "versions": r["versions_first"], "bytes_per_version": growth1 / r["versions_first"],
+        "raw_per_version": raw / r["versions_first"],
+        "peak_rss": peak["peak_rss_bytes"], "peak_pages": peak["fetched_pages"],
+        "largest_pages": largest["fetched_pages"], "largest_rss": largest["peak_rss_bytes"],
+    }  # fmt: skip
+
+
+def table(results: list[dict], meta: dict) -> str:
+    cols = [r["backend"] for r in results]
+    s = {r["backend"]: summarise(r) for r in results}
+    mb = 1024 * 1024
+
+    def row(label, target, fmt):
+        cells = []
+        for c in cols:
+            try:
+                cells.append(fmt(s[c], next(r for r in results if r["backend"] == c)))
+            except KeyError:
+                cells.append("not measured")
+        return f"| {label} | " + " | ".join(cells) + f" | {target} |"
+
+    lines = [
+        "| figure | " + " | ".join({"sqlite": "SQLite", "postgresql": "PostgreSQL"}[c] for c in cols)
+        + " | target |",
+        "|---|" + "---|" * len(cols) + "---|",
+        row("first crawl, whole pipeline: pages/s (pages in s)", "",
+            lambda x, r: f"{x['pipeline_pps']:.1f} ({x['pipeline_pages']} in {x['pipeline_seconds']:.1f} s)"),
+        row("same pages, bare Scrapy spider: pages/s (pages in s)", "",
+            lambda x, r: f"{x['bare_pps']:.1f} ({x['bare_pages']} in {x['bare_seconds']:.1f} s)"),
+        row("pipeline rate / bare rate", "≥ 0.50", lambda x, r: f"{x['ratio']:.2f}"),
+        row("pages the generator expected that the crawl fetched; crawl problems", "all; 0",
+            lambda x, r: f"{x['covered']}/{x['expected']}; {x['problems']}"),
+        row("second crawl, unchanged councils: new versions (changes)", "0",
+            lambda x, r: f"{x['second_new_versions']} ({x['second_changes']})"),
+        row("second crawl: archive growth", "",
+            lambda x, r: f"{x['second_growth'] / mb:+.2f} MB"),
+        row("second crawl: time / first crawl time (304 answers)", "",
+            lambda x, r: f"{x['second_time_ratio']:.2f} ({x['second_not_modified']})"),
+        row("archive growth, first crawl / raw bytes served", "≤ 25%",
+            lambda x, r: f"{100 * x['storage_ratio']:.1f}% ({x['growth_first'] / mb:.1f} MB / {x['raw_bytes'] / mb:.1f} MB)"),
+        row("archive bytes per stored version (raw bytes per version)", "",
+            lambda x, r: f"{x['bytes_per_version'] / 1024:.1f} KB ({x['raw_per_version'] / 1024:.1f} KB; {x['versions']} versions)"),
+        row("peak RSS of a crawl process (pages in that crawl)", "< 500 MB",
+            lambda x, r: f"{x['peak_rss'] / mb:.0f} MB ({x['peak_pages']} pages)"),
+        row("large council, one crawl: peak RSS; pages/s (bare pages/s)", "< 500 MB",
+            lambda x, r: (f"{r['big']['peak_rss_bytes'] / mb:.0f} MB for {r['big']['fetched_pages']} pages; "
+                          f"{r['big']['fetched_pages'] / r['big']['seconds']:.1f} "
+                          f"({r['big_bare']['pages'] / r['big_bare']['seconds']:.1f})")),
+        row("alerts: webhooks delivered per second (delivered / queued)", "",
+            lambda x, r: f"{r['alerts']['delivered'] / r['alerts']['seconds']:.1f} ({r['alerts']['delivered']}/{r['alerts']['queued']})"),
+        row("alerts: duplicate webhook-ids at the receiver; bad signatures", "0; 0",
+            lambda x, r: f"{r['alerts']['duplicates']}; {r['alerts']['bad_signatures']}"),
+    ]  # fmt: skip
+    head = (
+        f"{meta['councils']} councils × {meta['meetings']} meetings"
+        + (
+            f" + one council of {meta['memory_meetings']} meetings"
+            if meta["memory_meetings"]
+            else ""
+        )
+        + f", seed {meta['seed']}, concurrency {meta['concurrency']}; {meta['machine']}; "
+        f"{meta['date']}; load average at start {meta['load_start']}, at end {meta['load_end']}"
+    )
+    return head + "\n\n" + "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="2 small councils, 50 alerts")
+    parser.add_argument("--councils", type=int, default=3)
+    parser.add_argument("--meetings", type=int, default=120)
+    parser.add_argument(
+        "--memory-meetings",
+        type=int,
+        default=0,
+        help="add one council this large, crawled once, for the peak-memory figure",
+    )
+    parser.add_argument("--memory-backend", default="sqlite")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--alerts", type=int, default=1000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--out", type=Path, default=OUT / "run")
+    args = parser.parse_args(argv)  # fmt: skip
+    if args.quick:
+        args.councils, args.meetings, args.alerts = 2, 15, 50
+        args.memory_meetings = min(args.memory_meetings, 40)
+    out = args.out.resolve()
+    (out / "logs").mkdir(parents=True, exist_ok=True)
+    today = datetime.now(UK).date()
+    meta = {
+        "councils": args.councils, "meetings": args.meetings, "seed": args.seed,
+        "memory_meetings": args.memory_meetings, "concurrency": args.concurrency,
+        "machine": f"{platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+                   f"SQLite {sqlite3.sqlite_version}",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+    }  # fmt: skip
+    manifests = generate_councils(out / "sites", args.councils, args.meetings, args.seed,
+                                  today=today, lookback_days=LOOKBACK, lookahead_days=LOOKAHEAD)  # fmt: skip
+    sites = []
+    for n, manifest in enumerate(manifests):
+        folder = out / "sites" / f"council-{n:02d}"
+        sites.append(Site(manifest["name"], folder, manifest, ReplayServer(folder).start()))
+    big = None
+    if args.memory_meetings:
+        folder = out / "sites" / "council-big"
+        spec = CouncilSpec(name="bench-big", seed=args.seed * 1000 + 999, meetings=args.memory_meetings,
+                           today=today, lookback_days=LOOKBACK, lookahead_days=LOOKAHEAD,
+                           host="democracy.bigcouncil.gov.uk")  # fmt: skip
+        manifest = generate(folder, spec, load_corpus())
+        big = Site("bench-big", folder, manifest, ReplayServer(folder).start())
+    config = out / "councilwatch.toml"
+    write_config(config, sites + ([big] if big else []), args.concurrency)
+    results = []
+    try:
+        for backend in args.backends.split(","):
+            print(f"{backend}: crawling...", file=sys.stderr, flush=True)
+            results.append(run_backend(backend, sites, big, config, out, args))
+    finally:
+        for site in sites + ([big] if big else []):
+            site.server.stop()
+    meta["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    text = table(results, meta)
+    (out / "results.json").write_text(
+        json.dumps({"meta": meta, "results": results}, indent=1, default=str)
+    )
+    (out / "table.md").write_text(text + "\n\nReproduce: `" + meta["command"] + "`\n")
+    print(text)
+    print(f"\nReproduce: `{meta['command']}`\nRaw measurements: {out / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
