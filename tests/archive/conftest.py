@@ -46,3 +46,16 @@ def journalist_archive(request, tmp_path_factory):
     archive.dispose()
     if drop:
         drop()
+
+
+@pytest.fixture(scope="session")
+def journalist_sqlite_url(tmp_path_factory) -> str:
+    """The same archive on an SQLite file only, for the (slower) command-line tests: the
+    queries behind the commands are tested on both databases."""
+    from storage.db import open_archive
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('journalist-cli') / 'archive.db'}"
+    archive = open_archive(url)
+    build(archive)
+    archive.dispose()
+    return url
