@@ -7,7 +7,7 @@ import logging
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
-from w3lib.encoding import html_body_declared_encoding
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from storage.archive import put_blob, read_blob
 from storage.db import DatabaseError
@@ -150,12 +150,32 @@ def _strictly(body: bytes, encoding: str) -> bool:
     return True
 
 
+def _declares_charset(response: TextResponse) -> bool:
+    """True when the header, a byte-order mark or a meta tag names the page's charset."""
+    header = (response.headers.get(b"Content-Type") or b"").decode("latin-1")
+    return bool(
+        http_content_type_encoding(header)
+        or read_bom(response.body)[0]
+        or html_body_declared_encoding(response.body)
+    )
+
+
 def _repair_encoding(response: TextResponse) -> TextResponse:
     """The response re-decoded when its declared charset cannot be its real one."""
     body = response.body
     if body.isascii():
         return response
     declared = response.encoding
+    if not _declares_charset(response):
+        # Nothing declared, so Scrapy guessed (charset-normalizer), and for short English
+        # pages it guesses windows-1250 and turns £ into Ł. The HTML standard's default
+        # for English-language pages is windows-1252; valid utf-8 still wins.
+        for candidate in ("utf-8", "cp1252"):
+            if _strictly(body, candidate):
+                if codecs.lookup(candidate).name != codecs.lookup(declared).name:
+                    return response.replace(encoding=candidate)
+                return response
+        return response
     single_byte = codecs.lookup(declared).name not in ("utf-8", "utf-16", "utf-32")
     if _strictly(body, declared) and not (single_byte and _strictly(body, "utf-8")):
         return response

@@ -315,7 +315,9 @@ def article_body(tree, url: str) -> str:
         include_tables=True,
         include_images=False,
         include_links=False,
-        deduplicate=True,
+        # No `deduplicate`: it remembers text across calls in the process and would
+        # return nothing the second time the same story is parsed.
+        deduplicate=False,
     )
     if not text:
         return ""

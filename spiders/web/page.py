@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 from spiders.base import SourceSpider
 from spiders.items import DocumentItem, PageItem, document_key
-from spiders.web.article import WIDGET_TOKEN, response_text
+from spiders.web.article import response_text
 
 # Parts of a page that are never its substance.
 BOILERPLATE = [
@@ -36,12 +36,20 @@ BOILERPLATE = [
     "select",
     "dialog",
 ]
+# Class or id parts of template furniture on council and campaign sites. Narrower than
+# the news widget list: a council's "promo" or "related" box is often the consultation
+# call-out a campaign wants to watch.
+TEMPLATE_TOKEN = re.compile(
+    r"(?:^|[-_])(?:cookies?|consent|gdpr|cmp|skip[-_]?link|skip[-_]?to[-_]?content|"
+    r"breadcrumbs?|share|sharing|social|addthis|feedback|back[-_]?to[-_]?top|"
+    r"ad|ads|advert|adverts|advertisement|dfp|newsletter)(?:[-_]|$)",
+    re.I,
+)
 # Landmarks that hold a page's own content, most specific first.
 MAIN_CANDIDATES = ["main", "[role=main]", "#main-content", "#maincontent", "#content", "article"]
 # Less than this much text in a landmark means it is a stub (an empty <main> shell
 # filled by scripts, a skip-link target): fall back to the whole body.
 MIN_MAIN_CHARS = 200
-DOCUMENT_URL = re.compile(r"\.(?:pdf|docx?)(?:[?#].*)?$", re.I)
 DOCUMENT_TYPES = (
     "application/pdf",
     "application/msword",
@@ -49,8 +57,48 @@ DOCUMENT_TYPES = (
 )
 
 
+BLOCKS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "dd",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "fieldset",
+    "figcaption",
+    "figure",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "summary",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+}
+
+
 def _text_of(el: Tag) -> str:
-    lines = (" ".join(line.split()) for line in el.get_text("\n").splitlines())
+    """Text with one line per block: a link or <strong> inside a sentence stays in it."""
+    for block in el.find_all(BLOCKS):
+        block.insert_before("\n")
+        block.insert_after("\n")
+    lines = (" ".join(line.split()) for line in el.get_text().splitlines())
     return "\n".join(line for line in lines if line)
 
 
@@ -58,7 +106,7 @@ def _is_template(el: Tag) -> bool:
     if el.name in ("html", "body", "main", "article") or el.attrs is None:
         return False
     tokens = list(el.get("class") or []) + (el.get("id") or "").split()
-    if any(WIDGET_TOKEN.search(t) for t in tokens):
+    if any(TEMPLATE_TOKEN.search(t) for t in tokens):
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -142,10 +190,15 @@ class PageSpider(SourceSpider):
 
     async def start(self):
         for url in self.source.urls:
-            # A PDF or Word URL is expected to be binary; the response guard refuses
-            # binaries on every other request.
-            meta = {"cw_binary_ok": True} if DOCUMENT_URL.search(url) else {}
-            yield scrapy.Request(url, callback=self.parse, errback=self.request_failed, meta=meta)
+            # A watched URL may be a report (PDF or Word, whatever its URL looks like,
+            # e.g. mgConvert2PDF.aspx?ID=...); the response guard still refuses images,
+            # archives and other binaries for it.
+            yield scrapy.Request(
+                url,
+                callback=self.parse,
+                errback=self.request_failed,
+                meta={"cw_documents_ok": True},
+            )
 
     def parse(self, response):
         from spiders.web.documents import DocumentUnreadable
