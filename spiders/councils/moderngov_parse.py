@@ -477,6 +477,17 @@ def meeting_status(suffix: str | None) -> str:
     return suffix.strip().capitalize()
 
 
+def _promises_items(sel: Selector) -> bool:
+    """Whether a meeting page with no item rows should have had some."""
+    if sel.css("table.mgItemTable, #mgItemTable, p.mgAiTitleTxt"):
+        return True
+    heading = " ".join(sel.css("h1.mgMainTitleTxt ::text").getall()).lower()
+    says_none = (
+        "no documents are available" in " ".join(sel.css(".mgContent p::text").getall()).lower()
+    )
+    return "agenda" in heading and not says_none
+
+
 def parse_meeting(response, source: str) -> ModernGovPage:
     """A meeting page: the meeting and, in printed order, its agenda items.
 
@@ -505,10 +516,17 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         venue = _or_none(re.sub(r"\s*View directions\s*$", "", venue or "", flags=re.I))
     documents = _document_links(sel.css("ul.mgActionList a"), url)
 
-    items: list[str] = []
-    for row in sel.xpath(
+    rows = sel.xpath(
         ".//table[contains(@class,'mgItemTable')]//tr[td[contains(@class,'mgItemNumberCell')]]"
-    ):
+    )
+    if not rows and _promises_items(sel):
+        # Storing the meeting with no items would read as "every item removed".
+        page.problems.append(
+            "meeting page promises an agenda but no agenda items were found (layout changed?)"
+        )
+        return page
+    items: list[str] = []
+    for row in rows:
         number_cell = row.css("td.mgItemNumberCell")[0]
         cells = row.xpath("./td")
         content = cells[1] if len(cells) > 1 else None
@@ -524,8 +542,10 @@ def parse_meeting(response, source: str) -> ModernGovPage:
                         break
         number = _or_none(_one_line(number_cell))
         if not aiid or content is None:
+            # Without its id an item has no key; storing the rest would report it removed.
             page.problems.append(f"agenda item {number or '?'} has no item id (layout changed?)")
-            continue
+            page.documents, page.follow = [], []
+            return page
         key = document_key(source, "agenda_item", aiid)
         items.append(key)
         block = _item_block(_children(content), url)
@@ -662,6 +682,14 @@ def parse_decision(response, source: str) -> ModernGovPage:
             break
     status_el = content.css("span.mgPlanItemInForce")
     status = _one_line(status_el[0]) if status_el else value("decision status")
+    if not (status or narrative or value("date of decision", "publication date")):
+        # A title and nothing else: the labels moved. Stored, it would read as the
+        # status, dates and text all being withdrawn.
+        page.problems.append(
+            "decision page without status, dates or decision text (layout changed?)"
+        )
+        page.follow = []
+        return page
     documents: list[dict] = []
     for ul in content.xpath(".//p[contains(@class,'mgLabel')]/following-sibling::ul[1]"):
         documents += _document_links(ul.css("a"), url)
@@ -741,8 +769,11 @@ def parse_issue(response, source: str) -> ModernGovPage:
                 "decision": _or_none(block.sections.get("decision")),
             }
         )
-    if not blocks:
-        page.problems.append("issue page lists no meetings (layout changed?)")
+    if not blocks and content[0].css("p.mgAiTitleTxt, div.mgWordPara"):
+        # Items are printed but no "Meeting: ..." line was recognised.
+        page.problems.append("issue page items without their meeting lines (layout changed?)")
+        page.follow = []
+        return page
     seen: set[str] = set()
     page.documents.append(
         DocumentItem(

@@ -737,3 +737,62 @@ def test_item_numbers_are_kept_as_printed(number):
     body = body.replace(b"</a>63.</p>", b"</a>" + number.encode() + b"</p>")
     page = parse_saved(MEETING_URL, body, "kingston")
     assert docs(page)["kingston:agenda_item:51899"].fields["number"] == number
+
+
+# -- layout changes are reported, never stored as empty ------------------------------------
+
+
+def _relaid(path, old: bytes, new: bytes) -> bytes:
+    body = path.read_bytes()
+    assert old in body
+    return body.replace(old, new)
+
+
+def test_a_meeting_page_whose_item_table_is_renamed_yields_nothing_and_says_so():
+    page = parse_saved(
+        MEETING_URL,
+        _relaid(
+            FIXTURES / "kingston_ieListDocuments_MId10221.html",
+            b'class="mgItemNumberCell"',
+            b'class="mgNumber"',
+        ),
+        "kingston",
+    )
+    assert (page.documents, len(page.problems)) == ([], 1)
+
+
+def test_a_meeting_item_without_its_id_yields_nothing_rather_than_a_shorter_agenda():
+    page = parse_saved(
+        MEETING_URL,
+        _relaid(
+            FIXTURES / "kingston_ieListDocuments_MId10221.html", b'<a name="AI51890"', b'<a id="x"'
+        ),
+        "kingston",
+    )
+    assert (page.documents, len(page.problems)) == ([], 1)
+
+
+def test_a_decision_page_whose_labels_moved_yields_nothing_and_says_so():
+    page = parse_saved(
+        KIRKLEES + "ieDecisionDetails.aspx?ID=13149",
+        _relaid(
+            FIXTURES / "kirklees_ieDecisionDetails_minutes_trimmed.html", b"mgLabel", b"dgLabel"
+        )
+        .replace(b"mgSubSubTitleTxt", b"dgHeading")
+        .replace(b"mgPlanItemInForce", b"dgStatus"),
+        "kirklees",
+    )
+    assert (page.documents, len(page.problems)) == ([], 1)
+
+
+def test_an_issue_page_whose_meeting_lines_changed_yields_nothing_and_says_so():
+    page = parse_saved(
+        OXFORDSHIRE + "ieIssueDetails.aspx?IId=10926&PlanId=0&Opt=3",
+        _relaid(
+            FIXTURES / "oxfordshire_ieIssueDetails_item78.html",
+            b"Meeting: <a",
+            b"Considered at: <a",
+        ),
+        "oxfordshire",
+    )
+    assert (page.documents, len(page.problems)) == ([], 1)
