@@ -29,6 +29,16 @@ class _Inbox:
         return "250 OK"
 
 
+@pytest.fixture
+def sqlite_archive(sqlite_url):
+    """For tests about what a message says rather than how the database behaves."""
+    from storage.db import open_archive
+
+    archive = open_archive(sqlite_url)
+    yield archive
+    archive.dispose()
+
+
 class _Controller(Controller):
     """aiosmtpd's Controller on port 0: learn the port the OS chose before the self-check
     connects to it (1.4.6 would connect to port 0)."""

@@ -17,14 +17,6 @@ from alerts.delivery import deliver_due
 from alerts.outbox import AlertMessage
 from councilwatch.cli import app
 from councilwatch.config import load_config
-from storage.db import open_archive
-
-
-@pytest.fixture
-def sqlite_archive(sqlite_url):
-    archive = open_archive(sqlite_url)
-    yield archive
-    archive.dispose()
 
 
 @pytest.fixture

@@ -132,17 +132,17 @@ def test_a_receiver_that_fails_twice_gets_the_alert_exactly_once(archive, receiv
     assert attempts[0].error == "receiver answered HTTP 500"
 
 
-def test_a_receiver_that_answers_410_gone_is_not_tried_again(archive, receiver, monkeypatch):
+def test_a_receiver_that_answers_410_gone_is_not_tried_again(sqlite_archive, receiver, monkeypatch):
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     config = make_config(
         {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
     )
-    change_decision(archive, config, 1, [FIGURE])
+    change_decision(sqlite_archive, config, 1, [FIGURE])
     receiver.answers = [410]
-    deliver_due(config, archive, now=T0)
-    deliver_due(config, archive, now=T0 + timedelta(days=2))
+    deliver_due(config, sqlite_archive, now=T0)
+    deliver_due(config, sqlite_archive, now=T0 + timedelta(days=2))
     assert len(receiver.requests) == 1
-    [message] = _one(archive, AlertMessage)
+    [message] = _one(sqlite_archive, AlertMessage)
     assert message.status == "failed" and "410" in message.last_error
 
 
@@ -178,7 +178,7 @@ def test_an_smtp_outage_keeps_the_email_queued_and_never_records_the_password(
 
 
 def test_one_crawl_with_many_changes_sends_one_email_and_one_webhook_per_document(
-    archive, smtp_server, receiver, monkeypatch
+    sqlite_archive, smtp_server, receiver, monkeypatch
 ):
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     config = make_config(
@@ -191,9 +191,9 @@ def test_one_crawl_with_many_changes_sends_one_email_and_one_webhook_per_documen
         smtp_port=smtp_server.port,
     )
     for ident in (1, 2, 3):
-        change_decision(archive, config, ident, [FIGURE, STATUS], title=f"Decision {ident}")
+        change_decision(sqlite_archive, config, ident, [FIGURE, STATUS], title=f"Decision {ident}")
 
-    deliver_due(config, archive, now=T0)
+    deliver_due(config, sqlite_archive, now=T0)
 
     [mail] = smtp_server.inbox.messages
     text = mail.get_body(("plain",)).get_content()
@@ -204,10 +204,10 @@ def test_one_crawl_with_many_changes_sends_one_email_and_one_webhook_per_documen
     assert all(len(r.json["changes"]) == 2 for r in receiver.requests)
 
 
-def test_enqueueing_the_same_changes_again_queues_nothing_new(archive):
+def test_enqueueing_the_same_changes_again_queues_nothing_new(sqlite_archive):
     config = make_config({"name": "feed", "feed": "feed.xml", "email": "a@example.org"})
-    ids = change_decision(archive, config, 1, [FIGURE])
-    with archive.session() as session:
+    ids = change_decision(sqlite_archive, config, 1, [FIGURE])
+    with sqlite_archive.session() as session:
         changes = session.scalars(select(Change).where(Change.id.in_(ids))).all()
         assert enqueue_alerts(session, config, changes, now=T0 + timedelta(hours=1)) == 0
         assert session.scalar(select(func.count()).select_from(AlertItem)) == 2
@@ -248,13 +248,13 @@ def test_the_daily_digest_hour_is_uk_time_in_summer_too():
     assert due.astimezone(UTC) == datetime(2026, 10, 25, 7, 0, tzinfo=UTC)
 
 
-def test_an_apprise_notification_arrives(archive, receiver, monkeypatch):
+def test_an_apprise_notification_arrives(sqlite_archive, receiver, monkeypatch):
     port = receiver.url.split(":")[2].split("/")[0]
     monkeypatch.setenv("CHAT_URL", f"json://127.0.0.1:{port}/hook")
     config = make_config({"name": "chat", "apprise_env": "CHAT_URL"})
-    change_decision(archive, config, 1, [FIGURE])
+    change_decision(sqlite_archive, config, 1, [FIGURE])
 
-    report = deliver_due(config, archive, now=T0)
+    report = deliver_due(config, sqlite_archive, now=T0)
 
     assert report.delivered == 1
     [request] = receiver.requests
@@ -263,15 +263,17 @@ def test_an_apprise_notification_arrives(archive, receiver, monkeypatch):
     assert "children's centres: 44 -> 31" in body["message"]
 
 
-def test_an_atom_feed_lists_each_change_once_with_stable_ids(archive, tmp_path):
+def test_an_atom_feed_lists_each_change_once_with_stable_ids(sqlite_archive, tmp_path):
     import xml.etree.ElementTree as ET
 
     config = make_config({"name": "readers", "feed": "feeds/readers.xml"}, tmp_path=tmp_path)
-    change_decision(archive, config, 1, [FIGURE], title="Decision <one>")
-    assert deliver_due(config, archive, now=T0).feeds == 1
-    change_decision(archive, config, 2, [STATUS], title="Decision two", now=T0 + timedelta(hours=1))
-    assert deliver_due(config, archive, now=T0 + timedelta(hours=1)).feeds == 1
-    assert deliver_due(config, archive, now=T0 + timedelta(hours=2)).feeds == 0
+    change_decision(sqlite_archive, config, 1, [FIGURE], title="Decision <one>")
+    assert deliver_due(config, sqlite_archive, now=T0).feeds == 1
+    change_decision(
+        sqlite_archive, config, 2, [STATUS], title="Decision two", now=T0 + timedelta(hours=1)
+    )
+    assert deliver_due(config, sqlite_archive, now=T0 + timedelta(hours=1)).feeds == 1
+    assert deliver_due(config, sqlite_archive, now=T0 + timedelta(hours=2)).feeds == 0
 
     atom = "{http://www.w3.org/2005/Atom}"
     root = ET.parse(tmp_path / "feeds" / "readers.xml").getroot()
@@ -285,7 +287,7 @@ def test_an_atom_feed_lists_each_change_once_with_stable_ids(archive, tmp_path):
     assert len(set(ids)) == 2 and all(i.startswith("tag:councilwatch,2026:readers/") for i in ids)
 
 
-def test_a_subscription_hears_only_about_its_sources_kinds_topics_and_committees(archive):
+def test_a_subscription_hears_only_about_its_sources_kinds_topics_and_committees(sqlite_archive):
     config = make_config(
         {"name": "everything", "feed": "a.xml"},
         {"name": "figures", "feed": "b.xml", "kinds": ["figure"]},
@@ -295,8 +297,8 @@ def test_a_subscription_hears_only_about_its_sources_kinds_topics_and_committees
         {"name": "elsewhere", "feed": "f.xml", "sources": ["other"]},
         {"name": "wording", "feed": "g.xml", "kinds": ["text"]},
     )
-    change_decision(archive, config, 1, [FIGURE, STATUS])
-    with archive.session() as session:
+    change_decision(sqlite_archive, config, 1, [FIGURE, STATUS])
+    with sqlite_archive.session() as session:
         queued = session.execute(
             select(AlertItem.subscription, func.count()).group_by(AlertItem.subscription)
         ).all()
@@ -304,25 +306,25 @@ def test_a_subscription_hears_only_about_its_sources_kinds_topics_and_committees
 
 
 def test_alerts_for_a_subscription_removed_from_the_config_are_dropped_not_sent(
-    archive, smtp_server
+    sqlite_archive, smtp_server
 ):
     config = make_config({"name": "gone", "email": "gone@example.org"}, smtp_port=smtp_server.port)
-    change_decision(archive, config, 1, [FIGURE])
-    report = deliver_due(make_config(smtp_port=smtp_server.port), archive, now=T0)
+    change_decision(sqlite_archive, config, 1, [FIGURE])
+    report = deliver_due(make_config(smtp_port=smtp_server.port), sqlite_archive, now=T0)
     assert report.delivered == 0 and smtp_server.inbox.messages == []
-    [item] = _one(archive, AlertItem)
+    [item] = _one(sqlite_archive, AlertItem)
     assert item.status == "dropped"
 
 
-def test_the_webhook_payload_is_json_the_receiver_can_parse(archive, receiver, monkeypatch):
+def test_the_webhook_payload_is_json_the_receiver_can_parse(sqlite_archive, receiver, monkeypatch):
     monkeypatch.setenv("HOOK_SECRET", SECRET)
     config = make_config(
         {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
     )
     change_decision(
-        archive, config, 1, [Edit("decision", "decision: “£14m” for centres", "a", "b")]
+        sqlite_archive, config, 1, [Edit("decision", "decision: “£14m” for centres", "a", "b")]
     )
-    deliver_due(config, archive, now=T0)
+    deliver_due(config, sqlite_archive, now=T0)
     [request] = receiver.requests
     assert (
         json.loads(request.body.decode("utf-8"))["changes"][0]["summary"]

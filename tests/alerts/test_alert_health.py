@@ -80,14 +80,14 @@ def test_a_source_that_suddenly_finds_far_fewer_documents_than_usual_is_reported
     assert "found 12 documents, far fewer than usual" in text
 
 
-def test_a_new_source_with_little_history_is_not_judged_by_its_counts(archive, smtp_server):
+def test_a_new_source_with_little_history_is_not_judged_by_its_counts(sqlite_archive, smtp_server):
     config = _config(smtp_server.port)
-    _history(archive, "oxon", [300])
-    assert check_health(config, archive, [_run(archive, "oxon", 5)], now=T0) == 0
+    _history(sqlite_archive, "oxon", [300])
+    assert check_health(config, sqlite_archive, [_run(sqlite_archive, "oxon", 5)], now=T0) == 0
 
 
-def test_an_interrupted_or_skipped_crawl_says_nothing_about_health(archive, smtp_server):
+def test_an_interrupted_or_skipped_crawl_says_nothing_about_health(sqlite_archive, smtp_server):
     config = _config(smtp_server.port)
-    interrupted = _run(archive, "oxon", 0, status="interrupted")
+    interrupted = _run(sqlite_archive, "oxon", 0, status="interrupted")
     skipped = CrawlResult(source="oxon", run_id=None, status="skipped")
-    assert check_health(config, archive, [interrupted, skipped], now=T0) == 0
+    assert check_health(config, sqlite_archive, [interrupted, skipped], now=T0) == 0
