@@ -51,7 +51,9 @@ class FoundChange:
 # --- normalising -------------------------------------------------------------------------
 
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " "})
+QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " ", "\u2060": ""}
+)
 
 
 def clean(value: Any) -> str:
@@ -72,20 +74,8 @@ def shorten(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-# Query parameters that only defeat caches; ModernGov's `Ver` picks a page layout, not a revision.
-CACHE_BUSTERS = {
-    "v",
-    "ver",
-    "version",
-    "t",
-    "ts",
-    "_",
-    "cb",
-    "cache",
-    "nocache",
-    "rev",
-    "timestamp",
-}
+# Query parameters that only defeat caches. (ModernGov's `T` is a document type, so it stays.)
+CACHE_BUSTERS = {"v", "ver", "version", "ts", "_", "cb", "cache", "nocache", "rev", "timestamp"}
 
 
 def link_identity(link: dict) -> str:
@@ -123,15 +113,22 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
         summary += f" (and {len(edits) - 1} more edit{'s' if len(edits) > 2 else ''})"
     before = " ".join(a[max(0, i1 - 15) : i2 + 15])
     after = " ".join(b[max(0, j1 - 15) : j2 + 15])
-    return summary, before, after
+    return tuple(part.replace(GLUE, " ") for part in (summary, before, after))
 
 
-def masked(text: str, spans: list[tuple[int, int, Figure]]) -> str:
-    """The text with each word of its figures blanked, so a figure edit is not also a wording
-    edit; word for word the same length as the text."""
+def figure_words(text: str, spans: list[tuple[int, int, Figure]]) -> tuple[str, str]:
+    """The text with each figure glued into one word, and the same with each figure blanked:
+    word for word aligned, so a figure edit ("£8 million" -> "£8m") is not a wording edit."""
+    glued = masked = text
     for start, end, _ in reversed(spans):
-        text = text[:start] + re.sub(r"\S+", "#", text[start:end]) + text[end:]
-    return text
+        glued = glued[:start] + re.sub(r"\s+", GLUE, glued[start:end]) + glued[end:]
+        masked = masked[:start] + "#" + masked[end:]
+    return glued, masked
+
+
+GLUE = (
+    "\u2060"  # a word joiner: not whitespace to str.split(), and clean() removes any in the input
+)
 
 
 def number(value: int | float) -> str:
@@ -235,9 +232,11 @@ def prose(kind: str = "text") -> Compare:
                                 new_text or None)]  # fmt: skip
         old_spans, new_spans = find_figures(old_text), find_figures(new_text)
         changes = figure_changes([f for *_, f in old_spans], [f for *_, f in new_spans])
-        wording = wording_diff(
-            old_text, new_text, masked(old_text, old_spans), masked(new_text, new_spans)
+        (old_glued, old_masked), (new_glued, new_masked) = (
+            figure_words(old_text, old_spans),
+            figure_words(new_text, new_spans),
         )
+        wording = wording_diff(old_glued, new_glued, old_masked, new_masked)
         if wording:
             summary, before, after = wording
             changes.insert(0, FoundChange(kind, f"{label}: {summary}", before, after))
@@ -473,4 +472,6 @@ def detect_changes(
         found += rule(LABELS.get(name, name.replace("_", " ")), old.get(name), new.get(name))
     if kind not in FIELDS or kind == "meeting":
         found += title_changes(old_title, new_title, found)
-    return found
+    # Minutes often repeat the resolution: one edit, said once.
+    unique = {(c.kind, c.summary): c for c in reversed(found)}
+    return [c for c in found if unique[(c.kind, c.summary)] is c]
