@@ -330,3 +330,33 @@ def test_the_webhook_payload_is_json_the_receiver_can_parse(sqlite_archive, rece
         json.loads(request.body.decode("utf-8"))["changes"][0]["summary"]
         == "decision: “£14m” for centres"
     )
+
+
+def test_the_readme_signature_snippet_verifies_a_real_delivery(
+    sqlite_archive, receiver, monkeypatch
+):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"Verifying a delivery.*?```python\n(.*?)```", readme, re.S).group(1)
+    namespace: dict = {}
+    exec(snippet, namespace)  # noqa: S102 - our own documentation
+    verify = namespace["verify"]
+
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    config = make_config(
+        {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
+    )
+    change_decision(sqlite_archive, config, 1, [FIGURE])
+    deliver_due(config, sqlite_archive, now=T0)
+    [request] = receiver.requests
+
+    assert verify(SECRET, request.headers, request.body)["document"]["key"] == "oxon:decision:1"
+    tampered = request.body.replace(b"31", b"32")
+    try:
+        verify(SECRET, request.headers, tampered)
+    except ValueError as exc:
+        assert "bad signature" in str(exc)
+    else:
+        raise AssertionError("a tampered body passed verification")
