@@ -360,3 +360,42 @@ def test_the_readme_signature_snippet_verifies_a_real_delivery(
         assert "bad signature" in str(exc)
     else:
         raise AssertionError("a tampered body passed verification")
+
+
+def test_the_importer_queues_alerts_in_the_same_transaction_as_the_change(archive):
+    from alert_helpers import decision_page
+
+    from monitor.importer import import_page
+
+    config = make_config({"name": "campaign", "email": "campaign@example.org"})
+    before = decision_page(7, "Children's centres", "Recommendations Approved", "Fund 44 centres.")
+    after = decision_page(7, "Children's centres", "Called In", "Fund 44 centres.")
+
+    def imported(page, now):
+        return import_page(session, config, "oxon", "moderngov", page, crawl_run_id=None, now=now)
+
+    with archive.session() as session:
+        imported(before, T0)
+
+    class Crash(Exception):
+        pass
+
+    try:  # the page's transaction dies after the change and its alert were written
+        with archive.session() as session:
+            assert imported(after, T0).changes
+            assert session.scalar(select(func.count()).select_from(AlertItem)) >= 1
+            raise Crash
+    except Crash:
+        pass
+    with archive.session() as session:
+        assert session.scalar(select(func.count()).select_from(Change)) == 0
+        assert session.scalar(select(func.count()).select_from(AlertItem)) == 0
+
+    with archive.session() as session:
+        imported(after, T0)
+    with archive.session() as session:
+        imported(after, T0 + timedelta(hours=6))  # the same page again: nothing new
+    with archive.session() as session:
+        items = session.scalars(select(AlertItem)).all()
+        assert [i.change.kind for i in items] == ["status"]
+        assert items[0].subscription == "campaign" and items[0].channel == "email"
