@@ -48,7 +48,10 @@ ARTICLE_TYPES = {
 # publish `/{section}/{numericId}.{slug}/` (moderngov.md, appendix A); Reach plc titles
 # end the slug with `-{numericId}`. Only these shapes go into the parser registry: a
 # generic pattern there would claim every URL and starve the page parser.
-NEWSQUEST_ARTICLE = re.compile(r"^https?://[^/]+/(?:[a-z0-9-]+/)+\d{5,}\.[a-z0-9-]+/?(?:[?#].*)?$")
+# The slug has at least one hyphen, so a council's `/downloads/file/12345.pdf` is not one.
+NEWSQUEST_ARTICLE = re.compile(
+    r"^https?://[^/]+/(?:[a-z0-9-]+/)+\d{5,}\.[a-z0-9]+(?:-[a-z0-9]+)+/?(?:[?#].*)?$"
+)
 REACH_ARTICLE = re.compile(
     r"^https?://(?:www\.)?(?:examinerlive|birminghammail|manchestereveningnews|liverpoolecho|"
     r"mirror|express|chroniclelive|walesonline|bristolpost|nottinghampost|derbytelegraph|"
@@ -502,7 +505,14 @@ def is_article_url(url: str) -> bool:
 
 
 def _registry_parse(response, source: str) -> PageItem:
-    return parse_article(response, source)
+    """For `councilwatch compare`: no topic filter, and a saved wall or non-article at an
+    article-shaped URL is compared as a plain page rather than failing."""
+    try:
+        return parse_article(response, source)
+    except ArticleRefused:
+        from spiders.web.page import parse_page
+
+        return parse_page(response, source)
 
 
 PARSERS = [(NEWSQUEST_ARTICLE, _registry_parse), (REACH_ARTICLE, _registry_parse)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 from conftest import CHILDRENS_SERVICES, html_response
 
@@ -61,6 +63,7 @@ CASES = {
 FIELDS = [(name, field) for name, case in CASES.items() for field in case]
 
 
+@functools.lru_cache
 def parsed(name: str):
     # Served from the replay host, as in a crawl: the key must still be the canonical URL.
     item = parse_article(html_response(name, url="http://127.0.0.1:8123/x/1.y/"), "wg")
@@ -177,6 +180,7 @@ def test_json_ld_in_a_graph_with_a_bare_time_is_read_as_uk_time():
         ("https://www.bucksfreepress.co.uk/news/24131107.wycombe-youth-centre/", "article"),
         (EXAMINER, "article"),
         ("https://www.oxfordshire.gov.uk/residents/children-and-families/consultation", "page"),
+        ("https://www.oxford.gov.uk/downloads/file/12345.pdf", "page"),
     ],
 )
 def test_registry_picks_the_article_parser_only_for_article_url_shapes(url, kind):
