@@ -52,7 +52,6 @@ log = logging.getLogger("councilwatch.run")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 900}
 # Crawls of different councils run side by side (each is its own process and site).
 CRAWL_WORKERS = 4
-DELIVERY_LOCK = "alerts:deliver"
 
 
 def trigger_for(schedule: str) -> CronTrigger:
@@ -170,17 +169,12 @@ class Service:
         try:
             if self.stopping.is_set():
                 return
-            # One deliverer at a time across hosts; the outbox never sends twice anyway,
-            # this only spares the SMTP server and webhooks a burst of duplicate attempts.
-            owner = locks.new_owner()
-            claim = locks.acquire(self.archive, DELIVERY_LOCK, owner)
-            if not claim.acquired:
-                log.info("alerts: delivery already running at %s", claim.describe_holder())
-                return
-            try:
-                deliver_due(self.config, self.archive)
-            finally:
-                locks.release(self.archive, DELIVERY_LOCK, owner)
+            # deliver_due holds the "alerts:deliver" lease itself: one deliverer at a
+            # time across processes and hosts.
+            report = deliver_due(self.config, self.archive)
+            if report is not None and (report.delivered or report.failed):
+                log.info("alerts: %d delivered, %d failed (will retry), %d waiting",
+                         report.delivered, report.failed, report.waiting)  # fmt: skip
         except DatabaseError as exc:
             log.error("alerts: database unavailable: %s", exc)
         except Exception:  # noqa: BLE001

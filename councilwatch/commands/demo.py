@@ -1,1 +1,355 @@
-"""Commands for demo. (Filled in by its issue.)"""
+"""`councilwatch demo`: the whole job on pages shipped with the package, with no network.
+
+What a newcomer runs first. It serves a ModernGov council and a local news site (built
+from real captures, in `councilwatch/demo_site/`) on 127.0.0.1, crawls them into a fresh
+SQLite archive through the same path as `councilwatch crawl` (a `scrapy crawl` process
+per source, inside the source's lock), applies a realistic edit (a decision called in, a
+figure revised, an item added, a meeting cancelled, and template-only changes that must
+stay silent), crawls again, then shows the detected changes and the email and webhook
+alerts that would be sent. Nothing is sent anywhere. The archive and its config stay in
+the demo folder for `changes`, `history`, `search` and `serve`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from pathlib import Path
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
+
+from councilwatch.app import UserError, app, err, out, state
+
+SITE = Path(__file__).resolve().parent.parent / "demo_site"
+MARK = "# councilwatch demo: written by `councilwatch demo`"
+SECRET_ENV = "COUNCILWATCH_DEMO_WEBHOOK_SECRET"
+# Only for showing what a signed request looks like; a real one comes from the environment.
+DEMO_SECRET = "whsec_" + base64.b64encode(b"councilwatch-demo-secret-not-real").decode()
+SOURCES = ("kingston", "oxford-mail")
+# Documents whose pages changed only in their template in the edit: they must stay silent.
+TEMPLATE_ONLY = {
+    "kingston:meeting:10161": "council meeting page: new cookie banner, analytics tag, footer",
+    "oxford-mail:article:https://www.oxfordmail.co.uk/news/14876412.high-court-challenge-over-childrens-centre-cuts/": (
+        "news story: comment count, most-read list and weather widget"
+    ),
+}
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    folder: Path = typer.Option(
+        Path("councilwatch-demo"),
+        "--dir",
+        help="Folder for the demo's config, archive and logs (made fresh each time).",
+    ),
+) -> None:
+    """Run the whole job on a council and a news site shipped with councilwatch.
+
+    No network and no configuration needed: serves the pages on 127.0.0.1, crawls them,
+    applies a council's edit, crawls again, and shows the changes found and the alerts
+    that would be sent. Leaves councilwatch.db in the demo folder to explore.
+
+    Example: councilwatch demo && cd councilwatch-demo && councilwatch changes
+    """
+    from councilwatch.replay import ReplayServer
+    from storage.db import open_archive
+
+    verbose = state(ctx).verbose
+    folder = _prepare(folder)
+    started = time.monotonic()
+    with ReplayServer() as council, ReplayServer() as news:
+        council.load(SITE / "council")
+        news.load(SITE / "news")
+        config_path = _write_config(folder, council.url, news.url)
+        from councilwatch.config import load_config
+
+        config = load_config(config_path, required=True)
+        archive = open_archive(config.database.url)
+        try:
+            from storage.types import utcnow
+
+            err.print(f"demo council at {council.url}, demo news site at {news.url}", markup=False)
+            first = _crawl_round(config, archive, "first crawl", verbose)
+            council.load(SITE / "council_edit")
+            news.load(SITE / "news_edit")
+            err.print(
+                "the council and the newsroom edit their pages: a decision called in, "
+                "figures revised, an item added, a meeting cancelled, template-only changes",
+                markup=False,
+            )
+            edited_at = utcnow() - timedelta(seconds=1)
+            second = _crawl_round(config, archive, "second crawl", verbose)
+            _show_crawls(first, second)
+            found = _show_changes(archive, edited_at)
+            _show_silence(archive, edited_at)
+            _show_alerts(config, archive, edited_at)
+        finally:
+            archive.dispose()
+    _show_next_steps(folder, found, time.monotonic() - started)
+    if not all(r.ok for r in first + second):
+        raise typer.Exit(1)
+
+
+# -- the demo folder and its config -------------------------------------------------------
+
+
+def _prepare(folder: Path) -> Path:
+    folder = folder.expanduser().resolve()
+    config = folder / "councilwatch.toml"
+    if config.exists() and not config.read_text(encoding="utf-8").startswith(MARK):
+        raise UserError(
+            f"{folder} already has a councilwatch.toml that the demo did not write; "
+            "choose another folder with --dir"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    # A fresh archive every time, so the changes shown are the ones this run found.
+    for name in ("councilwatch.db", "councilwatch.db-wal", "councilwatch.db-shm"):
+        (folder / name).unlink(missing_ok=True)
+    shutil.rmtree(folder / "logs", ignore_errors=True)
+    return folder
+
+
+def _write_config(folder: Path, council_url: str, news_url: str) -> Path:
+    db = folder / "councilwatch.db"
+    body = f"""{MARK}
+# The sites below were served on 127.0.0.1 only while the demo ran: `councilwatch crawl`
+# here will find them gone. Start your own config with `councilwatch init`.
+
+[database]
+url = "sqlite:///{db.as_posix()}"
+
+[crawl]
+# The demo's sites are local; real councils get the polite defaults (2 s between requests).
+delay_seconds = 0
+timeout_minutes = 5
+log_dir = "logs"
+
+[alerts]
+# `councilwatch serve` runs here; alerts link to the stored version of each page.
+archive_url = "http://127.0.0.1:8001/councilwatch"
+
+[[sources]]
+name = "kingston"
+type = "moderngov"
+base_url = "{council_url}"
+# The demo council's pages are dated 2015-2026: look at all of them.
+lookback_days = 36500
+lookahead_days = 36500
+
+[[sources]]
+name = "oxford-mail"
+type = "news"
+start_urls = ["{news_url}news/"]
+topics = ["childrens-services"]
+
+[topics.childrens-services]
+keywords = ["children's centre", "early intervention", "looked-after children",
+            "children's social care", "family support"]
+
+[[subscriptions]]
+name = "kingston-residents"
+email = "residents-group@example.org"
+sources = ["kingston"]
+
+[[subscriptions]]
+name = "newsroom"
+webhook = "https://newsroom.example.org/hooks/councilwatch"
+webhook_secret_env = "{SECRET_ENV}"
+"""
+    path = folder / "councilwatch.toml"
+    path.write_text(body, encoding="utf-8")
+    return path
+
+
+# -- crawling -------------------------------------------------------------------------------
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
+    )
+
+
+def _crawl_round(config, archive, label: str, verbose: bool):
+    """Both sources side by side: each is its own crawl process, as under `councilwatch run`."""
+    with _progress() as progress:
+        return _crawl_each(config, archive, progress, label, verbose)
+
+
+def _crawl_each(config, archive, progress: Progress, label: str, verbose: bool):
+    from monitor.crawler import crawl_source
+
+    tasks = {name: progress.add_task(f"{label}: {name}", total=1) for name in SOURCES}
+
+    def one(name: str):
+        result = crawl_source(config, archive, name, verbose=verbose)
+        mark = "ok" if result.ok else result.status.upper()
+        progress.update(
+            tasks[name],
+            completed=1,
+            description=f"{label}: {name} {mark} - {result.documents} documents, "
+            f"{result.new_versions} new versions, {result.changes} changes",
+        )
+        return result
+
+    with ThreadPoolExecutor(max_workers=len(SOURCES)) as pool:
+        return list(pool.map(one, SOURCES))
+
+
+def _show_crawls(first, second) -> None:
+    for result in first + second:
+        if not result.ok or result.problems:
+            out.print(f"{result.source}: {result.status}", markup=False)
+            for problem in result.problems[:5]:
+                out.print(f"  problem: {problem}", markup=False)
+            if result.log_file:
+                out.print(f"  log: {result.log_file}", markup=False)
+
+
+# -- what was found -------------------------------------------------------------------------
+
+
+def _show_changes(archive, since) -> int:
+    from storage.queries import list_changes
+
+    with archive.session() as session:
+        changes = list(reversed(list_changes(session, since=since)))
+        out.print()
+        out.rule("Changes detected by the second crawl")
+        if not changes:
+            out.print("none: something is wrong with this installation", markup=False)
+            return 0
+        by_doc: dict[str, list] = {}
+        for change in changes:
+            by_doc.setdefault(change.document.key, []).append(change)
+        for key, doc_changes in by_doc.items():
+            doc = doc_changes[0].document
+            out.print(Text.assemble((key, "bold"), f"  {doc.title or ''}"))
+            for c in doc_changes:
+                alert = "" if c.alert else "  (wording only: no alert)"
+                out.print(f"    {c.kind:<11} {c.summary}{alert}", markup=False)
+        return len(changes)
+
+
+def _show_silence(archive, since) -> None:
+    from sqlalchemy import func, select
+
+    from storage.models import Change, Document, Version
+
+    out.print()
+    out.rule("Template-only edits (must stay silent)")
+    with archive.session() as session:
+        for key, what in TEMPLATE_ONLY.items():
+            doc = session.scalar(select(Document).where(Document.key == key))
+            if doc is None:
+                out.print(f"  {key}: not in the archive (was it crawled?)", markup=False)
+                continue
+            changes = session.scalar(
+                select(func.count()).where(
+                    Change.document_id == doc.id, Change.detected_at >= since
+                )
+            )
+            versions = session.scalar(select(func.count()).where(Version.document_id == doc.id))
+            verdict = (
+                "no change reported" if not changes else f"{changes} change(s) reported (wrong!)"
+            )
+            out.print(f"  {what}: {verdict}, {versions} version(s) stored", markup=False)
+
+
+def _show_alerts(config, archive, since) -> None:
+    """The alerts the outbox holds for this run's changes, rendered exactly as they would go."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import selectinload
+
+    from alerts.content import group_changes
+    from alerts.email import render_email
+    from alerts.outbox import AlertItem
+    from alerts.webhook import build_payload, serialise, signed_headers
+    from storage.models import Change
+    from storage.types import utcnow
+
+    out.print()
+    out.rule("Alerts that would be sent (the demo sends nothing)")
+    with archive.session() as session:
+        items = session.scalars(
+            select(AlertItem)
+            .where(AlertItem.created_at >= since, AlertItem.change_id.is_not(None))
+            .options(selectinload(AlertItem.change).selectinload(Change.document))
+            .order_by(AlertItem.id)
+        ).all()
+        by_target: dict[tuple[str, str], list[Change]] = {}
+        for item in items:
+            by_target.setdefault((item.subscription, item.channel), []).append(item.change)
+        if not by_target:
+            out.print("no alerts were queued", markup=False)
+            return
+        for (name, channel), changes in by_target.items():
+            sub = config.subscription(name)
+            docs = group_changes(config, changes)
+            if channel == "email":
+                msg = render_email(
+                    docs, [], uid=f"cw_demo_{name}", to=sub.email,
+                    sender=config.smtp.sender, subscription=name,
+                )  # fmt: skip
+                head = "\n".join(f"{h}: {msg[h]}" for h in ("From", "To", "Subject"))
+                body = msg.get_body(preferencelist=("plain",)).get_content()
+                _block(f"email to {name} ({sub.email})", f"{head}\n\n{body.rstrip()}")
+            elif channel == "webhook":
+                for n, doc in enumerate(docs, 1):
+                    uid = f"cw_demo_{name}_{n}"
+                    payload = build_payload(doc, uid=uid, subscription=name)
+                    if n > 1:
+                        # The others have the same shape; one line each is enough to read.
+                        summaries = "; ".join(c.summary for c in doc.changes)
+                        out.print(f"webhook {n} of {len(docs)} to {name}: {doc.key}: {summaries}",
+                                  markup=False)  # fmt: skip
+                        continue
+                    body = serialise(payload)
+                    headers = signed_headers(DEMO_SECRET, uid, body, utcnow())
+                    lines = [f"POST {sub.webhook}"]
+                    lines += [f"{k}: {v}" for k, v in headers.items()]
+                    lines += ["", json.dumps(payload, ensure_ascii=False, indent=2)]
+                    _block(f"webhook 1 of {len(docs)} to {name} (signed, as the receiver sees it)",
+                           "\n".join(lines))  # fmt: skip
+            else:
+                out.print(f"{name} ({channel}): {len(changes)} changes", markup=False)
+
+
+def _block(title: str, text: str) -> None:
+    out.rule(title, align="left", style="dim")
+    out.print(text, markup=False)
+
+
+def _show_next_steps(folder: Path, changes: int, seconds: float) -> None:
+    out.print()
+    out.rule("Explore the archive")
+    out.print(
+        f"Done in {seconds:.0f}s: {changes} changes detected. The archive and its config are in "
+        f"{folder}",
+        markup=False,
+    )
+    steps = [
+        f"cd {folder}",
+        "councilwatch changes",
+        "councilwatch history kingston:decision:13567",
+        'councilwatch search "called in"',
+        "councilwatch serve        # the archive in Datasette at http://127.0.0.1:8001/",
+    ]
+    for step in steps:
+        out.print(f"  {step}", markup=False)
+    out.print(
+        "Then watch real councils: `councilwatch init` writes a starter config, edit it, "
+        "and run `councilwatch crawl`.",
+        markup=False,
+    )

@@ -139,3 +139,20 @@ def test_the_service_stops_cleanly_on_sigterm_mid_crawl_and_logs_each_run(
     [camp] = status["sources"]
     assert camp["health"] == "interrupted" and camp["next_run"]
     archive.dispose()
+
+
+def test_alert_delivery_runs_on_its_own_schedule(campaign_site, campaign_config, sqlite_url):
+    config = load_config(campaign_config("0 6 1 1 *", '[alerts]\nschedule = "15 6 * * *"\n'))
+    archive = open_archive(sqlite_url)
+    with time_machine.travel(datetime(2026, 11, 2, 6, 14, tzinfo=UK), tick=False) as traveller:
+        service = Service(config, archive)
+        try:
+            service.start()
+            assert service.next_runs()["alerts"] == datetime(2026, 11, 2, 6, 15, tzinfo=UK)
+            _advance(traveller, service, datetime(2026, 11, 2, 6, 15, 1, tzinfo=UK))
+            assert _next_job(service) == "alerts"
+            assert service.next_runs()["alerts"] == datetime(2026, 11, 3, 6, 15, tzinfo=UK)
+            assert crawl_runs(archive) == []
+        finally:
+            service.stop()
+            archive.dispose()
