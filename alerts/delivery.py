@@ -32,10 +32,16 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from alerts.content import DocumentAlert, HealthEvent, message_content, sample_alert
+from alerts.content import (
+    DocumentAlert,
+    HealthEvent,
+    group_changes,
+    message_content,
+    sample_alert,
+)
 from alerts.email import SendError, render_email, send_email
 from alerts.feed import FEED_ENTRIES, write_feed
 from alerts.notify import render_notification, send_notification
@@ -256,8 +262,6 @@ def _write_feeds(archive: Archive, config: Config, now: datetime, report: Delive
                 .order_by(AlertItem.id.desc())
                 .limit(FEED_ENTRIES)
             ).all()
-            from alerts.content import group_changes
-
             changes = [i.change for i in reversed(recent) if i.change is not None]
             try:
                 write_feed(config, sub, group_changes(config, changes), now=now)
@@ -363,8 +367,6 @@ def _record(
 
 
 def _count_waiting(archive: Archive, now: datetime) -> int:
-    from sqlalchemy import func, or_
-
     with archive.session() as session:
         items = session.scalar(
             select(func.count())

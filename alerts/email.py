@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
-from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from html import escape
@@ -227,11 +226,3 @@ def _reply(text: bytes | str) -> str:
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
     return " ".join(text.split())[:200]
-
-
-def address_ok(address: str) -> bool:
-    try:
-        Address(addr_spec=address)
-    except (ValueError, IndexError):
-        return False
-    return True

@@ -399,3 +399,28 @@ def test_the_importer_queues_alerts_in_the_same_transaction_as_the_change(archiv
         items = session.scalars(select(AlertItem)).all()
         assert [i.change.kind for i in items] == ["status"]
         assert items[0].subscription == "campaign" and items[0].channel == "email"
+
+
+def test_a_preview_renders_what_would_be_sent_without_queueing_or_sending(sqlite_archive):
+    from alerts.preview import preview_alerts
+
+    config = make_config(
+        {
+            "name": "campaign",
+            "email": "c@example.org",
+            "webhook": "http://127.0.0.1:9/h",
+            "webhook_secret_env": "UNSET_SECRET",
+        },
+        {"name": "figures", "email": "f@example.org", "kinds": ["figure"]},
+    )
+    ids = change_decision(sqlite_archive, make_config(), 1, [FIGURE, STATUS])
+    with sqlite_archive.session() as session:
+        changes = session.scalars(select(Change).where(Change.id.in_(ids))).all()
+        previews = preview_alerts(session, config, changes)
+        assert session.scalar(select(func.count()).select_from(AlertItem)) == 0
+    kinds = {(p.subscription, p.channel) for p in previews}
+    assert kinds == {("campaign", "email"), ("campaign", "webhook"), ("figures", "email")}
+    figures_mail = next(p.rendered for p in previews if p.subscription == "figures")
+    assert "status" not in figures_mail.get_body(("plain",)).get_content().split("-- ")[0].lower()
+    payload = next(p.rendered for p in previews if p.channel == "webhook")
+    assert [c["kind"] for c in payload["changes"]] == ["figure", "status"]
