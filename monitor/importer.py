@@ -10,6 +10,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_alerts
@@ -17,7 +18,7 @@ from councilwatch.config import Config
 from monitor.changes import detect_changes
 from spiders.items import PARSER_VERSION, InvalidDocument, PageItem, validate
 from storage.archive import record_document, source_row
-from storage.models import Change
+from storage.models import Change, Document
 from storage.search import index_version
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def import_page(
             fields,
             old_title=recorded.previous.title,
             new_title=doc.title,
-            titles=titles,
+            titles=titles | archived_titles(session, recorded.previous.fields, titles),
         )
         # A re-parse (our parser changed, the page did not) and a return to an earlier
         # state are recorded for the history but never alert.
@@ -107,3 +108,13 @@ def import_page(
     session.flush()
     enqueue_alerts(session, config, [c for c in outcome.changes if c.alert], now=now)
     return outcome
+
+
+def archived_titles(session: Session, old_fields: dict, known: dict) -> dict[str, str | None]:
+    """Titles of a meeting's former agenda items that are no longer on its page, so that
+    "item removed" names the item rather than its id."""
+    missing = [key for key in old_fields.get("items") or [] if key not in known]
+    if not missing:
+        return {}
+    rows = session.execute(select(Document.key, Document.title).where(Document.key.in_(missing)))
+    return dict(rows.all())

@@ -90,3 +90,30 @@ def test_the_same_body_parsed_differently_is_recorded_as_a_reparse(archive):
     with archive.session() as session:
         latest = session.scalar(select(Document)).latest_version
         assert latest.reparse is True
+
+
+def meeting_page(item_titles: dict[str, str]) -> PageItem:
+    items = [
+        DocumentItem(key=key, kind="agenda_item", url="http://x/m", title=title,
+                     fields={"meeting": "k:meeting:1", "number": None, "title": title, "text": None,
+                             "decision": None, "minutes": None, "restricted": False,
+                             "documents": []})  # fmt: skip
+        for key, title in item_titles.items()
+    ]
+    meeting = DocumentItem(key="k:meeting:1", kind="meeting", url="http://x/m", title="Cabinet",
+                           fields={"committee": "Cabinet", "start": None, "status": None,
+                                   "venue": None, "items": list(item_titles), "documents": []})  # fmt: skip
+    return PageItem(source="k", url="http://x/m", body=repr(item_titles).encode(),
+                    documents=[meeting, *items])  # fmt: skip
+
+
+def test_an_item_dropped_from_a_meeting_is_named_by_its_archived_title(archive):
+    with archive.session() as session:
+        page_v1 = meeting_page({"k:agenda_item:1": "Minutes", "k:agenda_item:2": "Children's centres"})
+        import_page(session, Config(), "k", "moderngov", page_v1, crawl_run_id=None, now=T0)
+    with archive.session() as session:
+        page_v2 = meeting_page({"k:agenda_item:1": "Minutes"})
+        outcome = import_page(session, Config(), "k", "moderngov", page_v2, crawl_run_id=None,
+                              now=T0 + timedelta(days=1))  # fmt: skip
+        summaries = [c.summary for c in outcome.changes]
+    assert "item removed: Children's centres" in summaries
