@@ -351,16 +351,23 @@ def old_page(url: str, body: bytes):
 def visible_text(pair: Pair, side: str) -> str:
     """What a plain page monitor compares: the page's visible text, line by line (urlwatch's
     html2text), or for field-level pairs the document's words."""
-    from bs4 import BeautifulSoup
-
     from storage.archive import text_projection
 
     if not pair.url:
         return text_projection(None, pair.old_fields if side == "old" else pair.new_fields)
-    soup = BeautifulSoup(pair.old_body if side == "old" else pair.new_body, "lxml")
-    for tag in soup(["script", "style", "noscript", "template", "head"]):
-        tag.decompose()
-    lines = (line.strip() for line in soup.get_text("\n").splitlines())
+    return page_visible_text(pair.old_body if side == "old" else pair.new_body)
+
+
+@functools.lru_cache(maxsize=16)
+def page_visible_text(body: bytes) -> str:
+    import lxml.html
+    from lxml import etree
+
+    root = lxml.html.fromstring(body)
+    etree.strip_elements(
+        root, "script", "style", "noscript", "template", "head", etree.Comment, with_tail=False
+    )
+    lines = (line.strip() for line in root.text_content().splitlines())
     return "\n".join(line for line in lines if line)
 
 

@@ -6,6 +6,12 @@ import io
 import json
 from pathlib import Path
 
+from typer.testing import CliRunner
+
+from councilwatch.cli import app
+from councilwatch.commands.compare import document_text
+from monitor.figures import extract_figures
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
@@ -45,31 +51,20 @@ def test_figures_json_on_a_seed_article_lists_its_money_and_counts(cli):
     assert any(f["kind"] == "money" and f["value"] == 4_100_000 for f in figures)
 
 
-def test_figures_reads_the_main_content_of_an_html_page(cli, tmp_path):
-    page = tmp_path / "page.html"
-    page.write_text(
+def test_figures_reads_the_main_content_of_an_html_page():
+    page = (
         "<html><head><title>Budget</title><script>var x = '£99m';</script></head><body>"
         "<nav>Home | 24 hours news</nav><main><p>Cabinet agreed a &pound;14m<br>new service.</p>"
-        "</main></body></html>",
-        encoding="utf-8",
+        "</main></body></html>"
     )
-    result = cli("figures", str(page), "--json")
-    assert [(f["value"], f["subject"]) for f in json.loads(result.stdout)["figures"]] == [
-        (14_000_000, "new service")
-    ]
+    figures = extract_figures(document_text(page.encode("utf-8"), "page.html"))
+    assert [(f.value, f.subject) for f in figures] == [(14_000_000, "new service")]
 
 
-def test_figures_reads_a_pdf_report(cli, tmp_path):
-    report = tmp_path / "report.pdf"
-    report.write_bytes(one_page_pdf("Cabinet agreed to close 31 of 44 children's centres."))
-    result = cli("figures", str(report), "--json")
-    assert result.returncode == 0, result.stderr
-    [figure] = json.loads(result.stdout)["figures"]
-    assert (figure["value"], figure["denominator"], figure["subject"]) == (
-        31,
-        44,
-        "children's centres",
-    )
+def test_figures_reads_a_pdf_report():
+    report = one_page_pdf("Cabinet agreed to close 31 of 44 children's centres.")
+    [figure] = extract_figures(document_text(report, "report.pdf"))
+    assert (figure.value, figure.denominator, figure.subject) == (31, 44, "children's centres")
 
 
 def test_figures_reads_stdin_and_prints_readable_lines(cli):
@@ -91,6 +86,7 @@ def test_a_missing_file_is_one_line_without_a_traceback(cli):
     assert result.stderr.strip() == "councilwatch: figures: no such file: no-such-report.pdf"
 
 
-def test_figures_help_shows_an_example(cli):
-    result = cli("figures", "--help")
-    assert "Example: councilwatch figures" in result.stdout
+def test_figures_and_compare_help_show_an_example():
+    runner = CliRunner()
+    assert "Example: councilwatch figures" in runner.invoke(app, ["figures", "--help"]).output
+    assert "Example: councilwatch compare" in runner.invoke(app, ["compare", "--help"]).output
