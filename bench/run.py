@@ -164,7 +164,7 @@ def bare_crawl(site: Site, out: Path, concurrency: int) -> dict:
     site.server.hits.clear()
     log = out / "logs" / f"bare-{site.name}-{time.time_ns()}.log"
     command = [sys.executable, "-m", "scrapy", "runspider", str(ROOT / "bench" / "bare_spider.py"),
-               "-a", f"urls={site.url_file(out)}", *crawl_settings_for(concurrency),
+               "-a", f"urls={site.url_file(out)}", *crawl_settings(concurrency),
                "-s", f"LOG_FILE={log}"]  # fmt: skip
     env = dict(os.environ, SCRAPY_SETTINGS_MODULE="spiders.settings")
     started = time.monotonic()
@@ -174,8 +174,11 @@ def bare_crawl(site: Site, out: Path, concurrency: int) -> dict:
     return {"pages": len(site.fetched()), "seconds": seconds, "bytes": site.served_bytes()}
 
 
-def crawl_settings_for(concurrency: int) -> list[str]:
-    return crawl_settings(concurrency)
+def set_conditional(sites: list[Site], answer_304: bool) -> None:
+    """Make the replayed servers honour (or ignore) If-None-Match, as real servers differ."""
+    for site in sites:
+        for route in site.server.routes.values():
+            route.conditional = answer_304
 
 
 def pipeline_crawl(site: Site, config: Path, db: str) -> dict:
@@ -336,6 +339,11 @@ def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path,
     try:
         open_archive(db).dispose()  # the schema, outside every timing
         empty = archive_bytes(db)
+        result = {"backend": backend, "empty_bytes": empty}
+        if args.memory_only:
+            result["big"] = pipeline_crawl(big, config, db)
+            result["big"]["archive_bytes"] = archive_bytes(db) - empty
+            return result
         first, bare = [], []
         for site in sites:
             # The reference first, then the pipeline, so load on the machine is shared alike.
@@ -343,18 +351,28 @@ def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path,
             first.append(pipeline_crawl(site, config, db))
         after_first = archive_bytes(db)
         versions_first = count_rows(db, "versions")
+        # Unchanged councils, crawled again twice: first from servers that ignore
+        # validators (full 200 answers, as many council servers do), then from servers that
+        # answer If-None-Match with 304, the path where the stored body is re-read.
+        set_conditional(sites, False)
+        plain = [pipeline_crawl(site, config, db) for site in sites]
+        after_plain = archive_bytes(db)
+        set_conditional(sites, True)
         second = [pipeline_crawl(site, config, db) for site in sites]
         after_second = archive_bytes(db)
-        result = {
-            "backend": backend, "empty_bytes": empty, "after_first": after_first,
-            "after_second": after_second, "versions_first": versions_first,
-            "first": first, "bare": bare, "second": second,
+        result |= {
+            "after_first": after_first,
+            "after_plain": after_plain, "after_second": after_second,
+            "versions_first": versions_first, "first": first, "bare": bare, "plain": plain,
+            "second": second,
         }  # fmt: skip
         if args.alerts:
             result["alerts"] = measure_alerts(db, config, args.alerts)
         if big is not None and backend == args.memory_backend:
-            result["big_bare"] = bare_crawl(big, out, args.concurrency)
+            if not args.memory_only:
+                result["big_bare"] = bare_crawl(big, out, args.concurrency)
             result["big"] = pipeline_crawl(big, config, db)
+            result["big"]["archive_bytes"] = archive_bytes(db) - after_second
         return result
     finally:
         drop_database(db)
@@ -367,9 +385,10 @@ def summarise(r: dict) -> dict:
     pages1, secs1 = total(r["first"], "fetched_pages"), total(r["first"], "seconds")
     pagesb, secsb = total(r["bare"], "pages"), total(r["bare"], "seconds")
     pages2, secs2 = total(r["second"], "fetched_pages"), total(r["second"], "seconds")
+    secs_plain = total(r["plain"], "seconds")
     raw = total(r["first"], "bytes")
     growth1 = r["after_first"] - r["empty_bytes"]
-    crawls = r["first"] + r["second"] + ([r["big"]] if "big" in r else [])
+    crawls = r["first"] + r["plain"] + r["second"] + ([r["big"]] if "big" in r else [])
     peak = max(crawls, key=lambda c: c["peak_rss_bytes"])
     largest = max(crawls, key=lambda c: c["fetched_pages"])
     return {
@@ -378,9 +397,13 @@ def summarise(r: dict) -> dict:
         "ratio": (pages1 / secs1) / (pagesb / secsb),
         "covered": total(r["first"], "covered"), "expected": total(r["first"], "expected"),
         "problems": total(r["first"], "problem_count"),
+        "plain_new_versions": total(r["plain"], "new_versions"),
+        "plain_changes": total(r["plain"], "changes"),
+        "plain_growth": r["after_plain"] - r["after_first"],
+        "plain_time_ratio": secs_plain / secs1,
         "second_new_versions": total(r["second"], "new_versions"),
         "second_changes": total(r["second"], "changes"),
-        "second_growth": r["after_second"] - r["after_first"],
+        "second_growth": r["after_second"] - r["after_plain"],
         "second_pps": pages2 / secs2, "second_time_ratio": secs2 / secs1,
         "second_not_modified": sum(c["statuses"].get(304, 0) for c in r["second"]),
         "raw_bytes": raw, "growth_first": growth1, "storage_ratio": growth1 / raw,
@@ -416,11 +439,15 @@ def table(results: list[dict], meta: dict) -> str:
         row("pipeline rate / bare rate", "≥ 0.50", lambda x, r: f"{x['ratio']:.2f}"),
         row("pages the generator expected that the crawl fetched; crawl problems", "all; 0",
             lambda x, r: f"{x['covered']}/{x['expected']}; {x['problems']}"),
-        row("second crawl, unchanged councils: new versions (changes)", "0",
+        row("second crawl, unchanged, server ignores validators (200s): new versions (changes)", "0",
+            lambda x, r: f"{x['plain_new_versions']} ({x['plain_changes']})"),
+        row("... archive growth; time / first crawl time", "",
+            lambda x, r: f"{x['plain_growth'] / mb:+.2f} MB; {x['plain_time_ratio']:.2f}"),
+        row("third crawl, unchanged, server answers 304: new versions (changes)", "0",
             lambda x, r: f"{x['second_new_versions']} ({x['second_changes']})"),
-        row("second crawl: archive growth", "",
+        row("... archive growth", "",
             lambda x, r: f"{x['second_growth'] / mb:+.2f} MB"),
-        row("second crawl: time / first crawl time (304 answers)", "",
+        row("... time / first crawl time (304 answers)", "",
             lambda x, r: f"{x['second_time_ratio']:.2f} ({x['second_not_modified']})"),
         row("archive growth, first crawl / raw bytes served", "≤ 25%",
             lambda x, r: f"{100 * x['storage_ratio']:.1f}% ({x['growth_first'] / mb:.1f} MB / {x['raw_bytes'] / mb:.1f} MB)"),
@@ -450,6 +477,26 @@ def table(results: list[dict], meta: dict) -> str:
     return head + "\n\n" + "\n".join(lines)
 
 
+def memory_table(results: list[dict], meta: dict) -> str:
+    """`--memory-only`: one large council crawled once, for the peak-memory figure."""
+    lines = ["| database | pages fetched | crawl status, problems | peak RSS of the crawl process "
+             "| archive growth | wall time |", "|---|---|---|---|---|---|"]  # fmt: skip
+    for r in results:
+        big = r["big"]
+        lines.append(
+            f"| {r['backend']} | {big['fetched_pages']} (of {big['expected']} expected) "
+            f"| {big['status']}, {big['problem_count']} "
+            f"| {big['peak_rss_bytes'] / 2**20:.0f} MB | {big['archive_bytes'] / 2**20:.1f} MB "
+            f"| {big['seconds']:.0f} s |"
+        )
+    head = (
+        f"one council of {meta['memory_meetings']} meetings, seed {meta['seed']}, concurrency "
+        f"{meta['concurrency']}; {meta['machine']}; {meta['date']}; load average at start "
+        f"{meta['load_start']}, at end {meta['load_end']}"
+    )
+    return head + "\n\n" + "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 small councils, 50 alerts")
@@ -462,6 +509,11 @@ def main(argv: list[str] | None = None) -> None:
         help="add one council this large, crawled once, for the peak-memory figure",
     )
     parser.add_argument("--memory-backend", default="sqlite")
+    parser.add_argument(
+        "--memory-only",
+        action="store_true",
+        help="only the large council, crawled once on --memory-backend",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--alerts", type=int, default=1000)
@@ -483,6 +535,9 @@ def main(argv: list[str] | None = None) -> None:
         "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
     }  # fmt: skip
+    if args.memory_only:
+        args.councils, args.backends, args.alerts = 0, args.memory_backend, 0
+        args.memory_meetings = args.memory_meetings or 2050
     manifests = generate_councils(out / "sites", args.councils, args.meetings, args.seed,
                                   today=today, lookback_days=LOOKBACK, lookahead_days=LOOKAHEAD)  # fmt: skip
     sites = []
@@ -508,7 +563,7 @@ def main(argv: list[str] | None = None) -> None:
         for site in sites + ([big] if big else []):
             site.server.stop()
     meta["load_end"] = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    text = table(results, meta)
+    text = memory_table(results, meta) if args.memory_only else table(results, meta)
     (out / "results.json").write_text(
         json.dumps({"meta": meta, "results": results}, indent=1, default=str)
     )
