@@ -187,3 +187,9 @@ def test_registry_picks_the_article_parser_only_for_article_url_shapes(url, kind
     body = html_response("oxfordmail_judicial_review.html").body
     item = parse_saved(url, body, "src", "text/html; charset=utf-8")
     assert item.documents[0].kind == kind
+
+
+def test_registry_compares_a_saved_paywall_at_an_article_url_as_a_plain_page():
+    body = html_response("oxfordmail_paywalled.html").body
+    item = parse_saved(OXFORD, body, "oxford-mail", "text/html; charset=utf-8")
+    assert item.documents[0].kind == "page"

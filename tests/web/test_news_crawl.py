@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -12,6 +13,7 @@ REDUNDANCIES = "/news/14912257.staff-could-strike-again-over-200-childrens-centr
 JUDICIAL = "/news/14876412.high-court-challenge-over-childrens-centre-cuts/"
 SPORT = "/sport/18779991.super-league-confirms-10-positive-covid-19-tests/"
 OLD = "/news/13000001.an-article-from-years-ago-about-childrens-centres/"
+OLD_IN_SITEMAP = "/news/12000002.another-old-childrens-centres-story/"
 CONSENT = "/news/14950001.consent-wall-instead-of-a-story/"
 PAYWALLED = "/news/14999999.premium-childrens-centres-inquiry/"
 
@@ -59,10 +61,25 @@ def crawls(site):
         content_type="application/rss+xml; charset=utf-8",
     )
     replay.add("/news/", LISTING)
+    # A gzipped sitemap index pointing to a news sitemap, as large publishers serve them.
+    index = (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<sitemap><loc>{base}/sitemap-news.xml</loc><lastmod>{now.isoformat()}</lastmod></sitemap>"
+        "</sitemapindex>"
+    )
+    replay.add("/sitemap.xml.gz", gzip.compress(index.encode()), content_type="application/x-gzip")
+    replay.add(
+        "/sitemap-news.xml",
+        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"<url><loc>{base}{JUDICIAL}</loc><lastmod>{now.isoformat()}</lastmod></url>"
+        f"<url><loc>{base}{OLD_IN_SITEMAP}</loc><lastmod>2015-01-01</lastmod></url></urlset>",
+        content_type="application/xml",
+    )
     replay.add(REDUNDANCIES, FIXTURES / "oxfordmail_redundancies.html")
     replay.add(JUDICIAL, FIXTURES / "oxfordmail_judicial_review.html")
     replay.add(SPORT, FIXTURES / "warringtonguardian_article_18779991.html")
     replay.add(OLD, FIXTURES / "oxfordmail_judicial_review.html")
+    replay.add(OLD_IN_SITEMAP, FIXTURES / "oxfordmail_judicial_review.html")
     replay.add(CONSENT, FIXTURES / "oxfordmail_consent_wall.html")
     replay.add(PAYWALLED, FIXTURES / "oxfordmail_paywalled.html")
     site.write_config(
@@ -72,6 +89,7 @@ name = "oxford-mail"
 type = "news"
 start_urls = ["{replay.url}news/"]
 feeds = ["{replay.url}news/rss/"]
+sitemaps = ["{replay.url}sitemap.xml.gz"]
 topics = ["childrens-services"]
 recheck_days = 14
 
@@ -103,6 +121,14 @@ def test_off_topic_article_is_fetched_but_not_stored(crawls, site):
 
 def test_feed_entry_older_than_recheck_days_is_not_fetched(crawls, site):
     assert site.replay.requested(OLD) == []
+
+
+def test_gzipped_sitemap_index_leads_to_its_news_sitemap(crawls, site):
+    assert site.replay.requested("/sitemap-news.xml")
+
+
+def test_sitemap_entry_older_than_recheck_days_is_not_fetched(crawls, site):
+    assert site.replay.requested(OLD_IN_SITEMAP) == []
 
 
 def test_crawled_article_headline_comes_from_the_page(crawls):

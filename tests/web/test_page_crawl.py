@@ -45,6 +45,8 @@ def crawls(site):
     replay.add("/consultation-wrong-charset", cp1252, content_type="text/html; charset=utf-8")
     replay.add("/consultation-no-charset", cp1252, content_type="text/html")
     replay.add("/our-response", RESPONSE)
+    # The campaign's site was redesigned: the watched part is gone from this page.
+    replay.add("/our-old-response", RESPONSE.replace('id="response"', 'id="article"'))
     report = make_pdf(REPORT_V1, title="Microsoft Word - Cabinet report.docx")
     replay.add("/reports/cabinet-report.pdf", report, content_type="application/pdf")
     replay.add("/mgConvert2PDF.aspx?ID=4411", make_pdf(REPORT_V1), content_type="application/pdf")
@@ -67,7 +69,7 @@ urls = ["{u}consultation-wrong-charset", "{u}consultation-no-charset",
 [[sources]]
 name = "campaign"
 type = "page"
-urls = ["{u}our-response"]
+urls = ["{u}our-response", "{u}our-old-response"]
 selector = "#response"
 """
     )
@@ -114,6 +116,11 @@ def test_watched_page_text_leaves_out_header_footer_and_cookie_banner(stored, te
 def test_selector_watches_only_the_selected_part(stored):
     text = stored("campaign", "page", "our-response")["fields"]["text"]
     assert text == "Our response\nWe oppose withdrawing funding from 31 children’s centres."
+
+
+def test_selector_matching_nothing_is_reported_not_stored_empty(crawls, site):
+    assert f"campaign:page:{site.replay.url}our-old-response" not in crawls["first_export"]
+    assert "the selector '#response' has no text" in crawls["first"].stdout
 
 
 def test_pdf_url_on_a_page_source_is_stored_as_a_document_with_its_text(stored):
