@@ -10,7 +10,7 @@ from datetime import datetime
 import typer
 from rich.table import Table
 
-from councilwatch.app import app, iso, out, state, uk_time
+from councilwatch.app import app, iso, out, state
 from councilwatch.config import UK
 
 # A source whose last runs all failed this many times in a row is "failing".
@@ -78,29 +78,42 @@ def status(
     if as_json:
         out.print(json.dumps({"sources": rows}, ensure_ascii=False), markup=False)
         return
-    table = Table(title=None, show_lines=False)
-    for column in ("source", "last run", "status", "pages", "docs", "new vers.", "changes",
-                   "problems", "next run (UK)", "health"):  # fmt: skip
-        table.add_column(column, overflow="fold")
+    # Narrow enough for an 80-column terminal or a cron mail.
+    table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
+    for column in ("source", "health", "last run", "result"):
+        table.add_column(column, no_wrap=True)
+    for column in ("pages", "docs", "vers", "chg", "prob"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("next run", no_wrap=True)
     for row in rows:
         last = row["last_run"]
+        counts = (
+            [str(last[k]) for k in ("pages", "documents", "new_versions", "changes")]
+            + [str(len(last["problems"]))]
+            if last
+            else ["-"] * 5
+        )
         table.add_row(
             row["source"],
-            uk_time(datetime.fromisoformat(last["started_at"])) if last else "-",
+            row["health"],
+            _short_time(last["started_at"]) if last else "-",
             last["status"] if last else "-",
-            *(
-                str(last[k]) if last else "-"
-                for k in ("pages", "documents", "new_versions", "changes")
-            ),
-            str(len(last["problems"])) if last else "-",
-            uk_time(datetime.fromisoformat(row["next_run"])) if row["next_run"] else "disabled",
-            row["health"] + (f" by {row['locked_by']}" if row["locked_by"] else ""),
+            *counts,
+            _short_time(row["next_run"]) if row["next_run"] else "disabled",
         )
     out.print(table)
+    out.print("times are UK time; vers = new versions, chg = changes, prob = problems", style="dim")
+    for row in rows:
+        if row["locked_by"]:
+            out.print(f"{row['source']}: being crawled by {row['locked_by']}", markup=False)
     for row in rows:
         last = row["last_run"]
         for problem in (last["problems"] if last else [])[:3]:
             out.print(f"{row['source']}: {problem}", markup=False)
+
+
+def _short_time(value: str) -> str:
+    return datetime.fromisoformat(value).astimezone(UK).strftime("%d %b %H:%M")
 
 
 def source_status(config, archive, now: datetime) -> list[dict]:
