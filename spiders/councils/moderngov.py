@@ -42,6 +42,13 @@ from spiders.councils import moderngov_parse as mg
 PRIORITY_RSS = 30
 PRIORITY_FROM_RSS = 20
 PRIORITY_FOLLOW = 10
+# The calendar fallback walks month by month, this many months either side of today.
+CALENDAR_MONTHS = 6
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 class ModernGovSpider(SourceSpider):
@@ -143,7 +150,47 @@ class ModernGovSpider(SourceSpider):
         yield self.html_committees_request()
 
     def html_committees_request(self):
-        return self.request(self.url("mgCommitteeStructure.aspx"), self.parse_committees_html)
+        return scrapy.Request(
+            self.url("mgCommitteeStructure.aspx"),
+            callback=self.parse_committees_html,
+            errback=self.committees_html_failed,
+        )
+
+    def committees_html_failed(self, failure):
+        self.logger.info("no committee structure page (%s): using the calendar", failure.value)
+        yield from self.calendar_requests()
+
+    def calendar_requests(self):
+        """The month calendars of the window, the last resort for finding meetings.
+
+        At most CALENDAR_MONTHS either side of this month: one request per month, and the
+        meetings that matter most are the recent and coming ones.
+        """
+        today = datetime.now(UK).date()
+        first = max(self.window_start, _add_months(today, -CALENDAR_MONTHS))
+        last = min(self.window_end, _add_months(today, CALENDAR_MONTHS))
+        year, month = first.year, first.month
+        while (year, month) <= (last.year, last.month):
+            yield self.request(
+                mg.calendar_url(self.source.base_url, year, month), self.parse_calendar
+            )
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+    def parse_calendar(self, response):
+        refs = mg.meetings_from_calendar(response)
+        if refs is None:
+            self.problem(response.url, "no calendar on the page (layout changed?)")
+            return
+        for ref in refs:
+            if not self.in_window(ref.day):
+                continue
+            if not self.follows_committee(ref.committee_id, ref.committee):
+                continue
+            req = self.content_request(
+                mg.meeting_url(self.source.base_url, ref.id, ref.committee_id)
+            )
+            if req:
+                yield req
 
     def parse_committees_xml(self, response):
         try:
@@ -197,6 +244,7 @@ class ModernGovSpider(SourceSpider):
             self.problem(
                 response.url, "no committees found on the committee page (layout changed?)"
             )
+            yield from self.calendar_requests()
             return
         for committee in committees:
             if self.follows_committee(committee.id, committee.title):

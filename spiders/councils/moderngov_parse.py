@@ -843,6 +843,7 @@ class MeetingRef:
     id: str
     committee_id: str | None
     day: date | None
+    committee: str | None = None
 
 
 def meetings_from_xml(response) -> list[MeetingRef]:
@@ -989,6 +990,36 @@ def meetings_from_list_html(response) -> MeetingList | None:
         if act in paging and paging[act] is None:
             paging[act] = urljoin(response.url, href)
     return MeetingList(refs, paging["earlier"], paging["later"])
+
+
+_CELL_TIME = re.compile(r",?\s*\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?\s*$", re.I)
+
+
+def calendar_url(base: str, year: int, month: int) -> str:
+    # GL=1: the list layout of the month, one line per meeting.
+    return urljoin(base, f"mgCalendarMonthView.aspx?GL=1&bcr=1&M={month}&Y={year}")
+
+
+def meetings_from_calendar(response) -> list[MeetingRef] | None:
+    """mgCalendarMonthView: `a.mgCalendarCellTxt` meeting links ("Cabinet, 10.00 am").
+    None when the page shows no calendar at all (layout changed)."""
+    sel = _modgov(_html(response))
+    links = sel.css("a.mgCalendarCellTxt")
+    if not links and not sel.css("table.mgCalendarMonthTable, .mgCalendarWeekTable, .mgCalendar"):
+        return None
+    refs = []
+    for a in links:
+        href = a.attrib.get("href") or ""
+        mid = query_param(href, "MId", "MeetingId")
+        if not mid:
+            continue
+        label = _one_line(a)
+        # The link's title attribute, where present, carries the date; the text does not.
+        day = parse_date(a.attrib.get("title"))
+        refs.append(
+            MeetingRef(mid, query_param(href, "CId"), day, _CELL_TIME.sub("", label) or None)
+        )
+    return refs
 
 
 @dataclass

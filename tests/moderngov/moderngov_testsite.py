@@ -13,3 +13,4 @@ SITE_BROKEN = HERE / "site_broken"
 # The replayed pages are dated 2015-2026; windows this wide include all of them whatever
 # today's date is, without a test-only config key.
 WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
+SITE_CALENDAR_ONLY = HERE / "site_calendar_only"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from moderngov_testsite import SITE_BROKEN, SITE_HTML_ONLY, SITE_V2
+from moderngov_testsite import SITE_BROKEN, SITE_CALENDAR_ONLY, SITE_HTML_ONLY, SITE_V2
 
 MEETINGS = {"10161", "10221", "10337"}
 AGENDA_ITEMS = {
@@ -229,26 +229,47 @@ def test_without_the_web_service_every_document_has_the_same_fields(html_only, f
     assert differing == []
 
 
-# -- linked reports ------------------------------------------------------------------------
+# -- without the web service or the committee pages: the calendar; with reports -----------
 
 
 @pytest.fixture(scope="module")
-def with_reports(replayed_council):
-    # Only the consultation report is on the replayed server; the others answer 404.
-    return replayed_council(extra="documents = true\n").crawl()
+def calendar_only(replayed_council):
+    # One crawl for two configurations off the beaten path: the last-resort meeting
+    # discovery, and `documents = true` (only the consultation report is on the replayed
+    # server; the other reports answer 404).
+    return replayed_council(
+        SITE_HTML_ONLY,
+        SITE_CALENDAR_ONLY,
+        extra='committees = ["Kingston and North Kingston Neighbourhood Committee"]\n'
+        "documents = true\n",
+    ).crawl()
 
 
-def test_with_documents_on_a_linked_report_is_stored_by_its_attachment_id(with_reports):
+def test_with_only_the_calendar_the_same_documents_are_stored(calendar_only):
+    assert {k for k in calendar_only.documents if ":document:" not in k} == EXPECTED
+
+
+def test_the_calendar_keeps_to_the_committee_filter(calendar_only):
+    assert [t for t in calendar_only.requested if "MId=10240" in t] == []
+
+
+def test_the_only_problems_are_the_reports_the_council_does_not_serve(calendar_only):
+    problems = re.findall(r"^  problem: (.*)$", calendar_only.result.stdout, re.M)
     assert (
-        "60% of respondents supported" in fields(with_reports, "kingston:document:112215")["text"]
+        problems
+        and [p for p in problems if not re.search(r"/documents/s\d+/.*: HTTP 404$", p)] == []
     )
 
 
-def test_with_documents_on_a_missing_report_is_a_problem_and_the_crawl_still_finishes(
-    with_reports,
-):
-    assert re.search(r"^kingston: ok - .* [1-9]\d* problems", with_reports.result.stdout, re.M)
+def test_with_documents_on_a_linked_report_is_stored_by_its_attachment_id(calendar_only):
+    assert (
+        "60% of respondents supported" in fields(calendar_only, "kingston:document:112215")["text"]
+    )
 
 
-def test_with_documents_on_a_missing_report_is_not_stored(with_reports):
-    assert "kingston:document:112216" not in with_reports.documents
+def test_with_documents_on_a_missing_report_is_not_stored(calendar_only):
+    assert "kingston:document:112216" not in calendar_only.documents
+
+
+def test_with_documents_on_the_crawl_finishes_ok_despite_missing_reports(calendar_only):
+    assert re.search(r"^kingston: ok - ", calendar_only.result.stdout, re.M)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from moderngov_testsite import FIXTURES, SITE
+from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 
 from spiders.councils import moderngov_parse as mg
 from spiders.items import validate
@@ -796,3 +796,15 @@ def test_an_issue_page_whose_meeting_lines_changed_yields_nothing_and_says_so():
         "oxfordshire",
     )
     assert (page.documents, len(page.problems)) == ([], 1)
+
+
+def test_the_calendar_gives_meetings_with_committee_and_date():
+    found = mg.meetings_from_calendar(
+        response(
+            "http://127.0.0.1:8000/mgCalendarMonthView.aspx?GL=1&bcr=1&M=12&Y=2025",
+            SITE_CALENDAR_ONLY / "mgCalendarMonthView.html",
+        )
+    )
+    assert found[1] == mg.MeetingRef(
+        "10240", "712", date(2025, 12, 4), "New and Old Malden Neighbourhood Committee"
+    )
