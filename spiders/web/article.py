@@ -404,7 +404,7 @@ def extract_article(response) -> Article:
         headline=headline,
         byline=", ".join(dict.fromkeys(authors)) or None,
         published=published,
-        modified=modified or published,
+        modified=modified,
         section=section,
         body=body,
         description=description,
@@ -416,20 +416,30 @@ def _first(values):
 
 
 def _wall(tree, ld: dict) -> str | None:
-    """'paywall' or 'consent wall' when the page says so, else None."""
+    """'paywall: ...' or 'consent wall: ...' when the page says so, else None.
+
+    Only the page's own text counts: a site header's "Subscribe" or "Already a
+    subscriber? Log in" and a footer's "Cookie settings" are on every page. A consent
+    notice shown over a real article (which carries its article metadata) is not a wall.
+    """
     free = ld.get("isAccessibleForFree")
     if free is False or (isinstance(free, str) and free.strip().lower() == "false"):
         return "paywall: the article is marked as not free to read (isAccessibleForFree: false)"
+    template = "ancestor::header or ancestor::nav or ancestor::footer or ancestor::aside"
     visible = " ".join(
         " ".join(t.split())
-        for t in tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+        for t in tree.xpath(
+            f"//body//text()[not(ancestor::script) and not(ancestor::style) and not({template})]"
+        )
     ).lower()
     visible = visible.replace("\u2019", "'")
     for phrase in PAYWALL_PHRASES:
         if phrase in visible:
             return f"paywall: the page asks readers to subscribe ({phrase!r})"
+    if ld:
+        return None
     hits = [phrase for phrase in CONSENT_PHRASES if phrase in visible]
-    # One phrase alone is a footer link ("cookie settings"); a wall says several things.
+    # One phrase alone is a cookie notice ("we use cookies"); a wall says several things.
     if len(hits) >= 2:
         return f"consent wall: the page asks for cookie consent ({hits[0]!r})"
     return None

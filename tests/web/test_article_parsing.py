@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import pytest
-from conftest import CHILDRENS_SERVICES, html_response
+from conftest import CHILDRENS_SERVICES, fixture_bytes, html_response
 
 from spiders.parsers import parse_saved
 from spiders.web.article import ArticleRefused, parse_article
@@ -193,3 +193,32 @@ def test_registry_compares_a_saved_paywall_at_an_article_url_as_a_plain_page():
     body = html_response("oxfordmail_paywalled.html").body
     item = parse_saved(OXFORD, body, "oxford-mail", "text/html; charset=utf-8")
     assert item.documents[0].kind == "page"
+
+
+def test_consent_notice_over_a_real_article_does_not_hide_the_article():
+    page = fixture_bytes("warringtonguardian_article_18779991.html").replace(
+        b'<div class="article-body">',
+        b'<div class="qc-cmp2-container"><h2>We value your privacy</h2>'
+        b"<button>Accept all</button><button>Manage preferences</button></div>"
+        b'<div class="article-body">',
+    )
+    doc = parse_article(html_response(page, WG), "wg").documents[0]
+    assert doc.fields["body"].startswith("SUPER League have confirmed")
+
+
+def test_subscribe_link_in_the_site_header_is_not_a_paywall():
+    page = fixture_bytes("warringtonguardian_article_18779991.html").replace(
+        b"<body", b"<body><header><p>Already a subscriber? Log in</p></header><div", 1
+    )
+    doc = parse_article(html_response(page, WG), "wg").documents[0]
+    assert doc.fields["headline"] == "Super League confirms 10 positive Covid-19 tests"
+
+
+def test_missing_modified_time_stays_missing():
+    page = b"""<html><head><meta property="og:type" content="article">
+    <meta property="article:published_time" content="2026-01-05T09:00:00Z"></head>
+    <body><article><h1>Family support hubs to close</h1><p>Five family support hubs in
+    Oxfordshire will close in March, the county council has confirmed after a review of
+    early help services across the county.</p></article></body></html>"""
+    doc = parse_article(html_response(page), "ox").documents[0]
+    assert doc.fields["modified"] is None
