@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitor.changes import detect_changes
 
@@ -217,3 +221,36 @@ def test_an_issue_going_to_a_new_meeting_is_an_item_added():
 def test_a_key_decision_flag_is_a_status_change():
     [change] = detect_changes("decision", DECISION, edited(DECISION, key_decision=False))
     assert (change.kind, change.summary) == ("status", "key decision: yes -> no")
+
+
+# --- properties: noise never reports, a figure edit always does ----------------------------
+
+WORDS = st.sampled_from(
+    "the council cabinet agreed to close fund keep open children's centres libraries budget "
+    "for and with new service families report consultation Oxford staff".split()
+)
+SENTENCES = st.lists(WORDS, min_size=3, max_size=12).map(
+    lambda words: " ".join(words).capitalize() + "."
+)
+
+
+@given(st.lists(SENTENCES, min_size=1, max_size=6), st.integers(min_value=0, max_value=2**16))
+def test_rewrapping_and_re_encoding_text_reports_nothing(sentences, seed):
+    text = " ".join(sentences)
+    spaces = [m.start() for m in re.finditer(" ", text)]
+    wrapped = list(text)
+    for i, at in enumerate(spaces):
+        if (seed >> (i % 16)) & 1:
+            wrapped[at] = "\n  "
+    noisy = "".join(wrapped).replace("'", "&#39;").replace("&#39;s", "’s")
+    assert detect_changes("page", {"title": "T", "text": text}, {"title": "T", "text": noisy}) == []
+
+
+@given(st.lists(SENTENCES, min_size=0, max_size=4), st.integers(1, 10**6), st.integers(1, 10**6))
+def test_changing_an_amount_is_always_a_figure_change(sentences, before, after):
+    if before == after:
+        return
+    old = " ".join([*sentences, f"The council will spend £{before:,} on the new service."])
+    new = old.replace(f"£{before:,}", f"£{after:,}")
+    changes = detect_changes("page", {"title": "T", "text": old}, {"title": "T", "text": new})
+    assert [(c.kind, c.old_value, c.new_value) for c in changes] == [("figure", before, after)]
