@@ -136,6 +136,27 @@ def archive_bytes(url: str) -> int:
         ).fetchone()[0]
 
 
+def table_bytes(url: str) -> dict[str, int]:
+    """Bytes per table, indexes and full-text index included, largest first."""
+    if url.startswith("sqlite"):
+        conn = sqlite3.connect(url.removeprefix("sqlite:///"))
+        rows = conn.execute(
+            "SELECT coalesce(m.tbl_name, d.name), sum(d.pgsize) FROM dbstat d "
+            "LEFT JOIN sqlite_master m ON m.name = d.name GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+        conn.close()
+        return dict(rows)
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        rows = conn.execute(
+            "SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'm') ORDER BY 2 DESC"
+        ).fetchall()
+    return dict(rows)
+
+
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
@@ -350,6 +371,7 @@ def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path,
             bare.append(bare_crawl(site, out, args.concurrency))
             first.append(pipeline_crawl(site, config, db))
         after_first = archive_bytes(db)
+        tables_first = table_bytes(db)
         versions_first = count_rows(db, "versions")
         # Unchanged councils, crawled again twice: first from servers that ignore
         # validators (full 200 answers, as many council servers do), then from servers that
@@ -361,7 +383,7 @@ def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path,
         second = [pipeline_crawl(site, config, db) for site in sites]
         after_second = archive_bytes(db)
         result |= {
-            "after_first": after_first,
+            "after_first": after_first, "tables_first": tables_first,
             "after_plain": after_plain, "after_second": after_second,
             "versions_first": versions_first, "first": first, "bare": bare, "plain": plain,
             "second": second,
@@ -474,7 +496,18 @@ def table(results: list[dict], meta: dict) -> str:
         + f", seed {meta['seed']}, concurrency {meta['concurrency']}; {meta['machine']}; "
         f"{meta['date']}; load average at start {meta['load_start']}, at end {meta['load_end']}"
     )
-    return head + "\n\n" + "\n".join(lines)
+    parts = []
+    for r in results:
+        if "tables_first" in r:
+            top = list(r["tables_first"].items())[:5]
+            parts.append(
+                f"{r['backend']}: " + ", ".join(f"{name} {size / mb:.1f} MB" for name, size in top)
+            )
+    foot = (
+        "\n\nLargest parts of the archive after the first crawl (tables with their indexes): "
+        + "; ".join(parts)
+    )
+    return head + "\n\n" + "\n".join(lines) + foot
 
 
 def memory_table(results: list[dict], meta: dict) -> str:
