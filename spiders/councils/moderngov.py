@@ -304,6 +304,9 @@ class ModernGovSpider(SourceSpider):
                 self.problem(response.url, "no decisions table on the page (layout changed?)")
             return
         for ref in refs:
+            # The officer decisions list has no date filter and may go back years.
+            if not self.in_window(ref.day):
+                continue
             req = self.content_request(ref.url, priority=0)
             if req:
                 yield req

@@ -1,0 +1,127 @@
+"""The spider's decisions about what to fetch, on saved answers: fast, no network.
+
+The spider is the real one, built from a real config file; its callbacks get the
+responses a site would give and the tests look at the requests they yield."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+import scrapy
+from moderngov_testsite import FIXTURES, SITE
+
+from councilwatch.config import UK
+from spiders.councils.moderngov import ModernGovSpider
+from spiders.councils.moderngov_parse import query_param
+from spiders.parsers import saved_response
+
+BASE = "http://127.0.0.1:8000/council/"
+
+
+@pytest.fixture
+def spider(tmp_path):
+    def make(extra: str = "") -> ModernGovSpider:
+        path = tmp_path / "councilwatch.toml"
+        path.write_text(
+            f'[[sources]]\nname = "kingston"\ntype = "moderngov"\nbase_url = "{BASE}"\n' + extra,
+            encoding="utf-8",
+        )
+        return ModernGovSpider(source="kingston", config=str(path))
+
+    return make
+
+
+def days_since(day: date) -> int:
+    return (datetime.now(UK).date() - day).days
+
+
+def urls(results) -> list[str]:
+    return [r.url for r in results if isinstance(r, scrapy.Request)]
+
+
+def answer(url: str, path, content_type: str | None = None):
+    return saved_response(url, path.read_bytes(), content_type)
+
+
+def test_start_reads_the_whats_new_feed_first_under_the_base_path(spider):
+    import asyncio
+
+    async def first():
+        async for request in spider().start():
+            return request
+
+    assert asyncio.run(first()).url == BASE + "mgRss.aspx?XXR=0"
+
+
+def test_meetings_before_the_lookback_window_are_not_fetched(spider):
+    s = spider(f"lookback_days = {days_since(date(2026, 1, 1))}\nlookahead_days = 36500\n")
+    response = answer(BASE + "mgWebService.asmx/GetMeetings", SITE / "GetMeetings.xml")
+    assert urls(s.parse_meetings_xml(response, committee="711")) == [
+        BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4",
+        BASE + "ieListDocuments.aspx?CId=711&MId=10337&Ver=4",
+    ]
+
+
+def test_meetings_after_the_lookahead_window_are_not_fetched(spider):
+    today = datetime.now(UK).date()
+    soon, later = today + timedelta(days=10), today + timedelta(days=40)
+    xml = (
+        "<getmeetings><committee><committeeid>711</committeeid><committeemeetings>"
+        f"<meeting><meetingid>1</meetingid><meetingdate>{soon:%d/%m/%Y}</meetingdate></meeting>"
+        f"<meeting><meetingid>2</meetingid><meetingdate>{later:%d/%m/%Y}</meetingdate></meeting>"
+        "</committeemeetings></committee></getmeetings>"
+    )
+    response = saved_response(BASE + "mgWebService.asmx/GetMeetings", xml.encode(), "text/xml")
+    found = urls(spider("lookahead_days = 30\n").parse_meetings_xml(response, committee="711"))
+    assert found == [BASE + "ieListDocuments.aspx?CId=711&MId=1&Ver=4"]
+
+
+def test_officer_decisions_before_the_window_are_not_fetched(spider):
+    s = spider(f"lookback_days = {days_since(date(2025, 10, 1))}\n")
+    response = answer(
+        BASE + "mgListOfficerDecisions.aspx",
+        FIXTURES / "kirklees_mgDelegatedDecisions_list_trimmed.html",
+    )
+    assert urls(s.parse_decision_list(response)) == [BASE + "ieDecisionDetails.aspx?ID=13149"]
+
+
+def test_a_web_service_that_says_the_method_is_not_valid_hands_over_to_the_html_pages(spider):
+    response = saved_response(
+        BASE + "mgWebService.asmx/GetCommittees",
+        b"System.InvalidOperationException: Web Service method name is not valid.",
+        "text/plain",
+    )
+    assert urls(spider().parse_committees_xml(response)) == [BASE + "mgCommitteeStructure.aspx"]
+
+
+def test_the_committee_filter_by_id_asks_only_for_that_committee(spider):
+    response = answer(
+        BASE + "mgWebService.asmx/GetCommittees", FIXTURES / "manchester_GetCommittees.xml"
+    )
+    found = urls(spider('committees = ["144"]\n').parse_committees_xml(response))
+    assert [(u.split("?")[0], query_param(u, "CID", "lCommitteeId")) for u in found] == [
+        (BASE + "mgRss.aspx", "144"),
+        (BASE + "mgWebService.asmx/GetMeetings", "144"),
+    ]
+
+
+def test_a_meetings_list_pages_earlier_while_the_window_reaches_further_back(spider):
+    s = spider("lookback_days = 36500\n")
+    response = answer(
+        BASE + "ieListMeetings.aspx?CId=711&Year=0", FIXTURES / "kingston_ieListMeetings_711.html"
+    )
+    found = urls(s.parse_meeting_list(response, committee="711", direction="earlier"))
+    assert (
+        found[-1]
+        == BASE + "ieListMeetings.aspx?Act=earlier&CId=711&D=202409051930&MD=ielistmeetings"
+    )
+
+
+def test_a_meeting_reached_by_two_spellings_is_fetched_once(spider):
+    s = spider()
+    first = s.content_request(BASE + "ieListDocuments.aspx?CId=711&MID=10221")
+    second = s.content_request(
+        "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?MId=10221&CId=711&Ver=4"
+    )
+    assert (first.url, second) == (BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4", None)
