@@ -421,14 +421,16 @@ def _snippets(
 
 def _hits(session: Session, rows, snippets: dict[int, str]) -> list[Hit]:
     doc_ids = {r.document_id for r in rows}
+    # Plain rows, not ORM objects: this runs on every search and the page is small.
     docs = {
-        doc.id: (doc, name)
-        for doc, name in session.execute(
-            select(Document, Source.name)
+        d.id: d
+        for d in session.execute(
+            select(Document.id, Document.key, Document.kind, Document.url, Document.title,
+                   Source.name.label("source"))
             .join(Source, Source.id == Document.source_id)
             .where(Document.id.in_(doc_ids))
         )
-    }
+    }  # fmt: skip
     numbers: dict[int, list[tuple[int, datetime]]] = {}
     for doc_id, vid, seen in session.execute(
         select(Version.document_id, Version.id, Version.seen_at)
@@ -438,13 +440,13 @@ def _hits(session: Session, rows, snippets: dict[int, str]) -> list[Hit]:
         numbers.setdefault(doc_id, []).append((vid, seen))
     hits = []
     for r in rows:
-        doc, source_name = docs[r.document_id]
+        doc = docs[r.document_id]
         history = numbers[r.document_id]
         position = next(i for i, (vid, _) in enumerate(history, 1) if vid == r.version_id)
         hits.append(
             Hit(
                 key=doc.key,
-                source=source_name,
+                source=doc.source,
                 kind=doc.kind,
                 url=doc.url,
                 title=doc.title,
