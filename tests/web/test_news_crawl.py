@@ -17,6 +17,13 @@ OLD_IN_SITEMAP = "/news/12000002.another-old-childrens-centres-story/"
 CONSENT = "/news/14950001.consent-wall-instead-of-a-story/"
 PAYWALLED = "/news/14999999.premium-childrens-centres-inquiry/"
 
+EXAMINER = "/news/local-news/covid-19-patrols-set-come-19071152"
+BMAIL = "/news/midlands-news/isolating-birmingham-university-students-covid-19071210"
+REACH_LISTING = f"""<html><head><title>Local News</title></head><body>
+<a href="/news/">News</a> <a href="/news/local-news/">Local news</a>
+<a href="{EXAMINER}">Covid patrols</a> <a href="{BMAIL}">Isolating students</a>
+</body></html>"""
+
 CANONICAL = "https://www.oxfordmail.co.uk" + REDUNDANCIES
 KEY = "oxford-mail:article:" + CANONICAL
 JUDICIAL_KEY = "oxford-mail:article:https://www.oxfordmail.co.uk" + JUDICIAL
@@ -80,6 +87,9 @@ def crawls(site):
     replay.add(SPORT, FIXTURES / "warringtonguardian_article_18779991.html")
     replay.add(OLD, FIXTURES / "oxfordmail_judicial_review.html")
     replay.add(OLD_IN_SITEMAP, FIXTURES / "oxfordmail_judicial_review.html")
+    replay.add("/reach/", REACH_LISTING)
+    replay.add(EXAMINER, FIXTURES / "examinerlive_article_19071152.html")
+    replay.add(BMAIL, FIXTURES / "birminghammail_article_19071210.html")
     replay.add(CONSENT, FIXTURES / "oxfordmail_consent_wall.html")
     replay.add(PAYWALLED, FIXTURES / "oxfordmail_paywalled.html")
     site.write_config(
@@ -93,12 +103,18 @@ sitemaps = ["{replay.url}sitemap.xml.gz"]
 topics = ["childrens-services"]
 recheck_days = 14
 
+# Any other site, no JSON-LD (Reach plc), no topics: every article is kept.
+[[sources]]
+name = "reach"
+type = "news"
+start_urls = ["{replay.url}reach/"]
+
 [topics.childrens-services]
 keywords = ["children's centre", "early intervention", "looked-after children",
             "children's social care", "family support", "safeguarding", "SEND"]
 """
     )
-    first = site.cli("crawl", "oxford-mail", "--no-alerts")
+    first = site.cli("crawl", "oxford-mail", "reach", "--no-alerts")
     first_export = site.export(kind="article")
     replay.add(REDUNDANCIES, FIXTURES / "oxfordmail_redundancies_edited.html")
     second = site.cli("crawl", "oxford-mail", "--no-alerts")
@@ -111,7 +127,27 @@ keywords = ["children's centre", "early intervention", "looked-after children",
 
 
 def test_news_crawl_stores_the_on_topic_articles_from_feed_and_start_page(crawls):
-    assert set(crawls["first_export"]) == {KEY, JUDICIAL_KEY}
+    oxford_mail = {k for k in crawls["first_export"] if k.startswith("oxford-mail:")}
+    assert oxford_mail == {KEY, JUDICIAL_KEY}
+
+
+def test_site_without_json_ld_or_topics_has_every_article_stored_by_canonical_url(crawls):
+    reach = {k for k in crawls["first_export"] if k.startswith("reach:")}
+    assert reach == {
+        "reach:article:https://www.examinerlive.co.uk" + EXAMINER,
+        "reach:article:https://www.birminghammail.co.uk" + BMAIL,
+    }
+
+
+def test_reach_article_fields_come_from_its_meta_tags(crawls):
+    fields = crawls["first_export"]["reach:article:https://www.birminghammail.co.uk" + BMAIL][
+        "fields"
+    ]
+    assert (fields["byline"], fields["section"], fields["published"]) == (
+        "Ben Perrin",
+        "Midlands News",
+        "2020-10-08T16:48:38+01:00",
+    )
 
 
 def test_off_topic_article_is_fetched_but_not_stored(crawls, site):
