@@ -165,17 +165,25 @@ def format_value(value: float | None) -> str:
     return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+def one_line(text: str, limit: int = 150) -> str:
+    """Scraped text made safe for a header or title: one line (a newline in a header is
+    an injection), and short enough that mail clients show the start of it."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
 def subject_line(docs: list[DocumentAlert], health: list[HealthEvent]) -> str:
     if health and not docs:
         if len(health) == 1:
             h = health[0]
-            return f"councilwatch: source {h.source} is {'failing' if h.state == 'failing' else 'back'}"
+            state = "failing" if h.state == "failing" else "back"
+            return one_line(f"councilwatch: source {h.source} is {state}")
         return f"councilwatch: {len(health)} source health changes"
     count = sum(len(d.changes) for d in docs)
     if len(docs) == 1:
         doc = docs[0]
         first = doc.changes[0].summary if count == 1 else f"{count} changes"
-        return f"councilwatch: {doc.label} ({doc.source}) - {first}"
+        return one_line(f"councilwatch: {doc.label} ({doc.source}) - {first}")
     return f"councilwatch: {count} changes in {len(docs)} documents"
 
 

@@ -13,7 +13,14 @@ from email.message import EmailMessage
 from email.utils import formatdate, parseaddr
 from html import escape
 
-from alerts.content import DocumentAlert, HealthEvent, format_value, subject_line, word_diff
+from alerts.content import (
+    DocumentAlert,
+    HealthEvent,
+    format_value,
+    one_line,
+    subject_line,
+    word_diff,
+)
 from councilwatch.app import uk_time
 from councilwatch.config import Smtp
 
@@ -169,7 +176,7 @@ def render_email(
     msg["To"] = to
     msg["Date"] = formatdate(localtime=False)
     msg["Message-ID"] = message_id(uid, sender)
-    msg["X-Councilwatch-Subscription"] = subscription
+    msg["X-Councilwatch-Subscription"] = one_line(subscription)
     msg["X-Councilwatch-Alert-Id"] = uid
     # Mail filters and list tools group a subscription's alerts by this.
     msg["List-Id"] = f"councilwatch {subscription} <{_list_label(subscription)}.councilwatch>"

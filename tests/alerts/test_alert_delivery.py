@@ -424,3 +424,14 @@ def test_a_preview_renders_what_would_be_sent_without_queueing_or_sending(sqlite
     assert "status" not in figures_mail.get_body(("plain",)).get_content().split("-- ")[0].lower()
     payload = next(p.rendered for p in previews if p.channel == "webhook")
     assert [c["kind"] for c in payload["changes"]] == ["figure", "status"]
+
+
+def test_a_title_with_line_breaks_cannot_inject_email_headers(sqlite_archive, smtp_server):
+    config = make_config({"name": "c", "email": "c@example.org"}, smtp_port=smtp_server.port)
+    change_decision(sqlite_archive, config, 1, [FIGURE], title="Budget\r\nBcc: victim@example.org")
+    assert deliver_due(config, sqlite_archive, now=T0).delivered == 1
+    [mail] = smtp_server.inbox.messages
+    assert mail["Bcc"] is None
+    assert "Budget Bcc: victim@example.org" in mail["Subject"]
+    [envelope] = smtp_server.inbox.envelopes
+    assert envelope.rcpt_tos == ["c@example.org"]
