@@ -137,7 +137,7 @@ def search(
     Every version is searched; each document is shown once, with the newest version that
     matches (and whether that is still the current one).
 
-    Example: councilwatch search '"children's centres"' --figure-kind money --since 2016
+    Example: councilwatch search '"early intervention" centres' --figure-kind money --since 2016
     """
     from storage.search import QuerySyntaxError
     from storage.search import search as run_search
