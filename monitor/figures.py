@@ -53,9 +53,12 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 BEFORE = r"(?<![\w/:.,£-])"
 AFTER = r"(?![\w/:-]|[.,]\d)"
 
+MAGNITUDE = r"bn|billion|mn|million|m|k|thousand"
+# "£14m", "£ 2.5 million", and "14 million pounds"; never a range ("£5-10m").
 MONEY = re.compile(
-    rf"£\s?(?P<number>{NUMBER})(?:\s?(?P<magnitude>bn|billion|mn|million|m|k|thousand)\b)?"
-    r"(?![\w/-]|[.,]\d)",
+    rf"(?:£\s?(?P<number>{NUMBER})(?:\s?(?P<magnitude>{MAGNITUDE})\b)?"
+    rf"|(?<![\w/:.,£'’-])(?P<number_pounds>{NUMBER})(?:\s?(?P<magnitude_pounds>{MAGNITUDE}))?\s+pounds\b)"
+    r"(?![\w/]|[.,]\d|-\d)",
     re.IGNORECASE,
 )
 PERCENT = re.compile(
@@ -65,6 +68,7 @@ PERCENT = re.compile(
 WORD_NUMBER = "|".join(sorted(COUNT_WORDS, key=len, reverse=True))
 COUNT = re.compile(
     rf"(?<![\w/:.,£'’-])(?:(?P<number>{NUMBER})|(?P<word>{WORD_NUMBER})){AFTER}"
+    r"(?:\s+(?P<magnitude>million|billion|thousand)\b)?"
     rf"(?:\s+(?:out\s+)?of\s+(?:(?P<of_number>{NUMBER})|(?P<of_word>{WORD_NUMBER})){AFTER})?",
     re.IGNORECASE,
 )
@@ -85,7 +89,7 @@ LABELS = {
 }  # fmt: skip
 # Words that end the phrase naming what a figure measures.
 STOP = {
-    "a", "an", "and", "or", "but", "nor", "to", "in", "into", "at", "on", "of", "for", "from",
+    "a", "an", "the", "and", "or", "but", "nor", "to", "in", "into", "at", "on", "of", "for", "from",
     "by", "with", "without", "as", "than", "that", "which", "who", "whom", "whose", "where",
     "when", "while", "if", "is", "are", "was", "were", "be", "been", "being", "will", "would",
     "shall", "should", "can", "could", "may", "might", "must", "have", "has", "had", "do",
@@ -95,6 +99,14 @@ STOP = {
     "i", "his", "her", "our", "your", "there", "here", "so", "also", "still", "just", "only",
     "then", "now", "said", "says", "say", "between", "across", "against", "through",
     "during", "within", "all", "both", "some", "any", "every",
+}  # fmt: skip
+TIME_WORDS = {"next", "last", "this", "each", "every", "annually", "year", "years", "month", "week"}
+# Common verbs that follow a counted noun ("200 families live there").
+VERBS = {
+    "live", "lives", "came", "come", "go", "went", "work", "works", "face", "faces", "need", "needs",
+    "use", "uses", "get", "got", "take", "took", "make", "made", "remain", "remains", "stay", "stays",
+    "lose", "lost", "attend", "attended", "say", "said", "says", "voted", "vote", "responded", "signed",
+    "spoke", "told", "want", "wants", "agree", "agreed", "object", "objected", "applied", "could",
 }  # fmt: skip
 # Adjectives in front of money that belong to its subject ("the new £14m system").
 MONEY_ADJECTIVES = {
@@ -167,6 +179,8 @@ def words_after(text: str, pos: int, limit: int = 4) -> list[str]:
     for token in re.findall(r"[A-Za-z][A-Za-z'’-]*|\S", text[pos + lead.end() :]):
         if not WORD.fullmatch(token) or token.lower() in STOP or len(found) == limit:
             break
+        if found and (token.lower() in VERBS or token.lower().endswith("ed")):
+            break  # "9,000 people signed": the verb after the noun is not what is counted
         found.append(token)
     return found
 
@@ -233,15 +247,29 @@ def money_subject(text: str, match: re.Match) -> str | None:
     adjectives = (
         [adjective.group(1)] if adjective and adjective.group(1).lower() in MONEY_ADJECTIVES else []
     )
-    return phrase(adjectives + noun_after(text, match.end()))
+    return phrase(adjectives + noun_after(text, match.end())) or what_moved(before)
 
 
-def count_value(number: str | None, word: str | None) -> int | None:
-    if word:
-        return COUNT_WORDS[word.lower()]
-    if "." in number:  # "2.5 people" is not a count
+# "council tax will rise by 4.99%", "the budget was cut by £2m": the subject comes first.
+MOVED_BY = re.compile(
+    r"([A-Za-z][A-Za-z'’-]*(?:\s+[A-Za-z][A-Za-z'’-]*)?)\s+(?:(?:will|would|could|is|was|has|have|had)"
+    r"\s+(?:be\s+|been\s+)?)?(?:rise|rises|rising|rose|risen|fall|falls|fell|fallen|increase[sd]?|"
+    r"decrease[sd]?|cut|reduced|grow|grows|grew|go\s+up|went\s+up|goes\s+up)\s+by\s*$",
+    re.IGNORECASE,
+)
+
+
+def what_moved(before: str) -> str | None:
+    found = MOVED_BY.search(before)
+    return phrase([w for w in found.group(1).split() if w.lower() not in STOP]) if found else None
+
+
+def count_value(number: str | None, word: str | None, magnitude: str | None = None) -> int | None:
+    value = Decimal(COUNT_WORDS[word.lower()]) if word else number_value(number)
+    value *= MAGNITUDES.get((magnitude or "").lower(), 1)
+    if value != value.to_integral_value():  # "2.5 people" is not a count
         return None
-    return int(number.replace(",", ""))
+    return int(value)
 
 
 def noun_after(text: str, pos: int) -> list[str]:
@@ -256,7 +284,8 @@ Found = tuple[int, int, "Figure"]
 
 def money_in(chunk: str, sentence: str) -> Iterator[Found]:
     for m in MONEY.finditer(chunk):
-        value = money_value(m.group("number"), m.group("magnitude"))
+        number = m.group("number") or m.group("number_pounds")
+        value = money_value(number, m.group("magnitude") or m.group("magnitude_pounds"))
         subject = money_subject(chunk, m)
         yield (
             m.start(),
@@ -269,7 +298,10 @@ def percents_in(chunk: str, sentence: str) -> Iterator[Found]:
     for m in PERCENT.finditer(chunk):
         unit = "percentage points" if m.group("unit").lower().startswith("percentage") else "%"
         value = plain(number_value(m.group("number")))
-        subject = phrase(noun_after(chunk, m.end()))
+        after = noun_after(chunk, m.end())
+        if after and after[0].lower() in TIME_WORDS:
+            after = []  # "30 per cent next year" measures nothing called "next year"
+        subject = phrase(after) or what_moved(chunk[: m.start()])
         yield (
             m.start(),
             m.end(),
@@ -282,7 +314,7 @@ def counts_in(chunk: str, sentence: str) -> Iterator[Found]:
         number, word = m.group("number"), m.group("word")
         if number and (is_year(number) or is_identifier(number)):
             continue
-        value = count_value(number, word)
+        value = count_value(number, word, m.group("magnitude"))
         if (
             value is None
             or next_word(chunk, m.end()) in NOT_COUNTED

@@ -95,9 +95,12 @@ def test_council_report_figures_are_found_with_their_meaning():
         ("Officers reported a £4.1m overspend.", "money", 4_100_000, "overspend"),
         ("The council will merge nine teams.", "count", 9, "teams"),
         ("Funding goes to two organisations in Banbury.", "count", 2, "organisations"),
-        ("Council tax rises by 30 per cent next year.", "percent", 30, "next year"),
-        ("Only 50% of respondents agreed.", "percent", 50, "respondents agreed"),
+        ("Council tax rises by 30 per cent next year.", "percent", 30, "council tax"),
+        ("Only 50% of respondents agreed.", "percent", 50, "respondents"),
         ("The gap narrowed by 2.5 percentage points.", "percent", 2.5, None),
+        ("The scheme costs 14 million pounds.", "money", 14_000_000, None),
+        ("The budget was cut by £2m.", "money", 2_000_000, "budget"),
+        ("It serves 1.2 million residents.", "count", 1_200_000, "residents"),
     ],
 )
 def test_the_figures_the_issue_names_are_read_with_value_and_subject(text, kind, value, subject):
@@ -115,6 +118,7 @@ def test_the_figures_the_issue_names_are_read_with_value_and_subject(text, kind,
         "A mum-of-two spoke; the service is for ages 0-19 in the 2015/16 year.",
         "It took place on 16th February and again in the 60s.",
         "78 Future Arrangements in Children's Social Care",
+        "Quotes ranged from £5-10m.",
     ],
 )
 def test_dates_times_phones_references_and_labels_are_never_figures(text):
