@@ -10,7 +10,8 @@ Discovery (never stored):
      (`mgWebService.asmx` GetCommittees, GetMeetings); when the service is disabled or
      answers with anything but its XML, from the HTML pages instead
      (`mgCommitteeStructure.aspx`, then `ieListMeetings.aspx` per committee, paging
-     earlier/later through the window); each followed committee's RSS feed too;
+     earlier/later through the window), and when there is no committee page either, from
+     the month calendar; each followed committee's RSS feed too;
   3. decisions in the window from `mgDelegatedDecisions.aspx` and
      `mgListOfficerDecisions.aspx` (the web service has no decision methods).
 
@@ -200,9 +201,14 @@ class ModernGovSpider(SourceSpider):
             self.logger.info("web service answer unusable (%s): using the HTML pages", exc)
             yield self.html_committees_request()
             return
-        for committee in committees:
-            if not self.follows_committee(committee.id, committee.title):
-                continue
+        if not committees:
+            # Some installs answer every operation with empty, valid XML.
+            self.logger.info("web service lists no committees: using the HTML pages")
+            yield self.html_committees_request()
+            return
+        followed = [c for c in committees if self.follows_committee(c.id, c.title)]
+        self.check_filter(response.url, committees, followed)
+        for committee in followed:
             yield from self.committee_feed(committee.id)
             # ISO dates: ASP.NET reads them the same whatever the server's culture.
             yield scrapy.Request(
@@ -246,10 +252,21 @@ class ModernGovSpider(SourceSpider):
             )
             yield from self.calendar_requests()
             return
-        for committee in committees:
-            if self.follows_committee(committee.id, committee.title):
-                yield from self.committee_feed(committee.id)
-                yield self.meeting_list_request(committee.id)
+        followed = [c for c in committees if self.follows_committee(c.id, c.title)]
+        self.check_filter(response.url, committees, followed)
+        for committee in followed:
+            yield from self.committee_feed(committee.id)
+            yield self.meeting_list_request(committee.id)
+
+    def check_filter(self, url: str, committees: list, followed: list) -> None:
+        """A `committees` entry matching nothing is a typo or a renamed committee: say so."""
+        if not (self.committee_ids or self.committee_titles):
+            return
+        known = {c.id for c in committees} | {c.title.lower() for c in committees}
+        wanted = set(self.source.committees)
+        missing = sorted(w for w in wanted if w.strip().lower() not in known)
+        if missing:
+            self.problem(url, f"no committee matches {', '.join(map(repr, missing))} (renamed?)")
 
     def meeting_list_request(self, committee: str):
         return self.request(

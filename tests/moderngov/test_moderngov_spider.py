@@ -27,7 +27,9 @@ def spider(tmp_path):
             f'[[sources]]\nname = "kingston"\ntype = "moderngov"\nbase_url = "{BASE}"\n' + extra,
             encoding="utf-8",
         )
-        return ModernGovSpider(source="kingston", config=str(path))
+        made = ModernGovSpider(source="kingston", config=str(path))
+        made.crawler = None  # built outside a crawl: problems are listed, not counted in stats
+        return made
 
     return make
 
@@ -125,3 +127,23 @@ def test_a_meeting_reached_by_two_spellings_is_fetched_once(spider):
         "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?MId=10221&CId=711&Ver=4"
     )
     assert (first.url, second) == (BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4", None)
+
+
+def test_a_committee_filter_matching_no_committee_is_a_problem(spider):
+    s = spider('committees = ["Audit Committee", "Scrutiny Board"]\n')
+    response = answer(
+        BASE + "mgWebService.asmx/GetCommittees", FIXTURES / "manchester_GetCommittees.xml"
+    )
+    list(s.parse_committees_xml(response))
+    assert s.problems == [
+        BASE + "mgWebService.asmx/GetCommittees: no committee matches 'Scrutiny Board' (renamed?)"
+    ]
+
+
+def test_a_web_service_listing_no_committees_hands_over_to_the_html_pages(spider):
+    response = saved_response(
+        BASE + "mgWebService.asmx/GetCommittees",
+        b"<committees><committeescount> 0</committeescount></committees>",
+        "text/xml",
+    )
+    assert urls(spider().parse_committees_xml(response)) == [BASE + "mgCommitteeStructure.aspx"]
