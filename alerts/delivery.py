@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import random
+import traceback
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -309,7 +310,21 @@ def _send_due(
             )
             continue
         try:
-            send(config, tgt, uid, docs, health)
+            try:
+                send(config, tgt, uid, docs, health)
+            except SendError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a bug must not leave the alert unrecorded
+                # The type and the frames, not the message: it could quote an Apprise URL.
+                log.error(
+                    "alert %s to %s (%s): unexpected %s\n%s",
+                    uid,
+                    subscription,
+                    channel,
+                    type(exc).__name__,
+                    "".join(traceback.format_tb(exc.__traceback__)),
+                )
+                raise SendError(f"unexpected error while sending ({type(exc).__name__})") from None
         except SendError as exc:
             gone = isinstance(exc, Rejected) and exc.status == 410
             retry_after = exc.retry_after if isinstance(exc, Rejected) else None

@@ -435,3 +435,21 @@ def test_a_title_with_line_breaks_cannot_inject_email_headers(sqlite_archive, sm
     assert "Budget Bcc: victim@example.org" in mail["Subject"]
     [envelope] = smtp_server.inbox.envelopes
     assert envelope.rcpt_tos == ["c@example.org"]
+
+
+def test_an_unexpected_error_while_sending_is_recorded_and_retried(sqlite_archive, monkeypatch):
+    import alerts.delivery
+
+    monkeypatch.setenv("CHAT_URL", "json://127.0.0.1:9/secret-token-in-url")
+    config = make_config({"name": "chat", "apprise_env": "CHAT_URL"})
+    change_decision(sqlite_archive, config, 1, [FIGURE])
+
+    def broken(*args, **kwargs):
+        raise KeyError("json://127.0.0.1:9/secret-token-in-url")
+
+    monkeypatch.setattr(alerts.delivery, "send_notification", broken)
+    report = deliver_due(config, sqlite_archive, now=T0)
+    assert report.failed == 1
+    [message] = _one(sqlite_archive, AlertMessage)
+    assert message.status == "pending" and message.attempts == 1
+    assert message.last_error == "unexpected error while sending (KeyError)"
