@@ -10,7 +10,8 @@ APScheduler 3 (4.x is still alpha) with the settings the stack notes ask for:
 - misfire_grace_time: crawls have none (a late crawl is still worth doing, and coalescing
   keeps it to one); alert delivery keeps 15 minutes since its next slot comes soon;
 - after downtime (the service was stopped over a slot), a source whose last recorded
-  crawl is older than its last scheduled slot is crawled once at start.
+  crawl is older than its last scheduled slot is crawled once at start, and so is one
+  whose last crawl was interrupted (stopped by SIGTERM, or its host crashed).
 
 Each crawl runs in its own `scrapy crawl` process (`monitor.crawler.crawl_source`), so a
 crawl that leaks, hangs or crashes cannot take the scheduler down, and inside the
@@ -111,7 +112,12 @@ class Service:
             trigger = trigger_for(source.schedule)
             options = {}
             last = previous.get(source.name)
-            if last is not None:
+            if last is not None and last.status in ("interrupted", "running"):
+                # Stopped mid-crawl (by us, or a crash): finish the job now rather than
+                # leave the source half-crawled until its next slot.
+                log.info("%s: its last crawl was interrupted; crawling now", source.name)
+                options["next_run_time"] = now
+            elif last is not None:
                 slot = trigger.get_next_fire_time(None, last.started_at)
                 if slot is not None and slot <= now:
                     # Stopped over one or more slots: crawl once now, not once per slot.

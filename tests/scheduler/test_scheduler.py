@@ -104,7 +104,19 @@ def test_a_source_that_missed_its_slot_while_the_service_was_stopped_is_crawled_
         assert service.next_runs()["crawl:camp"] == datetime(2026, 11, 6, 6, 0, tzinfo=UK)
 
 
-def _record_finished_run(config, archive, started: datetime) -> None:
+def test_a_source_whose_last_crawl_was_interrupted_is_crawled_again_at_start(service_for):
+    with time_machine.travel(datetime(2026, 11, 5, 6, 3, tzinfo=UK), tick=False):
+        service, archive = service_for()
+        # Stopped by SIGTERM two minutes into this morning's crawl, restarted at 06:03.
+        _record_finished_run(
+            service.config, archive, datetime(2026, 11, 5, 6, 0, tzinfo=UK), "interrupted"
+        )
+        service.start()
+        assert _next_job(service) == "crawl:camp"
+        assert [r.status for r in crawl_runs(archive)] == ["interrupted", "finished"]
+
+
+def _record_finished_run(config, archive, started: datetime, status: str = "finished") -> None:
     """A crawl run recorded earlier, as the archive of a service that was stopped keeps it."""
     from monitor.crawler import start_run
     from storage.models import CrawlRun
@@ -112,7 +124,7 @@ def _record_finished_run(config, archive, started: datetime) -> None:
     run_id = start_run(archive, config, "camp")
     with archive.session() as session:
         run = session.get(CrawlRun, run_id)
-        run.started_at, run.finished_at, run.status = started, started, "finished"
+        run.started_at, run.finished_at, run.status = started, started, status
 
 
 def test_the_service_stops_cleanly_on_sigterm_mid_crawl_and_logs_each_run(
