@@ -9,7 +9,8 @@ functions, so a saved page parses the same way as in a crawl. Two families:
   `ieDecisionDetails` (decision), `ieIssueDetails` (issue history), and the web service's
   `GetMeeting` XML.
 * **Discovery pages** return plain lists of ids / URLs and are never stored: GetCommittees,
-  GetMeetings, the committee structure, ieListMeetings, the decision lists, the RSS feeds.
+  GetMeetings, the committee structure, ieListMeetings, the month calendar, the decision
+  lists, the RSS feeds.
 
 Markup notes (docs/moderngov.md): selectors anchor on ModernGov's own `mg*` classes inside
 `#modgov`, never on the council's page template; hidden screen-reader text (`.mgHide`) and
