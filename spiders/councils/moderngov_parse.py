@@ -262,12 +262,12 @@ def parse_date(text: str | None) -> date | None:
 
 
 def parse_time(text: str | None) -> time | None:
-    """ "7:30 pm", "10.00 am", "2pm"."""
+    """ "7:30 pm", "10.00 am", "2pm", "12 noon"."""
     if not text:
         return None
     found = _TIME.search(text.replace("\xa0", " "))
     if not found:
-        return None
+        return time(12, 0) if re.search(r"\b(?:noon|midday)\b", text, re.I) else None
     hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3).lower()
     if not (1 <= hour <= 12 and minute < 60):
         return None
@@ -464,11 +464,16 @@ def _children(sel: Selector) -> list[Selector]:
 # ---------------------------------------------------------------------------------------
 
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day"
+# "{Committee} - {date} {time}[, CANCELLED]". Installs print the date their own way
+# ("Thursday 15 January 2026 7:30 pm", "Tuesday, 15th September, 2015 2.00 pm",
+# "Monday, 3rd March, 2025 12 noon"), so only the date is matched strictly; time and status
+# are read from whatever follows it.
 _MEETING_TITLE = re.compile(
-    rf"^(?P<committee>.+?)\s+-\s+(?:{_WEEKDAY},?\s+)?(?P<date>\d{{1,2}}\s+\w+\s+\d{{4}})"
-    r"(?:,?\s+(?P<time>\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?))?\s*(?:,\s*(?P<status>.+))?$",
-    re.I,
+    rf"^(?P<committee>.+?)\s+-\s+(?:{_WEEKDAY},?\s+)?"
+    r"(?P<date>\d{1,2}(?:st|nd|rd|th)?\s+[A-Za-z]+\.?,?\s+\d{4})(?P<rest>.*)$",
+    re.I | re.S,
 )
+_TRAILING_STATUS = re.compile(r",\s*([A-Za-z][A-Za-z ]*[A-Za-z])\s*$")
 
 
 def meeting_status(suffix: str | None) -> str:
@@ -509,6 +514,7 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         return page
     meeting_key = document_key(source, "meeting", mid)
     day = parse_date(found["date"])
+    status = _TRAILING_STATUS.search(found["rest"])
     labels = _labelled(sel.css(".mgContent") or sel)
     venue_row = labels.get("venue") or labels.get("proposed venue")
     venue = None
@@ -571,8 +577,8 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         title=heading,
         fields={
             "committee": committee,
-            "start": iso_start(day, parse_time(found["time"])),
-            "status": meeting_status(found["status"]),
+            "start": iso_start(day, parse_time(found["rest"])),
+            "status": meeting_status(status.group(1) if status else None),
             "venue": venue,
             "items": items,
             "documents": documents,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 
 from spiders.councils import moderngov_parse as mg
@@ -808,3 +810,62 @@ def test_the_calendar_gives_meetings_with_committee_and_date():
     assert found[1] == mg.MeetingRef(
         "10240", "712", date(2025, 12, 4), "New and Old Malden Neighbourhood Committee"
     )
+
+
+def _meeting_with_heading(heading: str):
+    body = (FIXTURES / "kingston_ieListDocuments_MId10161_cancelled.html").read_bytes()
+    old = b"Kingston and North Kingston Neighbourhood Committee - Thursday 4 December 2025 7:30 pm, CANCELLED"
+    assert old in body
+    page = parse_saved(
+        KINGSTON + "ieListDocuments.aspx?CId=711&MId=10161&Ver=4",
+        body.replace(old, heading.encode()),
+        "kingston",
+    )
+    return page.documents[0].fields
+
+
+@pytest.mark.parametrize(
+    ("heading", "committee", "start", "status"),
+    [
+        (
+            "Cabinet - Tuesday, 15th September, 2015 2.00 pm",
+            "Cabinet",
+            "2015-09-15T14:00:00+01:00",
+            "Confirmed",
+        ),
+        (
+            "Planning Committee - North - Monday, 3rd March, 2025 12 noon",
+            "Planning Committee - North",
+            "2025-03-03T12:00:00+00:00",
+            "Confirmed",
+        ),
+        (
+            "Council - Wednesday 25 February 2026 10.00 am, POSTPONED",
+            "Council",
+            "2026-02-25T10:00:00+00:00",
+            "Postponed",
+        ),
+        ("Full Council - 9 July 2026", "Full Council", "2026-07-09", "Confirmed"),
+    ],
+)
+def test_meeting_headings_as_councils_print_them(heading, committee, start, status):
+    found = _meeting_with_heading(heading)
+    assert (found["committee"], found["start"], found["status"]) == (committee, start, status)
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2100, 12, 31)))
+def test_any_date_as_moderngov_prints_it_reads_back_day_first(day):
+    printed = [
+        f"{day:%d/%m/%Y}",
+        f"{day.day} {day:%B %Y}",
+        f"{day:%A}, {day.day}th {day:%B}, {day:%Y}",
+        f"{day.day} {day:%b %Y}\xa07:30 pm",
+    ]
+    assert [mg.parse_date(p) for p in printed] == [day] * 4
+
+
+@given(st.times().map(lambda t: t.replace(second=0, microsecond=0)))
+def test_any_time_as_moderngov_prints_it_reads_back(at):
+    hour = at.hour % 12 or 12
+    half = "am" if at.hour < 12 else "pm"
+    assert mg.parse_time(f"{hour}:{at.minute:02d} {half}") == at
