@@ -712,8 +712,17 @@ def parse_decision(response, source: str) -> ModernGovPage:
                 "status": _or_none(status),
                 "decision_date": _iso_date(value("date of decision")),
                 "published": _iso_date(value("publication date")),
-                "key_decision": _yes_no(value("is key decision?", "is key decision")),
-                "call_in": _yes_no(value("is subject to call in?", "is subject to call-in?")),
+                "key_decision": _yes_no(
+                    value("is key decision?", "is key decision", "key decision")
+                ),
+                "call_in": _yes_no(
+                    value(
+                        "is subject to call in?",
+                        "is subject to call-in?",
+                        "subject to call in",
+                        "subject to call-in",
+                    )
+                ),
                 "purpose": _or_none(narrative.get("purpose")),
                 "decision": _or_none(narrative.get("decision") or narrative.get("decisions")),
                 "meeting": meeting_key,
