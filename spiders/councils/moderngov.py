@@ -357,19 +357,27 @@ class ModernGovSpider(SourceSpider):
                         errback=self.request_failed,
                     )
 
+    def parse_with(self, parse, response, what: str):
+        try:
+            page = parse(response, self.source.name)
+        except Exception as exc:  # noqa: BLE001 - a page that breaks the parser is a problem
+            # Scrapy would log it and go on; the crawl summary must name the page too.
+            self.logger.exception("parsing %s failed", response.url)
+            self.problem(response.url, f"could not parse this {what}: {type(exc).__name__}: {exc}")
+            return
+        yield from self.emit(response, page, what)
+
     def parse_meeting(self, response):
-        yield from self.emit(response, mg.parse_meeting(response, self.source.name), "meeting")
+        yield from self.parse_with(mg.parse_meeting, response, "meeting")
 
     def parse_agenda_item(self, response):
-        yield from self.emit(
-            response, mg.parse_agenda_item(response, self.source.name), "agenda item"
-        )
+        yield from self.parse_with(mg.parse_agenda_item, response, "agenda item")
 
     def parse_decision(self, response):
-        yield from self.emit(response, mg.parse_decision(response, self.source.name), "decision")
+        yield from self.parse_with(mg.parse_decision, response, "decision")
 
     def parse_issue(self, response):
-        yield from self.emit(response, mg.parse_issue(response, self.source.name), "issue")
+        yield from self.parse_with(mg.parse_issue, response, "issue")
 
     def parse_report(self, response, ident: str):
         # Imported here: the document parser is another module and may land later.

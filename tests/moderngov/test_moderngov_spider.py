@@ -147,3 +147,18 @@ def test_a_web_service_listing_no_committees_hands_over_to_the_html_pages(spider
         "text/xml",
     )
     assert urls(spider().parse_committees_xml(response)) == [BASE + "mgCommitteeStructure.aspx"]
+
+
+def test_a_page_that_breaks_the_parser_is_a_named_problem_not_a_crash(spider):
+    s = spider()
+    # Not text at all: the parser cannot even build a selector.
+    response = saved_response(
+        BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4",
+        b"\x00\x01\x02",
+        "application/octet-stream",
+    )
+    found = list(s.parse_meeting(response))
+    assert (found, [p.split(": ", 1)[1].split(":")[0] for p in s.problems]) == (
+        [],
+        ["could not parse this meeting"],
+    )
