@@ -24,7 +24,6 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import lxml.html
-import trafilatura
 from scrapy.http import HtmlResponse, TextResponse
 
 from spiders.items import DocumentItem, PageItem, document_key
@@ -308,6 +307,8 @@ def _remove_widgets(tree) -> None:
 
 def article_body(tree, url: str) -> str:
     """The story's text, paragraphs separated by blank lines."""
+    import trafilatura  # imported when used: the spider loader imports every spider module
+
     _remove_widgets(tree)
     html = lxml.html.tostring(tree, encoding="unicode")
     text = trafilatura.extract(
@@ -392,6 +393,8 @@ def extract_article(response) -> Article:
 
     if not (authors and published):
         # Only now ask trafilatura's metadata extractor: it parses the page again.
+        import trafilatura
+
         meta = trafilatura.extract_metadata(response_text(response), default_url=response.url)
         if meta is not None:
             if not authors and meta.author:

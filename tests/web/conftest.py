@@ -132,11 +132,11 @@ def fixtures_dir() -> Path:
 
 
 class Site:
-    """A replayed site, a config and an archive shared by the tests of one module.
+    """Replayed sites, a config and an archive shared by the crawl tests.
 
-    Crawls cost seconds each (a `scrapy crawl` subprocess), so a module crawls once or
-    twice and its tests each check one thing about the result, instead of each test
-    paying for its own crawl. Runs the real `councilwatch` command, as `cli` does.
+    Crawls cost seconds each (a `scrapy crawl` subprocess), so the session crawls
+    twice and each test checks one thing about the result, instead of each test paying
+    for its own crawl. Runs the real `councilwatch` command, as `cli` does.
     """
 
     def __init__(self, folder: Path, replay):
@@ -167,9 +167,33 @@ class Site:
         return {row["key"]: row for row in rows}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def site(tmp_path_factory):
     from councilwatch.replay import ReplayServer
 
     with ReplayServer() as replay:
         yield Site(tmp_path_factory.mktemp("site"), replay)
+
+
+@pytest.fixture(scope="session")
+def crawls(site):
+    """Two crawls of every replayed site, with the publishers' edits in between.
+
+    First crawl: all sources. Then the Oxford Mail edits a story and the council
+    replaces a report; second crawl: those two sources. Tests read the summaries
+    (`first`, `second`) and the archive after each (`first_export`, `second_export`).
+    """
+    from web_sites import edit_news, edit_pages, serve_news, serve_pages
+
+    site.write_config(serve_news(site.replay) + serve_pages(site.replay))
+    first = site.cli("crawl", "--no-alerts")
+    first_export = site.export()
+    edit_news(site.replay)
+    edit_pages(site.replay)
+    second = site.cli("crawl", "oxford-mail", "council-pages", "--no-alerts")
+    return {
+        "first": first,
+        "first_export": first_export,
+        "second": second,
+        "second_export": site.export(),
+    }

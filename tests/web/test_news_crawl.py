@@ -1,129 +1,19 @@
-"""Whole news crawls of a replayed Oxford Mail: `councilwatch crawl`, then `councilwatch export`."""
+"""Whole news crawls of a replayed Oxford Mail and a Reach title: `councilwatch crawl`, then
+`councilwatch export` (the shared `crawls` fixture in conftest.py)."""
 
 from __future__ import annotations
 
-import gzip
-from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-
 import pytest
-from conftest import FIXTURES
-
-REDUNDANCIES = "/news/14912257.staff-could-strike-again-over-200-childrens-centre-redundancies/"
-JUDICIAL = "/news/14876412.high-court-challenge-over-childrens-centre-cuts/"
-SPORT = "/sport/18779991.super-league-confirms-10-positive-covid-19-tests/"
-OLD = "/news/13000001.an-article-from-years-ago-about-childrens-centres/"
-OLD_IN_SITEMAP = "/news/12000002.another-old-childrens-centres-story/"
-CONSENT = "/news/14950001.consent-wall-instead-of-a-story/"
-PAYWALLED = "/news/14999999.premium-childrens-centres-inquiry/"
-
-EXAMINER = "/news/local-news/covid-19-patrols-set-come-19071152"
-BMAIL = "/news/midlands-news/isolating-birmingham-university-students-covid-19071210"
-REACH_LISTING = f"""<html><head><title>Local News</title></head><body>
-<a href="/news/">News</a> <a href="/news/local-news/">Local news</a>
-<a href="{EXAMINER}">Covid patrols</a> <a href="{BMAIL}">Isolating students</a>
-</body></html>"""
-
-CANONICAL = "https://www.oxfordmail.co.uk" + REDUNDANCIES
-KEY = "oxford-mail:article:" + CANONICAL
-JUDICIAL_KEY = "oxford-mail:article:https://www.oxfordmail.co.uk" + JUDICIAL
-
-
-def rss(items: list[tuple[str, datetime]]) -> str:
-    entries = "".join(
-        f"<item><title>t</title><link>{link}?ref=rss</link>"
-        f"<pubDate>{format_datetime(when)}</pubDate></item>"
-        for link, when in items
-    )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-        f"<title>Oxford Mail | News</title>{entries}</channel></rss>"
-    )
-
-
-LISTING = f"""<!DOCTYPE html><html><head><title>News | Oxford Mail</title></head><body>
-<nav><a href="/news/">News</a> <a href="/sport/">Sport</a> <a href="/author/profile/1.Pete_Hughes/">Pete</a></nav>
-<main>
-  <h2 class="nq-article-card-headline"><a href="{JUDICIAL}">High Court challenge</a></h2>
-  <h2 class="nq-article-card-headline"><a href="{CONSENT}">Breaking</a></h2>
-  <h2 class="nq-article-card-headline"><a href="{PAYWALLED}">Inside the fight</a></h2>
-</main></body></html>"""
-
-
-@pytest.fixture(scope="module")
-def crawls(site):
-    """Crawl the replayed Oxford Mail, then crawl again after the newsroom edits a story."""
-    replay = site.replay
-    now = datetime.now(UTC)
-    base = replay.url.rstrip("/")
-    replay.add(
-        "/news/rss/",
-        rss(
-            [
-                (base + REDUNDANCIES, now - timedelta(hours=3)),
-                (base + SPORT, now - timedelta(hours=5)),
-                (base + OLD, now - timedelta(days=400)),
-            ]
-        ),
-        content_type="application/rss+xml; charset=utf-8",
-    )
-    replay.add("/news/", LISTING)
-    # A gzipped sitemap index pointing to a news sitemap, as large publishers serve them.
-    index = (
-        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<sitemap><loc>{base}/sitemap-news.xml</loc><lastmod>{now.isoformat()}</lastmod></sitemap>"
-        "</sitemapindex>"
-    )
-    replay.add("/sitemap.xml.gz", gzip.compress(index.encode()), content_type="application/x-gzip")
-    replay.add(
-        "/sitemap-news.xml",
-        '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        f"<url><loc>{base}{JUDICIAL}</loc><lastmod>{now.isoformat()}</lastmod></url>"
-        f"<url><loc>{base}{OLD_IN_SITEMAP}</loc><lastmod>2015-01-01</lastmod></url></urlset>",
-        content_type="application/xml",
-    )
-    replay.add(REDUNDANCIES, FIXTURES / "oxfordmail_redundancies.html")
-    replay.add(JUDICIAL, FIXTURES / "oxfordmail_judicial_review.html")
-    replay.add(SPORT, FIXTURES / "warringtonguardian_article_18779991.html")
-    replay.add(OLD, FIXTURES / "oxfordmail_judicial_review.html")
-    replay.add(OLD_IN_SITEMAP, FIXTURES / "oxfordmail_judicial_review.html")
-    replay.add("/reach/", REACH_LISTING)
-    replay.add(EXAMINER, FIXTURES / "examinerlive_article_19071152.html")
-    replay.add(BMAIL, FIXTURES / "birminghammail_article_19071210.html")
-    replay.add(CONSENT, FIXTURES / "oxfordmail_consent_wall.html")
-    replay.add(PAYWALLED, FIXTURES / "oxfordmail_paywalled.html")
-    site.write_config(
-        f"""
-[[sources]]
-name = "oxford-mail"
-type = "news"
-start_urls = ["{replay.url}news/"]
-feeds = ["{replay.url}news/rss/"]
-sitemaps = ["{replay.url}sitemap.xml.gz"]
-topics = ["childrens-services"]
-recheck_days = 14
-
-# Any other site, no JSON-LD (Reach plc), no topics: every article is kept.
-[[sources]]
-name = "reach"
-type = "news"
-start_urls = ["{replay.url}reach/"]
-
-[topics.childrens-services]
-keywords = ["children's centre", "early intervention", "looked-after children",
-            "children's social care", "family support", "safeguarding", "SEND"]
-"""
-    )
-    first = site.cli("crawl", "oxford-mail", "reach", "--no-alerts")
-    first_export = site.export(kind="article")
-    replay.add(REDUNDANCIES, FIXTURES / "oxfordmail_redundancies_edited.html")
-    second = site.cli("crawl", "oxford-mail", "--no-alerts")
-    return {
-        "first": first,
-        "first_export": first_export,
-        "second": second,
-        "second_export": site.export(kind="article"),
-    }
+from web_sites import (
+    BMAIL,
+    CANONICAL,
+    EXAMINER,
+    JUDICIAL_KEY,
+    KEY,
+    OLD,
+    OLD_IN_SITEMAP,
+    SPORT,
+)
 
 
 def test_news_crawl_stores_the_on_topic_articles_from_feed_and_start_page(crawls):

@@ -1,85 +1,9 @@
-"""Whole crawls of watched pages and reports: charsets, PDFs, replaced reports, refusals."""
+"""Whole crawls of watched pages and reports: charsets, PDFs, replaced reports, refusals
+(the shared `crawls` fixture in conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
-from conftest import make_docx, make_pdf, make_scanned_pdf
-
-CONSULTATION = """<!DOCTYPE html>
-<html><head><title>Children's centres consultation | Oxfordshire County Council</title></head>
-<body>
-<header><a href="/">Oxfordshire County Council</a> <nav><a href="/news">News</a></nav></header>
-<div id="cookie-banner">We use cookies on this site. <a href="/cookies">Cookie settings</a></div>
-<main>
-<h1>Children’s centres consultation</h1>
-<p>The council proposes to save £2.3m a year from its early intervention budget.</p>
-<p>Funding would be withdrawn from 31 of 44 children’s centres. Have your say by 5 January.</p>
-<p>Paper copies cost £0 and are available from any library – please ask at the desk.</p>
-</main>
-<footer>© Oxfordshire County Council</footer>
-</body></html>"""
-
-RESPONSE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>Our response</title></head>
-<body><nav>Home | About | Donate</nav>
-<div id="response"><h2>Our response</h2><p>We oppose withdrawing funding from 31 children’s centres.</p></div>
-<div class="sidebar"><p>Donate £5 today</p></div></body></html>"""
-
-REPORT_V1 = [
-    "Cabinet 14 March - Children's Services Transformation",
-    "Proposed saving: £6m over two years.",
-    "Funding withdrawn from 31 of 44 children's centres.",
-]
-REPORT_V2 = [
-    "Cabinet 14 March - Children's Services Transformation",
-    "Proposed saving: £8m over two years.",
-    "Funding withdrawn from 35 of 44 children's centres.",
-]
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@pytest.fixture(scope="module")
-def crawls(site):
-    replay = site.replay
-    cp1252 = CONSULTATION.encode("cp1252")
-    # A windows-1252 page whose server claims utf-8, and one that says nothing at all.
-    replay.add("/consultation-wrong-charset", cp1252, content_type="text/html; charset=utf-8")
-    replay.add("/consultation-no-charset", cp1252, content_type="text/html")
-    replay.add("/our-response", RESPONSE)
-    # The campaign's site was redesigned: the watched part is gone from this page.
-    replay.add("/our-old-response", RESPONSE.replace('id="response"', 'id="article"'))
-    report = make_pdf(REPORT_V1, title="Microsoft Word - Cabinet report.docx")
-    replay.add("/reports/cabinet-report.pdf", report, content_type="application/pdf")
-    replay.add("/mgConvert2PDF.aspx?ID=4411", make_pdf(REPORT_V1), content_type="application/pdf")
-    replay.add("/reports/scanned.pdf", make_scanned_pdf(), content_type="application/pdf")
-    response_docx = make_docx(
-        ["Our consultation response", "We oppose closing 31 of 44 children’s centres."]
-    )
-    replay.add("/reports/response.docx", response_docx, content_type=DOCX)
-    replay.add("/photo", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
-    u = replay.url
-    site.write_config(
-        f"""
-[[sources]]
-name = "council-pages"
-type = "page"
-urls = ["{u}consultation-wrong-charset", "{u}consultation-no-charset",
-        "{u}reports/cabinet-report.pdf", "{u}mgConvert2PDF.aspx?ID=4411",
-        "{u}reports/scanned.pdf", "{u}reports/response.docx", "{u}photo"]
-
-[[sources]]
-name = "campaign"
-type = "page"
-urls = ["{u}our-response", "{u}our-old-response"]
-selector = "#response"
-"""
-    )
-    first = site.cli("crawl", "--no-alerts")
-    first_export = site.export()
-    # The council replaces the report at the same URL with revised figures.
-    revised = make_pdf(REPORT_V2, title="Cabinet report")
-    replay.add("/reports/cabinet-report.pdf", revised, content_type="application/pdf")
-    site.cli("crawl", "council-pages", "--no-alerts")
-    return {"first": first, "first_export": first_export, "second_export": site.export()}
 
 
 @pytest.fixture
