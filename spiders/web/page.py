@@ -42,7 +42,8 @@ BOILERPLATE = [
 TEMPLATE_TOKEN = re.compile(
     r"(?:^|[-_])(?:cookies?|consent|gdpr|cmp|skip[-_]?link|skip[-_]?to[-_]?content|"
     r"breadcrumbs?|share|sharing|social|addthis|feedback|back[-_]?to[-_]?top|"
-    r"ad|ads|advert|adverts|advertisement|dfp|newsletter)(?:[-_]|$)",
+    r"ad|ads|advert|adverts|advertisement|dfp|newsletter|weather|"
+    r"comments?[-_]?(?:count|link|total|number|button|text)|commentcount)(?:[-_]|$)",
     re.I,
 )
 # Landmarks that hold a page's own content, most specific first.
