@@ -39,6 +39,11 @@ def problem_with(session, result) -> str | None:
         return None  # interrupted (stopped by us) or skipped says nothing about the source
     if result.documents == 0:
         return "the crawl found no documents"
+    # Spiders end a problem with "(layout changed?)" when a page no longer yields what it
+    # should (moderngov); the maintainers must hear of it even though the crawl ran.
+    relaid = [p for p in result.problems if p.endswith("(layout changed?)")]
+    if relaid:
+        return f"{len(relaid)} page(s) no longer parse: {relaid[0]}"
     history = session.scalars(
         select(CrawlRun.documents)
         .join(Source, CrawlRun.source_id == Source.id)

@@ -363,7 +363,10 @@ class ModernGovSpider(SourceSpider):
         except Exception as exc:  # noqa: BLE001 - a page that breaks the parser is a problem
             # Scrapy would log it and go on; the crawl summary must name the page too.
             self.logger.exception("parsing %s failed", response.url)
-            self.problem(response.url, f"could not parse this {what}: {type(exc).__name__}: {exc}")
+            self.problem(
+                response.url,
+                f"could not parse this {what}: {type(exc).__name__}: {exc} (layout changed?)",
+            )
             return
         yield from self.emit(response, page, what)
 

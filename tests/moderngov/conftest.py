@@ -52,6 +52,9 @@ class ReplayedCouncil:
             encoding="utf-8",
         )
 
+    def run(self, *args: str) -> subprocess.CompletedProcess:
+        return _councilwatch(self.folder, *args, db=self.db)
+
     def crawl(self) -> Crawl:
         before = len(self.server.hits)
         result = _councilwatch(self.folder, "crawl", "--no-alerts", db=self.db)

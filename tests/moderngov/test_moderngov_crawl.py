@@ -7,6 +7,7 @@ the web service switched off; the first is then crawled again after the council'
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -37,7 +38,7 @@ ADDED = "kingston:agenda_item:51905"
 
 @pytest.fixture(scope="module")
 def council(replayed_council):
-    return replayed_council()
+    return replayed_council(extra='\n[maintainers]\nemail = "ops@example.org"\n')
 
 
 @pytest.fixture(scope="module")
@@ -190,6 +191,15 @@ def test_the_summary_names_the_page_that_could_not_be_parsed(second):
         second.result.stdout,
         re.M,
     ), second.result.stdout
+
+
+def test_a_page_that_could_not_be_parsed_is_a_source_health_problem_for_the_maintainers(
+    council, second
+):
+    queued = json.loads(council.run("alerts", "list", "--json").stdout)["waiting"]
+    assert [(item["subscription"], "MId=10161" in item["summary"]) for item in queued] == [
+        ("@maintainers", True)
+    ]
 
 
 def test_a_page_that_could_not_be_parsed_keeps_its_stored_version(second):
