@@ -3,6 +3,7 @@ stored with kind and summary, alerting only for fresh, real edits."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -125,3 +126,21 @@ def test_an_item_new_to_an_archived_meeting_is_reported_on_the_meeting(archive):
     assert stored_changes(archive) == [
         ("item_added", "item added: Children's centres review", True)
     ]
+
+
+def test_changes_found_in_crawls_are_listed_by_the_changes_command(sqlite_url, cli):
+    from storage.db import open_archive
+
+    archive = open_archive(sqlite_url)
+    store(archive, decision_page(b"<html>v1</html>"), T0)
+    store(
+        archive,
+        decision_page(b"<html>v2</html>", status="Called In", **edit("29 of 44")),
+        T0 + timedelta(days=1),
+    )
+    archive.dispose()
+    result = cli("changes", "--json", db=sqlite_url)
+    assert result.returncode == 0, result.stderr
+    listed = {(c["kind"], c["summary"]) for c in json.loads(result.stdout)["changes"]}
+    assert listed == {("status", "status: Recommendations Approved -> Called In"),
+                      ("figure", "children's centres: 31 -> 29 (of 44)")}  # fmt: skip
