@@ -29,6 +29,33 @@ log = logging.getLogger(__name__)
 STOP_GRACE_SECONDS = 30
 
 
+def _parent_death_signal():
+    """On Linux, a way to have the crawl process sent SIGTERM when its parent dies.
+
+    If the parent (cron's `councilwatch crawl`, or `councilwatch run`) is killed with
+    SIGKILL or crashes, its lock is taken over at once by the next crawl on this host;
+    an orphaned crawl still running would make two crawls of one source at once. Looked
+    up here, before any fork, so the child only makes one system call before exec.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    pr_set_pdeathsig = 1
+
+    def set_signal() -> None:
+        prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+    return set_signal
+
+
+_die_with_parent = _parent_death_signal()
+
+
 @dataclass
 class CrawlResult:
     source: str
@@ -156,6 +183,7 @@ def _run_child(config, archive, source, run_id, verbose, stop_requested, lock_na
         # Its own session: a Ctrl-C in the terminal or a signal to our process group
         # reaches only us, and we decide how the crawl stops (SIGTERM, grace, kill).
         start_new_session=True,
+        preexec_fn=_die_with_parent,
     )  # fmt: skip
     ended_by: str | None = None
     kill_at = float("inf")

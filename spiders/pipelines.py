@@ -110,7 +110,12 @@ class ArchivePipeline:
                 run.problems = problems
                 run.stats = stats
                 run.finished_at = utcnow()
-                run.status = "finished" if reason == "finished" and run.documents else "failed"
+                if reason == "shutdown":
+                    # Stopped by a signal (the scheduler stopping, or its parent gone):
+                    # nothing wrong with the source; the next run completes the crawl.
+                    run.status = "interrupted"
+                else:
+                    run.status = "finished" if reason == "finished" and run.documents else "failed"
                 if reason != "finished":
                     run.stats = {**stats, "finish_reason": reason}
         except DatabaseError as exc:

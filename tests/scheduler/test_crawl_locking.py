@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+from pathlib import Path
 
 from scheduler_helpers import crawl_runs, document_count, lock_row, wait_for
 from sqlalchemy import select
@@ -104,3 +105,46 @@ def _assert_every_document_is_whole(archive) -> None:
             assert versions, doc.key
             assert doc.latest_version_id == versions[-1].id
             assert versions[-1].text and versions[-1].raw_sha256
+
+
+def test_a_crawl_whose_parent_is_killed_stops_and_the_next_crawl_takes_over_at_once(
+    campaign_site, campaign_config, spawn, cli, sqlite_url
+):
+    campaign_site.slow(0.2, notices=20)
+    campaign_config()
+    archive = _opened(sqlite_url)
+    crawl = spawn("crawl", db=sqlite_url)
+    wait_for(lambda: (runs := crawl_runs(archive)) and runs[0].pages >= 1, "a first page")
+    [child] = _children(crawl.pid)
+
+    crawl.send_signal(signal.SIGKILL)  # no chance to release its lock or finish its run
+    crawl.wait(timeout=60)
+    wait_for(lambda: not Path(f"/proc/{child}").exists() or _is_zombie(child),
+             "the orphaned scrapy process to stop")  # fmt: skip
+    assert lock_row(archive) is not None  # left behind, lease not yet expired
+
+    campaign_site.slow(0, notices=20)
+    again = cli("crawl", db=sqlite_url)
+
+    assert again.returncode == 0, again.stdout + again.stderr
+    first, second = crawl_runs(archive)
+    # Told to stop when its parent died, the crawl closed cleanly and said so itself.
+    assert first.status == "interrupted"
+    assert second.status == "finished" and document_count(archive) == 24
+    assert lock_row(archive) is None
+    archive.dispose()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        text = (task / "children").read_text().split()
+        found += [int(t) for t in text]
+    return found
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (FileNotFoundError, IndexError):
+        return True
