@@ -9,7 +9,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import scrapy
-from moderngov_testsite import FIXTURES, SITE
+from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
+from twisted.python.failure import Failure
 
 from councilwatch.config import UK
 from spiders.councils.moderngov import ModernGovSpider
@@ -162,3 +163,26 @@ def test_a_page_that_breaks_the_parser_is_a_named_problem_not_a_crash(spider):
         [],
         ["could not parse this meeting"],
     )
+
+
+def test_without_a_committee_page_the_month_calendars_around_today_are_read(spider):
+    today = datetime.now(UK).date()
+    s = spider("lookback_days = 36500\nlookahead_days = 36500\n")
+    found = urls(s.committees_html_failed(Failure(Exception("HTTP 404"))))
+    months = [(int(query_param(u, "Y")), int(query_param(u, "M"))) for u in found]
+    assert (len(months), (today.year, today.month) in months) == (13, True)
+
+
+def test_the_calendar_keeps_to_the_window_and_the_committee_filter(spider):
+    s = spider(
+        f"lookback_days = {days_since(date(2026, 1, 1))}\nlookahead_days = 36500\n"
+        'committees = ["Kingston and North Kingston Neighbourhood Committee"]\n'
+    )
+    response = answer(
+        BASE + "mgCalendarMonthView.aspx?GL=1&bcr=1&M=1&Y=2026",
+        SITE_CALENDAR_ONLY / "mgCalendarMonthView.html",
+    )
+    assert urls(s.parse_calendar(response)) == [
+        BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4",
+        BASE + "ieListDocuments.aspx?CId=711&MId=10337&Ver=4",
+    ]
