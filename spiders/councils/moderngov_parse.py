@@ -68,11 +68,11 @@ def _is_noise(el) -> bool:
     return any(c in _NOISE for c in classes)
 
 
-def _flatten(el, out: list[str]) -> None:
+def _flatten(el, out: list[str], tail: bool = True) -> None:
     # Newlines inside text are Word's hard wraps, not paragraph ends: only block elements
-    # end a line.
+    # end a line. An element's tail is its parent's text, so the outermost call leaves it out.
     if _is_noise(el):
-        if el.tail:
+        if tail and el.tail:
             out.append(_spaces(el.tail))
         return
     block = el.tag in _BLOCK
@@ -84,7 +84,7 @@ def _flatten(el, out: list[str]) -> None:
         _flatten(child, out)
     if block:
         out.append("\n")
-    if el.tail:
+    if tail and el.tail:
         out.append(_spaces(el.tail))
 
 
@@ -101,13 +101,7 @@ def text_of(sel) -> str:
     if isinstance(root, str):
         return " ".join(root.split())
     parts: list[str] = []
-    for child in [root]:
-        # The element's own tail belongs to its parent, not to it.
-        tail, child.tail = child.tail, None
-        try:
-            _flatten(child, parts)
-        finally:
-            child.tail = tail
+    _flatten(root, parts, tail=False)
     lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
     return _unescape_again("\n".join(line for line in lines if line))
 
@@ -342,13 +336,8 @@ def _label_value(row: Selector | None) -> str | None:
             if child.tail:
                 parts.append(child.tail)
             continue
-        sub: list[str] = []
-        tail, child.tail = child.tail, None
-        try:
-            _flatten(child, sub)
-        finally:
-            child.tail = tail
-        parts.extend(sub)
+        if not _is_noise(child):
+            _flatten(child, parts, tail=False)
         if child.tail:
             parts.append(child.tail)
     return _or_none(_unescape_again(" ".join("".join(parts).split())))
