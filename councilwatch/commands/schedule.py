@@ -65,8 +65,9 @@ def status(
 ) -> None:
     """Each source's last crawl, its counts and problems, its next run and its health.
 
-    Health: ok, problems (the last crawl reported some), failing (the last crawls
-    failed), crawling (someone holds its lock now), never run.
+    Health: ok, problems (the last crawl reported some), failing (the maintainers were
+    alerted, or the last crawls failed), interrupted, crawling (someone holds its lock
+    now), never run.
 
     Example: councilwatch status --json
     """
@@ -106,6 +107,10 @@ def status(
     for row in rows:
         if row["locked_by"]:
             out.print(f"{row['source']}: being crawled by {row['locked_by']}", markup=False)
+        if row["failing_reason"]:
+            since = _short_time(row["failing_since"])
+            out.print(f"{row['source']}: failing since {since}: {row['failing_reason']}",
+                      markup=False)  # fmt: skip
     for row in rows:
         last = row["last_run"]
         for problem in (last["problems"] if last else [])[:3]:
@@ -119,6 +124,7 @@ def _short_time(value: str) -> str:
 def source_status(config, archive, now: datetime) -> list[dict]:
     from sqlalchemy import select
 
+    from alerts.outbox import SourceHealth
     from monitor.locks import crawl_lock_name, held_locks
     from monitor.scheduler import next_run
     from storage.models import CrawlRun, Source
@@ -126,6 +132,8 @@ def source_status(config, archive, now: datetime) -> list[dict]:
     held = held_locks(archive)
     rows = []
     with archive.session() as session:
+        # What the maintainers were last told (alerts/health.py): failing since when, and why.
+        told = {h.source: h for h in session.scalars(select(SourceHealth))}
         for source in config.sources:
             runs = session.scalars(
                 select(CrawlRun)
@@ -136,6 +144,8 @@ def source_status(config, archive, now: datetime) -> list[dict]:
             ).all()
             lock = held.get(crawl_lock_name(source.name))
             last = runs[0] if runs else None
+            alerted = told.get(source.name)
+            failing = alerted is not None and alerted.state == "failing"
             rows.append(
                 {
                     "source": source.name,
@@ -144,7 +154,11 @@ def source_status(config, archive, now: datetime) -> list[dict]:
                     "enabled": source.enabled,
                     "last_run": _run_json(last) if last else None,
                     "next_run": iso(next_run(source.schedule, now)) if source.enabled else None,
-                    "health": _health(runs, lock is not None),
+                    "health": "failing"
+                    if failing and lock is None
+                    else _health(runs, lock is not None),
+                    "failing_since": iso(alerted.since) if failing else None,
+                    "failing_reason": alerted.reason if failing else None,
                     "locked_by": lock.owner if lock else None,
                 }
             )
