@@ -310,6 +310,10 @@ class ModernGovSpider(SourceSpider):
 
     def parse_rss(self, response):
         for link in mg.links_from_rss(response):
+            if mg.page_name(link) == "mgai.aspx":
+                # Only its meeting page knows whether an item is stored from there or from
+                # mgAi; fetching mgAi on a feed's say-so would switch the item's source.
+                continue
             req = self.content_request(link, priority=PRIORITY_FROM_RSS)
             if req:
                 yield req

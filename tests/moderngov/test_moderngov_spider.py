@@ -186,3 +186,18 @@ def test_the_calendar_keeps_to_the_window_and_the_committee_filter(spider):
         BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4",
         BASE + "ieListDocuments.aspx?CId=711&MId=10337&Ver=4",
     ]
+
+
+def test_a_feed_leads_to_meetings_and_decisions_but_not_to_agenda_item_pages(spider):
+    feed = (
+        "<rss><channel>"
+        "<item><link>https://moderngov.kingston.gov.uk/mgAi.aspx?ID=51890</link></item>"
+        "<item><link>https://moderngov.kingston.gov.uk/ieDecisionDetails.aspx?ID=13567</link></item>"
+        "<item><link>https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&amp;MID=10221</link></item>"
+        "</channel></rss>"
+    )
+    response = saved_response(BASE + "mgRss.aspx?XXR=0", feed.encode(), "application/rss+xml")
+    assert urls(spider().parse_rss(response)) == [
+        BASE + "ieDecisionDetails.aspx?ID=13567",
+        BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4",
+    ]
