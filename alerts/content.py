@@ -67,10 +67,17 @@ class DocumentAlert:
 
 @dataclass
 class HealthEvent:
-    source: str
+    """A source (or a subscriber's delivery channel) that started failing or recovered."""
+
+    source: str | None
     state: str  # failing | recovered
     reason: str | None
     detected_at: datetime | None = None
+    about: str | None = None  # set for delivery problems: "alerts to campaign by webhook"
+
+    @property
+    def label(self) -> str:
+        return self.about or f"source {self.source}"
 
 
 def _number(value: float | None) -> int | float | None:
@@ -120,10 +127,11 @@ def message_content(
     changes = [item.change for item in message.items if item.change is not None]
     health = [
         HealthEvent(
-            source=item.event["source"],
+            source=item.event.get("source"),
             state=item.event["state"],
             reason=item.event.get("reason"),
             detected_at=item.created_at,
+            about=item.event.get("about"),
         )
         for item in message.items
         if item.event
@@ -177,7 +185,7 @@ def subject_line(docs: list[DocumentAlert], health: list[HealthEvent]) -> str:
         if len(health) == 1:
             h = health[0]
             state = "failing" if h.state == "failing" else "back"
-            return one_line(f"councilwatch: source {h.source} is {state}")
+            return one_line(f"councilwatch: {h.label} is {state}")
         return f"councilwatch: {len(health)} source health changes"
     count = sum(len(d.changes) for d in docs)
     if len(docs) == 1:

@@ -46,7 +46,15 @@ from alerts.content import (
 from alerts.email import SendError, render_email, send_email
 from alerts.feed import FEED_ENTRIES, write_feed
 from alerts.notify import render_notification, send_notification
-from alerts.outbox import MAINTAINERS, AlertAttempt, AlertItem, AlertMessage, channels
+from alerts.outbox import (
+    MAINTAINERS,
+    AlertAttempt,
+    AlertItem,
+    AlertMessage,
+    SourceHealth,
+    channels,
+    enqueue_health,
+)
 from alerts.webhook import Rejected, build_payload, post, secret_from_env, serialise
 from councilwatch.config import Config
 from storage.db import Archive, DatabaseError
@@ -169,7 +177,12 @@ def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None
     try:
         _group_due(archive, config, now)
         report.feeds = _write_feeds(archive, config, now, report)
-        _send_due(archive, config, now, report, lambda: locks.renew(archive, LOCK_NAME, owner))
+        renew = lambda: locks.renew(archive, LOCK_NAME, owner)  # noqa: E731
+        _send_due(archive, config, now, report, renew)
+        # Sending may have queued a notice to the maintainers (a channel failing for days):
+        # one more pass sends it now rather than on the next run.
+        if _group_due(archive, config, now):
+            _send_due(archive, config, now, report, renew)
         report.waiting = _count_waiting(archive, now)
     finally:
         try:
@@ -188,7 +201,7 @@ def _for_update(statement, archive: Archive):
     )
 
 
-def _group_due(archive: Archive, config: Config, now: datetime) -> None:
+def _group_due(archive: Archive, config: Config, now: datetime) -> int:
     with archive.session() as session:
         items = session.scalars(
             _for_update(
@@ -217,6 +230,7 @@ def _group_due(archive: Archive, config: Config, now: datetime) -> None:
                     ("change", item.change.document_id) if item.change_id else ("event", item.id),
                 )
             groups.setdefault(key, []).append(item)
+        made = 0
         for (subscription, channel, *_), members in groups.items():
             message = AlertMessage(
                 uid=f"cw_{uuid.uuid4().hex}",
@@ -231,6 +245,8 @@ def _group_due(archive: Archive, config: Config, now: datetime) -> None:
             for item in members:
                 item.message = message
                 item.status = "grouped"
+            made += 1
+        return made
 
 
 def _write_feeds(archive: Archive, config: Config, now: datetime, report: DeliveryReport) -> int:
@@ -303,6 +319,7 @@ def _send_due(
         if tgt is None:
             _record(
                 archive,
+                config,
                 message_id,
                 now,
                 error="its subscription or channel left the config",
@@ -331,12 +348,14 @@ def _send_due(
             error = str(exc) + (
                 " (410 Gone: the receiver asked not to be sent more)" if gone else ""
             )
-            _record(archive, message_id, now, error=error, final=gone, retry_after=retry_after)
+            _record(
+                archive, config, message_id, now, error=error, final=gone, retry_after=retry_after
+            )
             report.failed += 1
             report.errors.append(f"{subscription} {channel}: {error}")
             log.warning("alert %s to %s (%s) failed: %s", uid, subscription, channel, error)
         else:
-            _record(archive, message_id, now, error=None)
+            _record(archive, config, message_id, now, error=None)
             report.delivered += 1
             log.info("alert %s delivered to %s (%s)", uid, subscription, channel)
         if not renew():
@@ -346,6 +365,7 @@ def _send_due(
 
 def _record(
     archive: Archive,
+    config: Config,
     message_id: int,
     now: datetime,
     *,
@@ -376,9 +396,38 @@ def _record(
         else:
             message.last_error = error
             message.next_attempt_at = now + backoff(message.attempts, retry_after)
-            return
-        for item in message.items:
-            item.status = item_status
+            item_status = None
+        if item_status:
+            for item in message.items:
+                item.status = item_status
+        _delivery_health(session, config, message, error, now)
+
+
+def _delivery_health(session, config: Config, message: AlertMessage, error, now) -> None:
+    """Tell the maintainers, once, when a subscriber's channel has failed through the whole
+    backoff schedule (days) or was refused for good, and once when it works again."""
+    if message.subscription == MAINTAINERS:
+        return  # nobody else to tell
+    key = f"delivery:{message.subscription}:{message.channel}"[:100]
+    row = session.get(SourceHealth, key)
+    failing = row is not None and row.state == "failing"
+    about = f"alerts to {message.subscription} by {message.channel}"
+    if error is None and failing:
+        row.state, row.reason, row.since = "ok", None, now
+        event = {"source": None, "about": about, "state": "recovered", "reason": None}
+        enqueue_health(session, config, event, now=now)
+    elif (
+        error is not None
+        and not failing
+        and (message.status == "failed" or message.attempts >= len(BACKOFF_SECONDS))
+    ):
+        if row is None:
+            row = SourceHealth(source=key, state="failing", since=now)
+            session.add(row)
+        row.state, row.reason, row.since = "failing", error, now
+        reason = f"{message.attempts} attempts failed; the last: {error}"
+        event = {"source": None, "about": about, "state": "failing", "reason": reason}
+        enqueue_health(session, config, event, now=now)
 
 
 def _count_waiting(archive: Archive, now: datetime) -> int:

@@ -99,9 +99,10 @@ def render_text(docs: list[DocumentAlert], health: list[HealthEvent], *, test: b
 
 
 def _health_sentence(h: HealthEvent) -> str:
+    label = h.label[:1].upper() + h.label[1:]
     if h.state == "failing":
-        return f"Source {h.source} needs attention: {h.reason or 'it failed'}."
-    return f"Source {h.source} has recovered: {h.reason or 'its last crawl was normal'}."
+        return f"{label} needs attention: {h.reason or 'it failed'}."
+    return f"{label} has recovered: {h.reason or 'it works again'}."
 
 
 def render_html(docs: list[DocumentAlert], health: list[HealthEvent], *, test: bool = False) -> str:

@@ -30,6 +30,12 @@ RECENT_RUNS = 5
 MIN_HISTORY = 3
 
 
+def _read_off_topic_articles(session, result) -> int:
+    """Articles a news source read and left out as off its topics: not an empty crawl."""
+    run = session.get(CrawlRun, result.run_id) if result.run_id else None
+    return int(((run.stats or {}) if run else {}).get("councilwatch/articles_off_topic", 0))
+
+
 def problem_with(session, result) -> str | None:
     """Why this crawl result means the source is unhealthy, or None if it looks normal."""
     if result.status == "failed":
@@ -37,7 +43,7 @@ def problem_with(session, result) -> str | None:
         return f"crawl failed: {detail}"
     if result.status != "finished":
         return None  # interrupted (stopped by us) or skipped says nothing about the source
-    if result.documents == 0:
+    if result.documents == 0 and not _read_off_topic_articles(session, result):
         return "the crawl found no documents"
     # Spiders end a problem with "(layout changed?)" when a page no longer yields what it
     # should (moderngov); the maintainers must hear of it even though the crawl ran.

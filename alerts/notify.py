@@ -21,7 +21,8 @@ def render_notification(
         lines.append("_Test message from councilwatch: nothing has changed._")
     for h in health:
         verb = "needs attention" if h.state == "failing" else "has recovered"
-        lines.append(f"**Source {h.source} {verb}**: {h.reason or ''}".rstrip(": "))
+        label = h.label[:1].upper() + h.label[1:]
+        lines.append(f"**{label} {verb}**: {h.reason or ''}".rstrip(": "))
     for doc in docs:
         lines.append(f"**[{doc.label}]({doc.url})** ({doc.source})")
         for change in doc.changes:

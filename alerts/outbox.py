@@ -14,8 +14,9 @@ Three tables carry an alert from detection to delivery:
 - `alert_attempts`: every try at sending a message, with its outcome and error (never a
   secret), for `councilwatch alerts list`.
 
-`source_health` remembers whether each source is currently failing, so maintainers hear
-about a failure once and about the recovery once (`alerts/health.py`).
+`source_health` remembers whether each source (and each subscriber's delivery channel,
+keyed "delivery:<subscription>:<channel>") is currently failing, so maintainers hear about
+a failure once and about the recovery once (`alerts/health.py`, `alerts/delivery.py`).
 """
 
 from __future__ import annotations
@@ -240,7 +241,11 @@ def enqueue_alerts(session: Session, config: Config, changes, *, now: datetime) 
 def enqueue_health(
     session: Session, config: Config, event: dict[str, Any], *, now: datetime
 ) -> int:
-    """Queue a source-health alert to every maintainer channel; `event` names source and state."""
+    """Queue a health alert to every maintainer channel.
+
+    `event` is {"source", "state": failing|recovered, "reason", ...}; a delivery problem
+    has "about" ("alerts to campaign by webhook") instead of a source.
+    """
     queued = 0
     wanted = [("email", config.maintainers.email), ("webhook", config.maintainers.webhook)]
     for channel, target in wanted:
@@ -249,7 +254,13 @@ def enqueue_health(
         queued += _insert_item(
             session,
             key=idempotency_key(
-                MAINTAINERS, channel, "health", event["source"], event["state"], now.isoformat()
+                MAINTAINERS,
+                channel,
+                "health",
+                event.get("source"),
+                event.get("about"),
+                event["state"],
+                now.isoformat(),
             ),
             subscription=MAINTAINERS,
             channel=channel,

@@ -36,15 +36,18 @@ def build_payload(
 ) -> dict[str, Any]:
     """The JSON body (INTERFACE.md, "Webhook delivery") for one document's changes or one health event."""
     if health is not None:
-        return {
+        payload = {
             "id": uid,
-            "type": "source.health",
+            "type": "delivery.health" if health.about else "source.health",
             "subscription": subscription,
             "source": health.source,
             "state": health.state,
             "reason": health.reason,
             "detected_at": _iso(health.detected_at),
         }
+        if health.about:
+            payload["about"] = health.about
+        return payload
     assert doc is not None
     payload: dict[str, Any] = {
         "id": uid,

@@ -453,3 +453,33 @@ def test_an_unexpected_error_while_sending_is_recorded_and_retried(sqlite_archiv
     [message] = _one(sqlite_archive, AlertMessage)
     assert message.status == "pending" and message.attempts == 1
     assert message.last_error == "unexpected error while sending (KeyError)"
+
+
+def test_maintainers_hear_once_when_a_subscriber_channel_fails_for_days_and_once_when_it_recovers(
+    archive, receiver, smtp_server, monkeypatch
+):
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    config = make_config(
+        {"name": "campaign", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"},
+        smtp_port=smtp_server.port,
+        maintainers={"email": "ops@example.org"},
+    )
+    change_decision(archive, config, 1, [FIGURE])
+    receiver.answers = [500] * 100
+
+    now = T0
+    for _ in range(11):  # the whole backoff schedule (over three days) and two daily retries
+        deliver_due(config, archive, now=now)
+        now += timedelta(days=1, hours=3)
+    receiver.answers.clear()
+    change_decision(archive, config, 2, [STATUS], title="Decision 2", now=now)
+    deliver_due(config, archive, now=now)  # the receiver is back
+
+    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
+    assert subjects == [
+        "councilwatch: alerts to campaign by webhook is failing",
+        "councilwatch: alerts to campaign by webhook is back",
+    ]
+    text = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
+    assert "9 attempts failed; the last: receiver answered HTTP 500" in text
+    assert len(receiver.acknowledged()) == 2
