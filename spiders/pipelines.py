@@ -102,7 +102,10 @@ class ArchivePipeline:
             with self.archive.session() as session:
                 run = session.get(CrawlRun, self.run_id)
                 problems = list(spider.problems)
-                if run.documents == 0 and reason == "finished":
+                # A news source that read articles and found none on its topics today
+                # ran fine (the news spider counts those it left out).
+                found = run.documents or stats.get("councilwatch/articles_off_topic", 0)
+                if not found and reason == "finished":
                     problems.append(
                         f"{spider.source.name}: the crawl found no documents at all "
                         "(site down, blocked, or its layout changed?)"
@@ -115,7 +118,7 @@ class ArchivePipeline:
                     # nothing wrong with the source; the next run completes the crawl.
                     run.status = "interrupted"
                 else:
-                    run.status = "finished" if reason == "finished" and run.documents else "failed"
+                    run.status = "finished" if reason == "finished" and found else "failed"
                 if reason != "finished":
                     run.stats = {**stats, "finish_reason": reason}
         except DatabaseError as exc:

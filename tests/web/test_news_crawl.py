@@ -106,3 +106,11 @@ def test_edited_article_body_is_the_edited_text(crawls):
 def test_unchanged_article_answered_304_stays_at_one_version(crawls):
     # The second crawl's conditional request for it is answered 304 with the stored body.
     assert crawls["second_export"][JUDICIAL_KEY]["versions"] == 1
+
+
+def test_news_source_with_nothing_on_its_topics_today_ran_fine(crawls):
+    assert "bucks-free-press: ok" in crawls["first"].stdout
+
+
+def test_crawl_of_every_source_exits_0(crawls):
+    assert crawls["first"].returncode == 0, crawls["first"].stdout

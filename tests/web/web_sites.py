@@ -120,6 +120,12 @@ def serve_news(replay) -> str:
     replay.add(OLD, FIXTURES / "oxfordmail_judicial_review.html")
     replay.add(OLD_IN_SITEMAP, FIXTURES / "oxfordmail_judicial_review.html")
     replay.add("/reach/", REACH_LISTING)
+    # A quiet news day: the feed has nothing on children's services.
+    replay.add(
+        "/bfp/rss/",
+        rss([(base + SPORT, now - timedelta(hours=2))]),
+        content_type="application/rss+xml; charset=utf-8",
+    )
     replay.add(EXAMINER, FIXTURES / "examinerlive_article_19071152.html")
     replay.add(BMAIL, FIXTURES / "birminghammail_article_19071210.html")
     replay.add(CONSENT, FIXTURES / "oxfordmail_consent_wall.html")
@@ -133,6 +139,12 @@ feeds = ["{replay.url}news/rss/"]
 sitemaps = ["{replay.url}sitemap.xml.gz"]
 topics = ["childrens-services"]
 recheck_days = 14
+
+[[sources]]
+name = "bucks-free-press"
+type = "news"
+feeds = ["{replay.url}bfp/rss/"]
+topics = ["childrens-services"]
 
 # Any other site, no JSON-LD (Reach plc), no topics: every article is kept.
 [[sources]]
