@@ -209,7 +209,6 @@ def _group_due(archive: Archive, config: Config, now: datetime) -> int:
                 .where(
                     AlertItem.status == "pending",
                     AlertItem.message_id.is_(None),
-                    AlertItem.channel != "feed",
                     AlertItem.due_at <= now,
                 )
                 .order_by(AlertItem.id),
@@ -223,6 +222,8 @@ def _group_due(archive: Archive, config: Config, now: datetime) -> int:
                 # someone if it is re-added later. Kept, marked, visible in `alerts list`.
                 item.status = "dropped"
                 continue
+            if item.channel == "feed":
+                continue  # feeds are files, rewritten by _write_feeds, not messages
             key: tuple = (item.subscription, item.channel)
             if item.channel == "webhook":
                 # One webhook body describes one document (or one health event).
