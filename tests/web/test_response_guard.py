@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 
@@ -118,3 +120,14 @@ def test_response_over_download_maxsize_is_refused_and_reported(replay, tmp_path
     )
     problems = [line for line in result.stderr.splitlines() if "problem:" in line]
     assert len(problems) == 1 and "larger than download max size (20000)" in problems[0]
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("abcdefghij ABC 0123456789.,£’‘“”–")), min_size=1).filter(
+        lambda t: not t.isascii()
+    ),
+    st.sampled_from(["text/html; charset=utf-8", "text/html", "text/html; charset=iso-8859-1"]),
+)
+def test_any_windows_1252_text_survives_whatever_the_header_says(text, content_type):
+    response = html(page(text).encode("cp1252"), content_type)
+    assert text in guard(response).text
