@@ -527,7 +527,9 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         cells = row.xpath("./td")
         content = cells[1] if len(cells) > 1 else None
         aiid = None
-        anchor = number_cell.xpath(".//a[starts-with(@name,'AI')]/@name").get()
+        # The "#AI{id}" anchor sits in the number cell (Kingston) or, on some installs, in
+        # the title cell; the mgAi and recorded-vote links carry the id too.
+        anchor = row.xpath(".//a[starts-with(@name,'AI')]/@name").get()
         if anchor:
             aiid = anchor[2:]
         if not aiid and content is not None:
