@@ -27,7 +27,8 @@ def send_command(ctx: typer.Context) -> None:
     from alerts.delivery import deliver_due
 
     st = state(ctx)
-    config = st.config()
+    # Required: without the config every queued alert would look unsubscribed and be dropped.
+    config = st.config(required=True)
     archive = st.archive()
     try:
         report = deliver_due(config, archive)

@@ -171,3 +171,16 @@ def test_every_alerts_command_has_help_with_an_example(run_here):
         result = run_here("alerts", command, "--help")
         assert result.exit_code == 0, result.stderr
         assert "Example: councilwatch alerts" in result.stdout
+
+
+def test_alerts_send_without_a_config_file_refuses_rather_than_dropping_the_queue(
+    tmp_path, sqlite_url, monkeypatch
+):
+    from councilwatch.config import ConfigError
+
+    monkeypatch.chdir(tmp_path)  # no councilwatch.toml here
+    result = CliRunner().invoke(
+        app, ["--db", sqlite_url, "alerts", "send"], env={"COUNCILWATCH_CONFIG": None}
+    )
+    assert isinstance(result.exception, ConfigError)
+    assert "no councilwatch.toml here" in str(result.exception)
