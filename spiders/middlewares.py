@@ -130,7 +130,8 @@ class ResponseGuardMiddleware:
         is_document = ctype in self.DOCUMENT_TYPES or response.body[:5] == b"%PDF-"
         if is_document and request.meta.get("cw_documents_ok"):
             return response
-        looks_binary = b"\x00" in response.body[:4096]
+        # NUL bytes mean binary, except in UTF-16/32 text, which announces itself with a BOM.
+        looks_binary = b"\x00" in response.body[:4096] and not read_bom(response.body)[0]
         if is_document or looks_binary or ctype.startswith(self.BINARY_TYPES):
             what = ctype or "binary data"
             reason = f"refused: expected a page, got {what} ({len(response.body)} bytes)"

@@ -131,3 +131,8 @@ def test_response_over_download_maxsize_is_refused_and_reported(replay, tmp_path
 def test_any_windows_1252_text_survives_whatever_the_header_says(text, content_type):
     response = html(page(text).encode("cp1252"), content_type)
     assert text in guard(response).text
+
+
+def test_utf16_page_with_a_byte_order_mark_is_not_taken_for_binary():
+    body = page().encode("utf-16")
+    assert SENTENCE in guard(html(body, "text/html")).text
