@@ -530,7 +530,7 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         # The "#AI{id}" anchor sits in the number cell (Kingston) or, on some installs, in
         # the title cell; the mgAi and recorded-vote links carry the id too.
         anchor = row.xpath(".//a[starts-with(@name,'AI')]/@name").get()
-        if anchor:
+        if anchor and anchor[2:].isdigit():
             aiid = anchor[2:]
         if not aiid and content is not None:
             for href in content.css("a::attr(href)").getall():
