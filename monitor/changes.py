@@ -89,16 +89,46 @@ def link_identity(link: dict) -> str:
 Compare = Callable[[str, Any, Any], list["FoundChange"]]
 
 
+def sentence_spans(words: list[str]) -> list[tuple[int, int]]:
+    """Word ranges of the sentences: a word ending in . ! ? ; or : ends one."""
+    spans, start = [], 0
+    for i, word in enumerate(words):
+        if word.endswith((".", "!", "?", ";", ":")):
+            spans.append((start, i + 1))
+            start = i + 1
+    if start < len(words):
+        spans.append((start, len(words)))
+    return spans
+
+
 def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, str, str] | None:
     """(summary, before, after) for the first wording edit, or None if the words are the same.
-    Words are compared by their keys (the text with figures masked) and shown as printed."""
+    Words are compared by their keys (the text with figures masked) and shown as printed.
+
+    Sentences are aligned first and words only inside the first changed run of sentences:
+    a word-level diff of a whole long report is quadratic in its common words."""
     a, b = old.split(), new.split()
     keys_a, keys_b = old_key.casefold().split(), new_key.casefold().split()
-    matcher = SequenceMatcher(None, keys_a, keys_b, autojunk=False)
-    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
-    if not edits:
+    if keys_a == keys_b:
         return None
+    spans_a, spans_b = sentence_spans(keys_a), sentence_spans(keys_b)
+    sentences = SequenceMatcher(
+        None,
+        [tuple(keys_a[x:y]) for x, y in spans_a],
+        [tuple(keys_b[x:y]) for x, y in spans_b],
+        autojunk=False,
+    )
+    runs = [op for op in sentences.get_opcodes() if op[0] != "equal"]
+    _, s1, s2, t1, t2 = runs[0]
+    a_from = spans_a[s1][0] if s1 < len(spans_a) else len(a)
+    a_to = spans_a[s2 - 1][1] if s2 > s1 else a_from
+    b_from = spans_b[t1][0] if t1 < len(spans_b) else len(b)
+    b_to = spans_b[t2 - 1][1] if t2 > t1 else b_from
+    words = SequenceMatcher(None, keys_a[a_from:a_to], keys_b[b_from:b_to], autojunk=False)
+    edits = [op for op in words.get_opcodes() if op[0] != "equal"]
     _, i1, i2, j1, j2 = edits[0]
+    i1, i2, j1, j2 = i1 + a_from, i2 + a_from, j1 + b_from, j2 + b_from
+    more = len(edits) - 1 + len(runs) - 1
     removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
     lead = " ".join(a[max(0, i1 - 5) : i1])
     tail = " ".join(a[i2 : i2 + 5])
@@ -109,8 +139,8 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
         parts.append(f"{{+{shorten(added, 60)}+}}")
     parts.append(tail + ("…" if i2 + 5 < len(a) else ""))
     summary = " ".join(p for p in parts if p)
-    if len(edits) > 1:
-        summary += f" (and {len(edits) - 1} more edit{'s' if len(edits) > 2 else ''})"
+    if more:
+        summary += f" (and {more} more edit{'s' if more > 1 else ''})"
     before = " ".join(a[max(0, i1 - 15) : i2 + 15])
     after = " ".join(b[max(0, j1 - 15) : j2 + 15])
     return tuple(part.replace(GLUE, " ") for part in (summary, before, after))
@@ -126,9 +156,8 @@ def figure_words(text: str, spans: list[tuple[int, int, Figure]]) -> tuple[str, 
     return glued, masked
 
 
-GLUE = (
-    "\u2060"  # a word joiner: not whitespace to str.split(), and clean() removes any in the input
-)
+# A word joiner: not whitespace to str.split(), and clean() removes any in the input.
+GLUE = "\u2060"
 
 
 def number(value: int | float) -> str:
@@ -165,56 +194,87 @@ def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list
     def value_key(f: Figure) -> tuple:
         return (f.kind, f.unit, f.value, f.denominator, f.subject)
 
-    old, new = list(old_figures), list(new_figures)
-    # The same figure still there: first in the same sentence, then anywhere (it moved).
-    for key in (lambda f: (value_key(f), clean(f.sentence)), value_key):
-        for f in list(old):
-            match = next((g for g in new if key(g) == key(f)), None)
-            if match is not None:
-                old.remove(f)
-                new.remove(match)
+    def shape(f: Figure) -> tuple:
+        return (f.kind, f.unit, f.subject, re.sub(r"\d[\d,.]*", "#", clean(f.sentence).casefold()))
 
+    # The same figure in the same sentence, wherever the sentence now is, is unchanged.
+    unmatched: dict[tuple, list[Figure]] = {}
+    for g in new_figures:
+        unmatched.setdefault((value_key(g), clean(g.sentence)), []).append(g)
+    new = list(new_figures)
+    old = []
+    for f in old_figures:
+        if same_place := unmatched.get((value_key(f), clean(f.sentence))):
+            new.remove(same_place.pop(0))
+        else:
+            old.append(f)
+
+    # Figures in sentences worded alike apart from their numbers pair up in reading order (a
+    # table of wards, each with a new amount); the rest by value, subject and sentence likeness.
+    old_shapes, new_shapes = [shape(f) for f in old], [shape(f) for f in new]
+    # Same-shaped runs at the start and end pair directly; difflib is quadratic on a long run
+    # of identical items, so it sees only the middle.
+    head = 0
+    while head < min(len(old), len(new)) and old_shapes[head] == new_shapes[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old_shapes[-1 - tail] == new_shapes[-1 - tail]:
+        tail += 1
+    pairs = [(k, k) for k in range(head)] + [
+        (len(old) - 1 - k, len(new) - 1 - k) for k in range(tail)
+    ]
+    middle = SequenceMatcher(
+        None, old_shapes[head : len(old) - tail], new_shapes[head : len(new) - tail], autojunk=False
+    )
+    pairs += [
+        (head + block.a + k, head + block.b + k)
+        for block in middle.get_matching_blocks()
+        for k in range(block.size)
+    ]
+    rest_old = set(range(len(old))) - {i for i, _ in pairs}
+    rest_new = set(range(len(new))) - {j for _, j in pairs}
+    # Comparing every sentence with every other is quadratic: with hundreds of leftovers,
+    # subject and value alone decide.
+    by_sentence = len(rest_old) * len(rest_new) <= 10_000
     candidates = []
-    for i, o in enumerate(old):
-        for j, n in enumerate(new):
+    for i in rest_old:
+        for j in rest_new:
+            o, n = old[i], new[j]
             if (o.kind, o.unit) != (n.kind, n.unit):
                 continue
-            same_value = (o.value, o.denominator) == (n.value, n.denominator)
-            score = sentence_likeness(o, n) + (1.0 if o.subject and o.subject == n.subject else 0.0)
+            score = (sentence_likeness(o, n) if by_sentence else 0.0) + (
+                1.0 if o.subject and o.subject == n.subject else 0.0
+            )
+            if value_key(o) == value_key(n):
+                score += 2.0  # the same figure, its sentence reworded
             if score >= 0.5:
-                score += 0.5 if same_value else 0.0
                 candidates.append((-score, i, j))
-    paired_old, paired_new, found = set(), set(), []
     for _, i, j in sorted(candidates):
-        if i in paired_old or j in paired_new:
-            continue
-        paired_old.add(i)
-        paired_new.add(j)
-        o, n = old[i], new[j]
-        if (o.value, o.denominator) == (n.value, n.denominator):
-            continue  # the same figure, reworded around it: a wording change, if anything
-        found.append(
-            (
-                j,
-                FoundChange(
-                    "figure", figure_summary(o, n), o.sentence, n.sentence, o.value, n.value
-                ),
-            )
-        )
-    for j, n in enumerate(new):
-        if j not in paired_new:
-            found.append(
-                (
-                    j,
-                    FoundChange(
-                        "figure", f"new figure: {describe(n)}", None, n.sentence, None, n.value
-                    ),
-                )
-            )
+        if i in rest_old and j in rest_new:
+            rest_old.remove(i)
+            rest_new.remove(j)
+            pairs.append((i, j))
+
+    found = [
+        (j, FoundChange("figure", figure_summary(old[i], new[j]), old[i].sentence, new[j].sentence,
+                        old[i].value, new[j].value))
+        for i, j in pairs
+        if (old[i].value, old[i].denominator) != (new[j].value, new[j].denominator)
+    ]  # fmt: skip
+    found += [
+        (j, FoundChange("figure", f"new figure: {describe(new[j])}", None, new[j].sentence, None, new[j].value))
+        for j in rest_new
+    ]  # fmt: skip
     gone = [
-        FoundChange("figure", f"figure removed: {describe(o)}", o.sentence, None, o.value, None)
-        for i, o in enumerate(old)
-        if i not in paired_old
+        FoundChange(
+            "figure",
+            f"figure removed: {describe(old[i])}",
+            old[i].sentence,
+            None,
+            old[i].value,
+            None,
+        )
+        for i in sorted(rest_old)
     ]
     return [change for _, change in sorted(found, key=lambda pair: pair[0])] + gone
 

@@ -83,6 +83,18 @@ def test_figures_are_matched_by_meaning_when_a_sentence_moves():
     assert [c.summary for c in figures] == ["children's centres: 31 -> 29 (of 44)"]
 
 
+def test_a_table_of_amounts_pairs_row_by_row_even_when_values_coincide():
+    old = " ".join(f"Ward {i} will receive £{i * 1000:,} for roads." for i in range(1, 31))
+    new = " ".join(f"Ward {i} will receive £{i * 1100:,} for roads." for i in range(1, 31))
+    changes = detect_changes(
+        "page", {"title": "Grants", "text": old}, {"title": "Grants", "text": new}
+    )
+    # £11,000 was ward 11's and is now ward 10's: still two changes, one per ward.
+    assert [(c.old_value, c.new_value) for c in changes] == [
+        (i * 1000, i * 1100) for i in range(1, 31)
+    ]
+
+
 def test_a_new_figure_in_running_text_alerts_and_reads_as_new():
     old = {"title": "Update", "text": "The consultation has closed."}
     new = {
