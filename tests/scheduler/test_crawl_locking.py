@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import signal
 from pathlib import Path
 
@@ -43,7 +42,10 @@ def test_two_processes_contending_for_one_source_crawl_it_once(
     archive.dispose()
 
 
-def test_a_skipped_source_prints_nothing_with_quiet(campaign_site, campaign_config, cli, db_url):
+def test_a_skipped_source_prints_nothing_with_quiet(
+    campaign_site, campaign_config, cli, sqlite_url
+):
+    db_url = sqlite_url
     from monitor import locks
 
     campaign_config()
@@ -64,7 +66,7 @@ def test_sigterm_mid_crawl_leaves_a_consistent_archive_that_the_next_run_complet
 ):
     # PostgreSQL here; the scheduler's SIGTERM test covers SQLite.
     db_url = postgres_url
-    campaign_site.slow(0.2, notices=20)
+    campaign_site.slow(0.1, notices=20)
     campaign_config()
     archive = _opened(db_url)
     crawl = spawn("crawl", db=db_url)
@@ -91,9 +93,6 @@ def test_sigterm_mid_crawl_leaves_a_consistent_archive_that_the_next_run_complet
     assert crawl_runs(archive)[-1].status == "finished"
     assert document_count(archive) == 24
     _assert_every_document_is_whole(archive)
-    status = cli("status", "--json", db=db_url)
-    [camp] = json.loads(status.stdout)["sources"]
-    assert camp["health"] == "ok" and camp["last_run"]["pages"] == 24
     archive.dispose()
 
 
@@ -110,7 +109,7 @@ def _assert_every_document_is_whole(archive) -> None:
 def test_a_crawl_whose_parent_is_killed_stops_and_the_next_crawl_takes_over_at_once(
     campaign_site, campaign_config, spawn, cli, sqlite_url
 ):
-    campaign_site.slow(0.2, notices=20)
+    campaign_site.slow(0.1, notices=20)
     campaign_config()
     archive = _opened(sqlite_url)
     crawl = spawn("crawl", db=sqlite_url)
