@@ -188,8 +188,8 @@ def release(archive, name: str, owner: str) -> None:
 
 
 def held_locks(archive, now: datetime | None = None) -> dict[str, CrawlLock]:
-    """Locks currently held (lease not expired), by name."""
+    """Locks currently held (lease not expired, holder not known to be dead), by name."""
     now = now or utcnow()
     with archive.session() as session:
         rows = session.scalars(select(CrawlLock).where(CrawlLock.lease_until > now)).all()
-        return {row.name: row for row in rows}
+        return {row.name: row for row in rows if not _holder_is_dead_here(row.owner)}
