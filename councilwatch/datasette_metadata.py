@@ -169,7 +169,11 @@ def datasette_metadata(db_path: Path) -> dict:
         present = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
     conn.close()
     for table in present:
-        if table not in PUBLIC_TABLES and not table.startswith(("versions_fts", "sqlite_")):
+        # Datasette hides the FTS tables' own shadow tables by itself.
+        shadow = table.startswith(("versions_fts_words_", "sqlite_")) or (
+            table.startswith("versions_fts") and table not in ("versions_fts_meta",)
+        )
+        if table not in PUBLIC_TABLES and not shadow:
             tables[table] = {"hidden": True}
     return {
         "title": "councilwatch archive",

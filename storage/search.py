@@ -281,6 +281,19 @@ class Hit:
 
 SORTS = ("relevance", "newest")
 
+# Relevance is computed for at most this many of the newest matching versions. Scoring
+# every match of a very common word ("council" in 100,000 documents) takes seconds on
+# either database; among the newest few thousand it takes milliseconds, and a journalist
+# narrows a query that common with more words or filters anyway.
+CANDIDATES = 2000
+
+
+class Hits(list):
+    """Search results, plus whether relevance was computed among the newest matches only."""
+
+    capped: bool = False
+    candidates: int = CANDIDATES
+
 
 def search(
     session: Session,
@@ -295,12 +308,17 @@ def search(
     all_versions: bool = False,
     sort: str = "relevance",
     limit: int = 20,
-) -> list[Hit]:
+    candidates: int = CANDIDATES,
+) -> Hits:
     """Search every stored version; one row per document unless `all_versions`.
 
     With one row per document the row shows the newest version that matches (and says
     which one), ranked by the best-matching version, so a decision whose wording changed
     is found by its old words too. Date filters apply to when a version was first seen.
+
+    The newest `candidates` matching versions (after filters) are read and ranked; when
+    more match, `Hits.capped` says so. The version shown for a document is always its
+    newest match, and `matched_versions` is always exact.
     Raises QuerySyntaxError for a query that cannot be run.
     """
     if sort not in SORTS:
@@ -308,64 +326,104 @@ def search(
     parsed = parse_query(query)
     dialect = session.get_bind().dialect.name
     index = Index_(dialect, parsed)
-    params: dict[str, object] = {"limit": limit}
-    where: list[str] = []
+    params: dict[str, object] = {"candidates": candidates}
+    # Candidates come from the index walked newest first (no sort of all matches), joined
+    # only to the narrow per-version search rows; the rank is computed for them alone.
     if dialect == "sqlite":
         params["q"] = fts5_expression(parsed)
-        match_from = f"{index.table} f JOIN versions v ON v.id = f.rowid"
-        where.append(f"{index.table} MATCH :q")
-        rank = "f.rank"  # bm25: smaller is better
+        meta = "m"
+        filters = _filters(params, meta, source, kind, since, until, has_figure, figure_kind)
+        rank = "f.rank" if sort == "relevance" else "0"  # bm25: smaller is better
+        sql = (
+            f"SELECT f.rowid AS version_id, m.document_id AS document_id, {rank} AS rank "
+            f"FROM {index.table} f JOIN versions_fts_meta m ON m.version_id = f.rowid "
+            f"WHERE {' AND '.join([f'{index.table} MATCH :q', *filters])} "
+            "ORDER BY f.rowid DESC LIMIT :candidates"
+        )
+        # The exact number of matching versions of a few documents: one seek per version.
+        matches_version = (
+            f"EXISTS (SELECT 1 FROM {index.table} WHERE {index.table} MATCH :q "
+            f"AND {index.table}.rowid = m.version_id)"
+        )
+        count_from = "versions_fts_meta m"
     else:
         tsq, tparams = pg_tsquery(parsed, index.config)
         params.update(tparams)
-        match_from = "versions_fts f JOIN versions v ON v.id = f.version_id"
-        where.append(f"f.{index.column} @@ {tsq}")
+        meta = "f"
+        filters = _filters(params, meta, source, kind, since, until, has_figure, figure_kind)
+        match = f"f.{index.column} @@ {tsq}"
+        inner = (
+            f"SELECT f.version_id, f.document_id FROM versions_fts f "
+            f"WHERE {' AND '.join([match, *filters])} "
+            "ORDER BY f.version_id DESC LIMIT :candidates"
+        )
         # Negated so that smaller is better, as with bm25 on SQLite.
-        rank = f"-ts_rank_cd(f.{index.column}, {tsq})"
-    joins = ""
-    if source or kind:
-        joins = " JOIN documents d ON d.id = v.document_id"
-        if source:
-            joins += " JOIN sources s ON s.id = d.source_id"
-            where.append("s.name = :source")
-            params["source"] = source
-        if kind:
-            where.append("d.kind = :kind")
-            params["kind"] = kind
+        rank = f"-ts_rank_cd(f.{index.column}, {tsq})" if sort == "relevance" else "0"
+        sql = (
+            f"SELECT c.version_id, c.document_id, {rank} AS rank "
+            f"FROM ({inner}) c JOIN versions_fts f ON f.version_id = c.version_id"
+        )
+        matches_version = match
+        count_from = "versions_fts f"
+    dates = [bindparam(n, type_=UTCDateTime()) for n in ("since", "until") if n in params]
+    rows = session.execute(text(sql).bindparams(*dates), params).all()
+    result = Hits()
+    result.candidates = candidates
+    result.capped = len(rows) >= candidates
+    if not rows:
+        return result
+    if all_versions:
+        ordered = sorted(rows, key=lambda r: (r.rank, -r.version_id))[:limit]
+        picked = [(r.version_id, r.document_id) for r in ordered]
+        matched = {r.document_id: 1 for r in ordered}
+    else:
+        best: dict[int, tuple[float, int]] = {}  # document -> (best rank, newest version)
+        matched = {}
+        for r in rows:
+            rank_, newest = best.get(r.document_id, (r.rank, r.version_id))
+            best[r.document_id] = (min(rank_, r.rank), max(newest, r.version_id))
+            matched[r.document_id] = matched.get(r.document_id, 0) + 1
+        ordered_docs = sorted(best.items(), key=lambda item: (item[1][0], -item[1][1]))[:limit]
+        picked = [(newest, doc_id) for doc_id, (_, newest) in ordered_docs]
+        if result.capped:
+            # Older matching versions of these documents may lie beyond the candidates.
+            count_sql = (
+                f"SELECT {meta}.document_id AS document_id, count(*) AS n FROM {count_from} "
+                f"WHERE {' AND '.join([f'{meta}.document_id IN :docs', matches_version, *filters])} "
+                f"GROUP BY {meta}.document_id"
+            )
+            stmt = text(count_sql).bindparams(bindparam("docs", expanding=True), *dates)
+            docs = [doc_id for _, doc_id in picked]
+            matched = {r.document_id: r.n for r in session.execute(stmt, {**params, "docs": docs})}
+    snippets = _snippets(session, index, parsed, [vid for vid, _ in picked])
+    result.extend(_hits(session, picked, matched, snippets))
+    return result
+
+
+def _filters(
+    params: dict, meta: str, source, kind, since, until, has_figure, figure_kind
+) -> list[str]:
+    """Conditions on the per-version search row `meta` (versions_fts_meta / versions_fts)."""
+    where: list[str] = []
+    if source:
+        where.append(f"{meta}.source_id = (SELECT s.id FROM sources s WHERE s.name = :source)")
+        params["source"] = source
+    if kind:
+        where.append(f"{meta}.kind = :kind")
+        params["kind"] = kind
     if since is not None:
-        where.append("v.seen_at >= :since")
+        where.append(f"{meta}.seen_at >= :since")
         params["since"] = since
     if until is not None:
-        where.append("v.seen_at < :until")
+        where.append(f"{meta}.seen_at < :until")
         params["until"] = until
     if has_figure or figure_kind:
-        cond = "g.version_id = v.id" + (" AND g.kind = :figure_kind" if figure_kind else "")
-        where.append(f"EXISTS (SELECT 1 FROM figures g WHERE {cond})")
+        cond = f"g.version_id = {meta}.version_id"
         if figure_kind:
+            cond += " AND g.kind = :figure_kind"
             params["figure_kind"] = figure_kind
-    rank_expr = rank if sort == "relevance" else "0"
-    hits = (
-        f"SELECT v.id AS version_id, v.document_id AS document_id, v.seen_at AS seen_at, "
-        f"{rank_expr} AS rank FROM {match_from}{joins} WHERE {' AND '.join(where)}"
-    )
-    order = "rank, version_id DESC" if sort == "relevance" else "version_id DESC"
-    if all_versions:
-        sql = f"SELECT version_id, document_id, 1 AS matched FROM ({hits}) h ORDER BY {order} LIMIT :limit"
-    else:
-        sql = (
-            f"SELECT max(version_id) AS version_id, document_id, count(*) AS matched, "
-            f"min(rank) AS rank FROM ({hits}) h GROUP BY document_id "
-            f"ORDER BY {order} LIMIT :limit"
-        )
-    stmt = text(sql).bindparams(
-        *(bindparam(n, type_=UTCDateTime()) for n in ("since", "until") if n in params)
-    )
-    rows = session.execute(stmt, params).all()
-    if not rows:
-        return []
-    version_ids = [r.version_id for r in rows]
-    snippets = _snippets(session, index, parsed, version_ids)
-    return _hits(session, rows, snippets)
+        where.append(f"EXISTS (SELECT 1 FROM figures g WHERE {cond})")
+    return where
 
 
 class Index_:
@@ -419,8 +477,13 @@ def _snippets(
     return {r.id: r.snippet for r in session.execute(stmt, params)}
 
 
-def _hits(session: Session, rows, snippets: dict[int, str]) -> list[Hit]:
-    doc_ids = {r.document_id for r in rows}
+def _hits(
+    session: Session,
+    picked: list[tuple[int, int]],
+    matched: dict[int, int],
+    snippets: dict[int, str],
+) -> list[Hit]:
+    doc_ids = {doc_id for _, doc_id in picked}
     # Plain rows, not ORM objects: this runs on every search and the page is small.
     docs = {
         d.id: d
@@ -439,10 +502,10 @@ def _hits(session: Session, rows, snippets: dict[int, str]) -> list[Hit]:
     ):
         numbers.setdefault(doc_id, []).append((vid, seen))
     hits = []
-    for r in rows:
-        doc = docs[r.document_id]
-        history = numbers[r.document_id]
-        position = next(i for i, (vid, _) in enumerate(history, 1) if vid == r.version_id)
+    for version_id, doc_id in picked:
+        doc = docs[doc_id]
+        history = numbers[doc_id]
+        position = next(i for i, (vid, _) in enumerate(history, 1) if vid == version_id)
         hits.append(
             Hit(
                 key=doc.key,
@@ -450,12 +513,12 @@ def _hits(session: Session, rows, snippets: dict[int, str]) -> list[Hit]:
                 kind=doc.kind,
                 url=doc.url,
                 title=doc.title,
-                version_id=r.version_id,
+                version_id=version_id,
                 version_number=position,
                 versions=len(history),
-                matched_versions=r.matched,
+                matched_versions=matched.get(doc_id, 1),
                 seen_at=history[position - 1][1],
-                snippet=snippets.get(r.version_id) or "",
+                snippet=snippets.get(version_id) or "",
             )
         )
     return hits

@@ -170,6 +170,10 @@ def search(
             json.dumps(
                 {
                     "query": query,
+                    # True when so many versions matched that relevance was computed
+                    # among the newest `candidates` of them only.
+                    "capped": hits.capped,
+                    "candidates": hits.candidates,
                     "results": [
                         {
                             "document": {
@@ -200,6 +204,12 @@ def search(
     if not hits:
         err.print("no documents match")
         return
+    if hits.capped and sort is Sort.relevance:
+        err.print(
+            f"(many versions match: ranked the {hits.candidates:,} newest of them; "
+            "add words or filters, or use --sort newest)",
+            markup=False,
+        )
     for h in hits:
         out.print(f"{h.key}  ({h.kind}, {h.source})", markup=False, style="bold")
         if h.title:

@@ -63,6 +63,17 @@ def test_a_document_is_listed_once_with_the_newest_version_that_matches(journali
         assert [h.version_number for h in every if h.key == DECISION] == [3, 2, 1]
 
 
+def test_with_more_matches_than_candidates_the_shown_version_and_count_stay_exact(
+    journalist_archive,
+):
+    with journalist_archive.archive.session() as session:
+        few = search(session, '"of 44"', candidates=2)
+        every = search(session, '"of 44"')
+    assert few.capped and not every.capped
+    decision = next(h for h in few if h.key == DECISION)
+    assert (decision.version_number, decision.matched_versions) == (3, 3)
+
+
 def test_old_wording_still_finds_a_document_and_says_which_version_had_it(journalist_archive):
     # "31 of 44" was only in the first version of the decision; it says 29 of 44 now.
     with journalist_archive.archive.session() as session:

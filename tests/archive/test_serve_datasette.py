@@ -68,6 +68,7 @@ def test_metadata_configures_search_and_hides_tables_journalists_do_not_need(jou
     assert database["tables"]["versions"]["columns"]["seen_at"]
     assert database["tables"]["blobs"] == {"hidden": True}
     assert database["tables"]["alembic_version"] == {"hidden": True}
+    assert database["tables"]["versions_fts_meta"] == {"hidden": True}
 
 
 @pytest.mark.postgres

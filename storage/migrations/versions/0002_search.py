@@ -18,6 +18,16 @@ branch_labels = None
 depends_on = None
 
 SQLITE_UP = [
+    # What search filters and groups on, per version, in rows small enough to stay in
+    # the page cache: reading them from `versions` (whose rows carry the whole text)
+    # costs a random read per candidate.
+    """CREATE TABLE versions_fts_meta (
+        version_id INTEGER PRIMARY KEY,
+        document_id INTEGER NOT NULL,
+        source_id INTEGER NOT NULL,
+        kind VARCHAR(20) NOT NULL,
+        seen_at DATETIME NOT NULL)""",
+    "CREATE INDEX ix_versions_fts_meta_document_id ON versions_fts_meta (document_id)",
     # content="versions" in double quotes: Datasette recognises the table as the
     # full-text index of `versions` only in that spelling (or [versions]).
     """CREATE VIRTUAL TABLE versions_fts USING fts5(
@@ -31,12 +41,16 @@ SQLITE_UP = [
     """CREATE TRIGGER versions_fts_ai AFTER INSERT ON versions BEGIN
         INSERT INTO versions_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
         INSERT INTO versions_fts_words(rowid, title, text) VALUES (new.id, new.title, new.text);
+        INSERT INTO versions_fts_meta (version_id, document_id, source_id, kind, seen_at)
+        SELECT new.id, new.document_id, d.source_id, d.kind, new.seen_at
+        FROM documents d WHERE d.id = new.document_id;
     END""",
     """CREATE TRIGGER versions_fts_ad AFTER DELETE ON versions BEGIN
         INSERT INTO versions_fts(versions_fts, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
         INSERT INTO versions_fts_words(versions_fts_words, rowid, title, text)
         VALUES ('delete', old.id, old.title, old.text);
+        DELETE FROM versions_fts_meta WHERE version_id = old.id;
     END""",
     """CREATE TRIGGER versions_fts_au AFTER UPDATE OF title, text ON versions BEGIN
         INSERT INTO versions_fts(versions_fts, rowid, title, text)
@@ -48,12 +62,16 @@ SQLITE_UP = [
     END""",
     "INSERT INTO versions_fts(versions_fts) VALUES ('rebuild')",
     "INSERT INTO versions_fts_words(versions_fts_words) VALUES ('rebuild')",
+    """INSERT INTO versions_fts_meta (version_id, document_id, source_id, kind, seen_at)
+        SELECT v.id, v.document_id, d.source_id, d.kind, v.seen_at
+        FROM versions v JOIN documents d ON d.id = v.document_id""",
 ]
 
 SQLITE_DOWN = [
     "DROP TRIGGER IF EXISTS versions_fts_au",
     "DROP TRIGGER IF EXISTS versions_fts_ad",
     "DROP TRIGGER IF EXISTS versions_fts_ai",
+    "DROP TABLE IF EXISTS versions_fts_meta",
     "DROP TABLE IF EXISTS versions_fts_words",
     "DROP TABLE IF EXISTS versions_fts",
 ]
@@ -76,21 +94,31 @@ def pg_vectors(row: str) -> str:
 
 
 PG_UP = [
+    # document_id .. seen_at: what search filters and groups on, so that it never has to
+    # read the wide `versions` rows of thousands of candidates.
     """CREATE TABLE versions_fts (
         version_id integer PRIMARY KEY REFERENCES versions(id) ON DELETE CASCADE,
+        document_id integer NOT NULL,
+        source_id integer NOT NULL,
+        kind varchar(20) NOT NULL,
+        seen_at timestamp with time zone NOT NULL,
         tsv tsvector NOT NULL,
         words tsvector NOT NULL)""",
     "CREATE INDEX ix_versions_fts_tsv ON versions_fts USING gin (tsv)",
     "CREATE INDEX ix_versions_fts_words ON versions_fts USING gin (words)",
     f"""CREATE FUNCTION versions_fts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        INSERT INTO versions_fts (version_id, tsv, words) VALUES (NEW.id, {pg_vectors("NEW")})
+        INSERT INTO versions_fts (version_id, document_id, source_id, kind, seen_at, tsv, words)
+        SELECT NEW.id, NEW.document_id, d.source_id, d.kind, NEW.seen_at, {pg_vectors("NEW")}
+        FROM documents d WHERE d.id = NEW.document_id
         ON CONFLICT (version_id) DO UPDATE SET tsv = EXCLUDED.tsv, words = EXCLUDED.words;
         RETURN NULL;
     END $$""",
     """CREATE TRIGGER versions_fts_sync AFTER INSERT OR UPDATE OF title, text ON versions
         FOR EACH ROW EXECUTE FUNCTION versions_fts_sync()""",
-    f"INSERT INTO versions_fts (version_id, tsv, words) SELECT v.id, {pg_vectors('v')} FROM versions v",
+    f"""INSERT INTO versions_fts (version_id, document_id, source_id, kind, seen_at, tsv, words)
+        SELECT v.id, v.document_id, d.source_id, d.kind, v.seen_at, {pg_vectors("v")}
+        FROM versions v JOIN documents d ON d.id = v.document_id""",
 ]
 
 PG_DOWN = [
