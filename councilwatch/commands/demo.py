@@ -268,62 +268,60 @@ def _show_silence(archive, since) -> None:
 
 
 def _show_alerts(config, archive, since) -> None:
-    """The alerts the outbox holds for this run's changes, rendered exactly as they would go."""
+    """This run's changes as each subscription would get them: the same matching, grouping
+    and rendering as real delivery (alerts.preview), with nothing queued or sent."""
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from alerts.content import group_changes
-    from alerts.email import render_email
-    from alerts.outbox import AlertItem
-    from alerts.webhook import build_payload, serialise, signed_headers
-    from storage.models import Change
+    from alerts.preview import preview_alerts
+    from alerts.webhook import serialise, signed_headers
+    from storage.models import Change, Document
     from storage.types import utcnow
 
     out.print()
     out.rule("Alerts that would be sent (the demo sends nothing)")
     with archive.session() as session:
-        items = session.scalars(
-            select(AlertItem)
-            .where(AlertItem.created_at >= since, AlertItem.change_id.is_not(None))
-            .options(selectinload(AlertItem.change).selectinload(Change.document))
-            .order_by(AlertItem.id)
+        changes = session.scalars(
+            select(Change)
+            .where(Change.detected_at >= since)
+            .options(selectinload(Change.document).selectinload(Document.source))
+            .order_by(Change.detected_at, Change.id)
         ).all()
-        by_target: dict[tuple[str, str], list[Change]] = {}
-        for item in items:
-            by_target.setdefault((item.subscription, item.channel), []).append(item.change)
-        if not by_target:
-            out.print("no alerts were queued", markup=False)
+        previews = preview_alerts(session, config, list(changes))
+        if not previews:
+            out.print("no subscription matched these changes", markup=False)
             return
-        for (name, channel), changes in by_target.items():
-            sub = config.subscription(name)
-            docs = group_changes(config, changes)
-            if channel == "email":
-                msg = render_email(
-                    docs, [], uid=f"cw_demo_{name}", to=sub.email,
-                    sender=config.smtp.sender, subscription=name,
-                )  # fmt: skip
+        webhooks: dict[str, list] = {}
+        for preview in previews:
+            if preview.channel == "webhook":
+                webhooks.setdefault(preview.subscription, []).append(preview.rendered)
+                continue
+            sub = config.subscription(preview.subscription)
+            if preview.channel == "email":
+                msg = preview.rendered
                 head = "\n".join(f"{h}: {msg[h]}" for h in ("From", "To", "Subject"))
                 body = msg.get_body(preferencelist=("plain",)).get_content()
-                _block(f"email to {name} ({sub.email})", f"{head}\n\n{body.rstrip()}")
-            elif channel == "webhook":
-                for n, doc in enumerate(docs, 1):
-                    uid = f"cw_demo_{name}_{n}"
-                    payload = build_payload(doc, uid=uid, subscription=name)
-                    if n > 1:
-                        # The others have the same shape; one line each is enough to read.
-                        summaries = "; ".join(c.summary for c in doc.changes)
-                        out.print(f"webhook {n} of {len(docs)} to {name}: {doc.key}: {summaries}",
-                                  markup=False)  # fmt: skip
-                        continue
-                    body = serialise(payload)
-                    headers = signed_headers(DEMO_SECRET, uid, body, utcnow())
-                    lines = [f"POST {sub.webhook}"]
-                    lines += [f"{k}: {v}" for k, v in headers.items()]
-                    lines += ["", json.dumps(payload, ensure_ascii=False, indent=2)]
-                    _block(f"webhook 1 of {len(docs)} to {name} (signed, as the receiver sees it)",
-                           "\n".join(lines))  # fmt: skip
+                _block(f"email to {sub.name} ({sub.email})", f"{head}\n\n{body.rstrip()}")
             else:
-                out.print(f"{name} ({channel}): {len(changes)} changes", markup=False)
+                out.print(f"{sub.name} ({preview.channel}): would be sent too", markup=False)
+        for name, payloads in webhooks.items():
+            sub = config.subscription(name)
+            for n, payload in enumerate(payloads, 1):
+                uid = payload["id"] = f"cw_demo_{name}_{n}"
+                if n > 1:
+                    # One webhook per document; the others have the same shape, so one
+                    # line each is enough to read.
+                    summaries = "; ".join(c["summary"] for c in payload["changes"])
+                    out.print(f"webhook {n} of {len(payloads)} to {name}: "
+                              f"{payload['document']['key']}: {summaries}", markup=False)  # fmt: skip
+                    continue
+                body = serialise(payload)
+                headers = signed_headers(DEMO_SECRET, uid, body, utcnow())
+                lines = [f"POST {sub.webhook}"]
+                lines += [f"{k}: {v}" for k, v in headers.items()]
+                lines += ["", json.dumps(payload, ensure_ascii=False, indent=2)]
+                _block(f"webhook 1 of {len(payloads)} to {name} (signed, as the receiver sees it)",
+                       "\n".join(lines))  # fmt: skip
 
 
 def _block(title: str, text: str) -> None:
