@@ -115,7 +115,12 @@ def compare(
     if not result["changes"]:
         out.print("no changes (template, layout or whitespace only)", markup=False)
         return
+    shown = None
     for change in result["changes"]:
+        document = change["document"]
+        if document["key"] != shown:  # a meeting page holds the meeting and its items
+            out.print(f"{document['title'] or document['key']} ({document['kind']})", markup=False)
+            shown = document["key"]
         mark = "ALERT" if change["alert"] else "     "
-        out.print(f"{mark} {change['kind']:<12} {change['summary']}", markup=False)
+        out.print(f"  {mark} {change['kind']:<12} {change['summary']}", markup=False)
     out.print("would alert" if result["alert"] else "would not alert (wording only)", markup=False)

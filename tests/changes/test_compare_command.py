@@ -69,7 +69,10 @@ def test_readable_output_marks_what_would_alert(cli, tmp_path):
         "--url",
         KINGSTON_URL,
     )
-    assert "ALERT figure       cohorts: 2 -> 3" in result.stdout
+    assert (
+        "Community Grants Programme (agenda_item)\n  ALERT figure       cohorts: 2 -> 3"
+        in result.stdout
+    )
     assert result.stdout.rstrip().endswith("would alert")
 
 
