@@ -84,7 +84,8 @@ LABELS = {
     "pages", "appendix", "annex", "no", "number", "ref", "reference", "room", "tel", "telephone",
     "phone", "fax", "clause", "rule", "regulation", "schedule", "table", "figure", "option",
     "recommendation", "ward", "agenda", "version", "ver", "level", "floor", "pdf", "id", "vol",
-    "volume", "chapter", "part", "article", "code", "postcode", "route", "bus", "junction",
+    "volume", "chapter", "part", "article", "code", "postcode", "route", "bus", "junction", "tier",
+    "stage", "phase", "step", "league", "division", "zone", "band", "grade",
     *MONTHS,
 }  # fmt: skip
 # Words that end the phrase naming what a figure measures.
@@ -224,8 +225,8 @@ def is_identifier(number: str) -> bool:
 def is_label(text: str, start: int, end: int) -> bool:
     """An item or paragraph number: after "Item"/"para"/a month ("sections 9 and 10" too), or
     heading a line ("78 Future Arrangements")."""
-    if previous_word(text, start) in LABELS:
-        return True
+    if previous_word(text, start) in LABELS or re.search(r"\bYear\s*$", text[:start]):
+        return True  # "Year 11" is a school year; "last year 200 jobs" is a count
     listed = re.search(
         r"([A-Za-z]+)\s+[\d.,\s]+(?:and|or|to|&)\s*$", text[max(0, start - 40) : start]
     )

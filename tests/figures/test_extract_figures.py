@@ -101,6 +101,7 @@ def test_council_report_figures_are_found_with_their_meaning():
         ("The scheme costs 14 million pounds.", "money", 14_000_000, None),
         ("The budget was cut by £2m.", "money", 2_000_000, "budget"),
         ("It serves 1.2 million residents.", "count", 1_200_000, "residents"),
+        ("Last year 200 jobs were cut.", "count", 200, "jobs"),
     ],
 )
 def test_the_figures_the_issue_names_are_read_with_value_and_subject(text, kind, value, subject):
@@ -119,6 +120,7 @@ def test_the_figures_the_issue_names_are_read_with_value_and_subject(text, kind,
         "It took place on 16th February and again in the 60s.",
         "78 Future Arrangements in Children's Social Care",
         "Quotes ranged from £5-10m.",
+        "Tier 2 rules apply to Year 11 and League Two clubs.",
     ],
 )
 def test_dates_times_phones_references_and_labels_are_never_figures(text):
