@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.changes.labelled_pairs import KINGSTON_HEADING, KINGSTON_URL, NOISE
+from labelled_pairs import KINGSTON_HEADING, KINGSTON_URL, NOISE
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MEETING = (FIXTURES / "kingston_ieListDocuments_MId10221.html").read_text(encoding="utf-8")
