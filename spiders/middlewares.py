@@ -7,6 +7,7 @@ import logging
 
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
+from scrapy.responsetypes import responsetypes
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from storage.archive import put_blob, read_blob
@@ -63,7 +64,8 @@ class ConditionalGetMiddleware:
                 body = read_blob(session, request.meta["cw_stored_body"])
                 validator = session.get(HttpValidator, request.url)
                 validator.checked_at = utcnow()
-            return response.replace(status=200, body=body, flags=[*response.flags, "304"])
+                content_type = validator.content_type
+            return _as_downloaded(request, response, body, content_type)
         if response.status == 200:
             etag = response.headers.get(b"ETag")
             modified = response.headers.get(b"Last-Modified")
@@ -75,10 +77,29 @@ class ConditionalGetMiddleware:
                     )
                     validator.etag = etag.decode("latin-1") if etag else None
                     validator.last_modified = modified.decode("latin-1") if modified else None
+                    ctype = response.headers.get(b"Content-Type")
+                    validator.content_type = ctype.decode("latin-1") if ctype else None
                     validator.body_sha256 = digest
                     validator.checked_at = utcnow()
                     session.merge(validator)
         return response
+
+
+def _as_downloaded(request, response, body: bytes, content_type: str | None):
+    """The response a 200 would have given: the stored body with its original Content-Type,
+    typed and decoded by Scrapy exactly as the first download was (a 304 carries neither)."""
+    headers = response.headers.copy()
+    if content_type:
+        headers[b"Content-Type"] = content_type
+    cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
+    return cls(
+        url=response.url,
+        status=200,
+        headers=headers,
+        body=body,
+        request=request,
+        flags=[*response.flags, "304"],
+    )
 
 
 class ResponseGuardMiddleware:

@@ -157,5 +157,7 @@ class HttpValidator(Base):
     url: Mapped[str] = mapped_column(String(2000), primary_key=True)
     etag: Mapped[str | None] = mapped_column(Text)
     last_modified: Mapped[str | None] = mapped_column(Text)
+    # The full Content-Type (with its charset), so a 304 replays the body decoded as before.
+    content_type: Mapped[str | None] = mapped_column(Text)
     body_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)

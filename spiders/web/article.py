@@ -333,13 +333,8 @@ def article_body(tree, url: str) -> str:
 
 
 def response_text(response) -> str:
-    """The decoded body, decoded as a fresh download of it would be.
-
-    A 304 answered with the archived body (flag "304") keeps the class and encoding
-    Scrapy chose for the empty 304 (no Content-Type: a plain Response, or "ascii", i.e.
-    cp1252), which would turn every ’ into â€™; so it is decoded again from its bytes.
-    """
-    if isinstance(response, TextResponse) and "304" not in response.flags:
+    """The decoded body; one Scrapy could not type as text (no Content-Type) is read as HTML."""
+    if isinstance(response, TextResponse):
         return response.text
     headers = {k: v for k, v in response.headers.items() if k.lower() != b"content-length"}
     return HtmlResponse(url=response.url, body=response.body, headers=headers).text

@@ -96,6 +96,7 @@ def upgrade() -> None:
         sa.Column("url", sa.String(length=2000), nullable=False),
         sa.Column("etag", sa.Text(), nullable=True),
         sa.Column("last_modified", sa.Text(), nullable=True),
+        sa.Column("content_type", sa.Text(), nullable=True),
         sa.Column("body_sha256", sa.String(length=64), nullable=False),
         sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
