@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 
 import pytest
-from conftest import CHILDRENS_SERVICES, fixture_bytes, html_response
+from web_fixtures import CHILDRENS_SERVICES, fixture_bytes, html_response
 
 from spiders.parsers import parse_saved
 from spiders.web.article import ArticleRefused, parse_article

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import binary_response, html_response, make_docx, make_pdf, make_scanned_pdf
+from web_fixtures import binary_response, html_response, make_docx, make_pdf, make_scanned_pdf
 
 from spiders.web.documents import DocumentUnreadable, parse_document
 from spiders.web.page import page_text, parse_page
