@@ -494,8 +494,11 @@ def table(results: list[dict], meta: dict) -> str:
             else ""
         )
         + f", seed {meta['seed']}, concurrency {meta['concurrency']}; {meta['machine']}; "
-        f"{meta['date']}; load average at start {meta['load_start']}, at end {meta['load_end']}"
+        f"{meta['date']}; commit {meta['commit']}; load average at start {meta['load_start']}, "
+        f"at end {meta['load_end']}"
     )
+    if not any("big" in r for r in results):
+        lines = [line for line in lines if not line.startswith("| large council")]
     parts = []
     for r in results:
         if "tables_first" in r:
@@ -524,10 +527,22 @@ def memory_table(results: list[dict], meta: dict) -> str:
         )
     head = (
         f"one council of {meta['memory_meetings']} meetings, seed {meta['seed']}, concurrency "
-        f"{meta['concurrency']}; {meta['machine']}; {meta['date']}; load average at start "
+        f"{meta['concurrency']}; {meta['machine']}; {meta['date']}; commit {meta['commit']}; load average at start "
         f"{meta['load_start']}, at end {meta['load_end']}"
     )
     return head + "\n\n" + "\n".join(lines)
+
+
+def git_state() -> str:
+    """The commit measured, and whether the checkout had uncommitted changes (it is shared)."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, text=True,
+                              capture_output=True, check=True).stdout.strip()  # fmt: skip
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                               cwd=ROOT, text=True, capture_output=True).stdout.strip()  # fmt: skip
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes" if dirty else "")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -567,6 +582,7 @@ def main(argv: list[str] | None = None) -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "load_start": " ".join(f"{x:.1f}" for x in os.getloadavg()),
         "command": "python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "commit": git_state(),
     }  # fmt: skip
     if args.memory_only:
         args.councils, args.backends, args.alerts = 0, args.memory_backend, 0
