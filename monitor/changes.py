@@ -130,14 +130,15 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
     i1, i2, j1, j2 = i1 + a_from, i2 + a_from, j1 + b_from, j2 + b_from
     more = len(edits) - 1 + len(runs) - 1
     removed, added = " ".join(a[i1:i2]), " ".join(b[j1:j2])
-    lead = " ".join(a[max(0, i1 - 5) : i1])
-    tail = " ".join(a[i2 : i2 + 5])
-    parts = [("…" if i1 > 5 else "") + lead]
+    # Context as the page reads now (a figure beside the edit shows its new value).
+    lead = " ".join(b[max(0, j1 - 5) : j1])
+    tail = " ".join(b[j2 : j2 + 5])
+    parts = [("…" if j1 > 5 else "") + lead]
     if removed:
         parts.append(f"[-{shorten(removed, 60)}-]")
     if added:
         parts.append(f"{{+{shorten(added, 60)}+}}")
-    parts.append(tail + ("…" if i2 + 5 < len(a) else ""))
+    parts.append(tail + ("…" if j2 + 5 < len(b) else ""))
     summary = " ".join(p for p in parts if p)
     if more:
         summary += f" (and {more} more edit{'s' if more > 1 else ''})"
