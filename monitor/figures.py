@@ -233,9 +233,9 @@ def is_label(text: str, start: int, end: int) -> bool:
     if listed and listed.group(1).lower().rstrip("s") in LABELS | {w.rstrip("s") for w in LABELS}:
         return True
     line_start = text.rfind("\n", 0, start) + 1
-    if text[line_start:start].strip() == "" and re.match(r"\.?\s+[A-Z]", text[end:]):
-        return True
-    return False
+    wrapped = re.search(r"[a-z,]\s*$", text[:line_start])  # "network of\n44 Children's Centres"
+    heading = text[line_start:start].strip() == "" and re.match(r"\.?\s+[A-Z]", text[end:])
+    return bool(heading and not wrapped)
 
 
 def money_subject(text: str, match: re.Match) -> str | None:

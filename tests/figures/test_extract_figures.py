@@ -137,6 +137,13 @@ def test_figures_json_has_the_interface_shape():
     assert first["sentence"] == "Under the new £14m system, eight of the centres stay open."
 
 
+def test_a_number_wrapped_to_the_start_of_a_line_is_still_a_count():
+    [figure] = extract_figures(
+        "The council runs a network of\n44 Children's Centres across the county."
+    )
+    assert (figure.value, figure.subject) == (44, "children's centres")
+
+
 def test_a_sentence_wrapped_over_lines_stays_one_sentence():
     [figure] = extract_figures("The council will close\n31 of 44 children's centres\nafter March.")
     assert figure.sentence == "The council will close 31 of 44 children's centres after March."
