@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from trafilatura.deduplication import LRU_TEST
-
 from monitor.changes import detect_changes
 from spiders.items import InvalidDocument, PageItem, validate
 from spiders.parsers import parse_saved
@@ -63,11 +61,8 @@ def compare_pages(old_page: PageItem, new_page: PageItem) -> dict[str, Any]:
 def parse_fresh(
     url: str, body: bytes, content_type: str | None, label: str, problems: list[str]
 ) -> PageItem:
-    """The page as a crawl's first sight of it would read it. A parser that refuses the page
+    """The page as a crawl would read it. A parser that refuses the page
     (a paywall, a consent wall, a layout it does not know) is a page problem, as in a crawl."""
-    # trafilatura drops text it has already seen in this process (meant for boilerplate across
-    # a crawl's pages); each saved body here must be read on its own.
-    LRU_TEST.clear()
     try:
         return parse_saved(url, body, source="compare", content_type=content_type)
     except Exception as exc:  # noqa: BLE001 - any parser refusal is reported, not a crash
