@@ -352,11 +352,18 @@ def search(
         )
         count_from = "versions_fts_meta m"
     else:
+        # psycopg prepares a statement after a few runs, and PostgreSQL then may switch to
+        # a generic plan that cannot see how common the searched words are: it reads every
+        # match through the GIN index and sorts them, ten times slower for common words.
+        # Planning each search for its own words picks the index that fits (transaction
+        # scoped: the pooled connection is not changed for anyone else).
+        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
         tsq, tparams = pg_tsquery(parsed, index.config)
         params.update(tparams)
         meta = "f"
         filters = _filters(params, meta, source, kind, since, until, has_figure, figure_kind)
         match = f"f.{index.column} @@ {tsq}"
+        _pg_choose_scan(session, match, params)
         inner = (
             f"SELECT f.version_id, f.document_id FROM versions_fts f "
             f"WHERE {' AND '.join([match, *filters])} "
@@ -403,6 +410,31 @@ def search(
     snippets = _snippets(session, index, parsed, [vid for vid, _ in picked])
     result.extend(_hits(session, picked, matched, snippets))
     return result
+
+
+# Below this share of all versions, PostgreSQL reads the matches through the GIN index
+# and sorts them; above it, it walks the versions newest first until it has enough.
+PG_BITMAP_BELOW = 0.15
+
+
+def _pg_choose_scan(session: Session, match: str, params: dict) -> None:
+    """Pick how PostgreSQL finds the newest matching versions.
+
+    Walking the primary key backwards and testing each version stops after a few
+    thousand for a common word, but for a rarer word tests (and decompresses) tens of
+    thousands of tsvectors; the planner underrates that cost and walks anyway (350 ms
+    for `redundan*` on 100,000 documents, against 15 ms through the GIN index). Its own
+    estimate of the number of matches is good, so the choice is made from that.
+    """
+    plan = session.execute(
+        text(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM versions_fts f WHERE {match}"), params
+    ).scalar()
+    estimate = plan[0]["Plan"]["Plan Rows"]
+    total = session.execute(
+        text("SELECT reltuples FROM pg_class WHERE relname = 'versions_fts'")
+    ).scalar()
+    if total is not None and total > 0 and estimate < PG_BITMAP_BELOW * total:
+        session.execute(text("SET LOCAL enable_indexscan = off"))
 
 
 def _filters(

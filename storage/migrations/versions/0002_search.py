@@ -106,6 +106,7 @@ PG_UP = [
         words tsvector NOT NULL)""",
     "CREATE INDEX ix_versions_fts_tsv ON versions_fts USING gin (tsv)",
     "CREATE INDEX ix_versions_fts_words ON versions_fts USING gin (words)",
+    "CREATE INDEX ix_versions_fts_document_id ON versions_fts (document_id)",
     f"""CREATE FUNCTION versions_fts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         INSERT INTO versions_fts (version_id, document_id, source_id, kind, seen_at, tsv, words)
