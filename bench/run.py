@@ -548,8 +548,8 @@ def git_state() -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2 small councils, 50 alerts")
-    parser.add_argument("--councils", type=int, default=3)
-    parser.add_argument("--meetings", type=int, default=120)
+    parser.add_argument("--councils", type=int, help="default 3 (--quick: 2)")
+    parser.add_argument("--meetings", type=int, help="per council; default 60 (--quick: 15)")
     parser.add_argument(
         "--memory-meetings",
         type=int,
@@ -564,13 +564,14 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--alerts", type=int, default=1000)
+    parser.add_argument("--alerts", type=int, help="default 1000 (--quick: 50)")
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--out", type=Path, default=OUT / "run")
     args = parser.parse_args(argv)  # fmt: skip
-    if args.quick:
-        args.councils, args.meetings, args.alerts = 2, 15, 50
-        args.memory_meetings = min(args.memory_meetings, 40)
+    # --quick changes the defaults only; anything given on the command line wins.
+    for name, full, quick in (("councils", 3, 2), ("meetings", 60, 15), ("alerts", 1000, 50)):
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
     out = args.out.resolve()
     (out / "logs").mkdir(parents=True, exist_ok=True)
     today = datetime.now(UK).date()
