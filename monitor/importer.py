@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from alerts.outbox import enqueue_alerts
 from councilwatch.config import Config
 from monitor.changes import detect_changes
-from spiders.items import PARSER_VERSION, InvalidDocument, PageItem, validate
-from storage.archive import record_document, source_row
+from spiders.items import PARSER_VERSION, DocumentItem, InvalidDocument, PageItem, validate
+from storage.archive import Recorded, documents_by_key, record_document, source_row
 from storage.models import Change, Document
 from storage.search import index_version
 
@@ -48,27 +48,37 @@ def import_page(
     source = source_row(session, source_name, source_type)
     titles = {doc.key: doc.title for doc in page.documents}
 
+    valid: list[tuple[DocumentItem, dict]] = []
     for doc in page.documents:
         try:
-            fields = validate(doc)
+            valid.append((doc, validate(doc)))
         except InvalidDocument as exc:
             outcome.problems.append(f"{doc.url}: {doc.key}: {exc}")
-            continue
-        recorded = record_document(
-            session,
-            source,
-            key=doc.key,
-            kind=doc.kind,
-            url=doc.url,
-            title=doc.title,
-            fields=fields,
-            raw_body=page.body,
-            content_type=page.content_type,
-            parser_version=PARSER_VERSION,
-            crawl_run_id=crawl_run_id,
-            now=now,
-        )
-        outcome.documents += 1
+    archived = documents_by_key(session, [doc.key for doc, _ in valid])
+
+    recorded_all: list[tuple[DocumentItem, dict, Recorded]] = []
+    with session.no_autoflush:
+        for doc, fields in valid:
+            recorded = record_document(
+                session,
+                source,
+                archived.get(doc.key),
+                key=doc.key,
+                kind=doc.kind,
+                url=doc.url,
+                title=doc.title,
+                fields=fields,
+                raw_body=page.body,
+                content_type=page.content_type,
+                parser_version=PARSER_VERSION,
+                crawl_run_id=crawl_run_id,
+                now=now,
+            )
+            recorded_all.append((doc, fields, recorded))
+    session.flush()  # one flush for the page: versions get their ids
+
+    outcome.documents = len(recorded_all)
+    for doc, fields, recorded in recorded_all:
         if recorded.version is None:
             continue
         outcome.new_versions += 1

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from storage.models import Blob, Document, Source, Version
 
@@ -44,6 +44,11 @@ def sha256(data: bytes) -> str:
 def put_blob(session: Session, body: bytes, content_type: str | None = None) -> str:
     """Store a raw body once, compressed, under its SHA-256; return the hash."""
     digest = sha256(body)
+    # The documents of one page share its body: look it up once per transaction.
+    stored = session.info.setdefault("stored_blobs", set())
+    if digest in stored:
+        return digest
+    stored.add(digest)
     if session.get(Blob, digest) is None:
         insert_ignoring_duplicates(
             session,
@@ -99,26 +104,28 @@ class Recorded:
     previous: Version | None  # the latest version before this observation
     version: Version | None  # the version written now, or None when nothing changed
     new_document: bool
+    # The new version returns the document to a state it had before (A, B, A).
+    revert: bool = False
 
     @property
     def reparse(self) -> bool:
         return bool(self.version and self.version.reparse)
 
-    @property
-    def revert(self) -> bool:
-        """The document went back to a state it had before (A, B, A)."""
-        if self.version is None or self.previous is None:
-            return False
-        return any(
-            v.content_hash == self.version.content_hash
-            for v in self.document.versions
-            if v.id not in (self.version.id, self.previous.id)
-        )
+
+def documents_by_key(session: Session, keys: list[str]) -> dict[str, Document]:
+    """The archived documents among `keys`, with their latest versions, in one query."""
+    if not keys:
+        return {}
+    query = (
+        select(Document).where(Document.key.in_(keys)).options(joinedload(Document.latest_version))
+    )
+    return {doc.key: doc for doc in session.scalars(query)}
 
 
 def record_document(
     session: Session,
     source: Source,
+    document: Document | None,
     *,
     key: str,
     kind: str,
@@ -131,23 +138,21 @@ def record_document(
     crawl_run_id: int | None,
     now: datetime,
 ) -> Recorded:
-    """Observe one document; write a version only if its content differs from the latest.
+    """Observe one document (`document` is its archived row, or None if it is new); write a
+    version only if its content differs from the latest. Nothing is flushed here, so a page's
+    documents reach the database together in one flush.
 
     The raw body is stored (once per distinct body) only when a version is written, so
     re-crawling unchanged pages whose HTML carries fresh tokens does not grow the archive.
     """
     digest = content_hash(title, fields)
-    document = session.scalar(select(Document).where(Document.key == key))
+    previous = None
     if document is None:
         document = Document(
             key=key, source=source, kind=kind, url=url, title=title, first_seen=now, last_seen=now
         )
         session.add(document)
-        session.flush()
-        new_document = True
-        previous = None
     else:
-        new_document = False
         previous = document.latest_version
         document.last_seen = now
 
@@ -155,6 +160,15 @@ def record_document(
         previous.last_seen = now
         return Recorded(document, previous, None, False)
 
+    revert = (
+        previous is not None
+        and session.scalar(
+            select(Version.id)
+            .where(Version.document_id == document.id, Version.content_hash == digest)
+            .limit(1)
+        )
+        is not None
+    )
     raw_sha256 = put_blob(session, raw_body, content_type) if raw_body is not None else None
     version = Version(
         document=document,
@@ -172,8 +186,7 @@ def record_document(
         crawl_run_id=crawl_run_id,
     )
     session.add(version)
-    session.flush()
     document.latest_version = version
     document.url = url
     document.title = title
-    return Recorded(document, previous, version, new_document)
+    return Recorded(document, previous, version, previous is None, revert)

@@ -79,7 +79,11 @@ class Document(Base):
     versions: Mapped[list[Version]] = relationship(
         back_populates="document", foreign_keys="Version.document_id", order_by="Version.id"
     )
-    latest_version: Mapped[Version | None] = relationship(foreign_keys=[latest_version_id])
+    # post_update: documents and versions point at each other; the pointer to the latest
+    # version is set by an UPDATE after both rows exist, so a page needs only one flush.
+    latest_version: Mapped[Version | None] = relationship(
+        foreign_keys=[latest_version_id], post_update=True
+    )
 
 
 class Version(Base):
