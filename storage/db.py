@@ -52,7 +52,11 @@ def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
+def _sqlite_begin_reading(conn) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, writer: bool = True) -> Engine:
     url = normalise_url(url)
     try:
         parsed = make_url(url)
@@ -65,7 +69,7 @@ def make_engine(url: str) -> Engine:
                 raise DatabaseError(f"database folder does not exist: {parent}")
         engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin)
+        event.listen(engine, "begin", _sqlite_begin if writer else _sqlite_begin_reading)
         return engine
     try:
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
@@ -108,6 +112,13 @@ class Archive:
         self.url = normalise_url(url)
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # On SQLite, readers get their own engine whose transactions begin deferred, so a
+        # journalist's search never queues behind a crawl's write (WAL serves both).
+        if self.engine.dialect.name == "sqlite":
+            self.read_engine = make_engine(self.url, writer=False)
+        else:
+            self.read_engine = self.engine
+        self.readers = sessionmaker(self.read_engine, expire_on_commit=False)
 
     @property
     def dialect(self) -> str:
@@ -122,8 +133,18 @@ class Archive:
         except OperationalError as exc:
             raise DatabaseError(f"database {safe_url(self.url)}: {_first_line(exc)}") from exc
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A transaction for queries only: on SQLite it never waits for a writer."""
+        try:
+            with self.readers.begin() as session:
+                yield session
+        except OperationalError as exc:
+            raise DatabaseError(f"database {safe_url(self.url)}: {_first_line(exc)}") from exc
+
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 def open_archive(url: str, migrate: bool = True) -> Archive:

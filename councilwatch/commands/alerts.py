@@ -66,7 +66,7 @@ def list_command(
 
     st = state(ctx)
     archive = st.archive()
-    with archive.session() as session:
+    with archive.reading() as session:
         waiting = session.scalars(
             select(AlertItem)
             .where(AlertItem.status.in_(["pending", "dropped"]), AlertItem.message_id.is_(None))

@@ -52,7 +52,7 @@ def changes(
     when = parse_when(since, "--since") if since else None
     st = state(ctx)
     archive = st.archive()
-    with archive.session() as session:
+    with archive.reading() as session:
         rows = list_changes(session, since=when, source=source, kind=kind, limit=limit)
         if as_json:
             print(json.dumps({"changes": [change_json(c) for c in rows]}, ensure_ascii=False))
@@ -90,7 +90,7 @@ def history(
     from storage.queries import document_ref, find_document, versions_with_changes
 
     archive = state(ctx).archive()
-    with archive.session() as session:
+    with archive.reading() as session:
         doc = find_document(session, document)
         if doc is None:
             raise UserError(f"no document with key or URL {document!r} in the archive")
@@ -235,7 +235,7 @@ def export(
         ExportWhat.figures: queries.export_figures,
     }[what]
     archive = state(ctx).archive()
-    with archive.session() as session:
+    with archive.reading() as session:
         rows = producer(session, kind=kind, source=source)
         if fmt is ExportFormat.jsonl:
             for row in rows:

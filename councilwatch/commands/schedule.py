@@ -131,7 +131,7 @@ def source_status(config, archive, now: datetime) -> list[dict]:
 
     held = held_locks(archive)
     rows = []
-    with archive.session() as session:
+    with archive.reading() as session:
         # What the maintainers were last told (alerts/health.py): failing since when, and why.
         told = {h.source: h for h in session.scalars(select(SourceHealth))}
         for source in config.sources:

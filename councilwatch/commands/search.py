@@ -148,7 +148,7 @@ def search(
         raise UserError(f"--figure-kind: {figure_kind!r} is not one of {', '.join(FIGURE_KINDS)}")
     lo, hi = checked_bounds(since, until)
     archive = state(ctx).archive()
-    with archive.session() as session:
+    with archive.reading() as session:
         try:
             hits = run_search(
                 session,
@@ -251,7 +251,7 @@ def figures_over_time_command(
         raise UserError('give a subject, e.g. "children\'s centres"')
     lo, hi = checked_bounds(since, until)
     archive = state(ctx).archive()
-    with archive.session() as session:
+    with archive.reading() as session:
         rows = figures_over_time(session, subject, kind=kind, source=source, since=lo, until=hi)
     if as_json:
         print(

@@ -117,3 +117,22 @@ def test_an_item_dropped_from_a_meeting_is_named_by_its_archived_title(archive):
                               now=T0 + timedelta(days=1))  # fmt: skip
         summaries = [c.summary for c in outcome.changes]
     assert "item removed: Children's centres" in summaries
+
+
+def test_reading_the_archive_does_not_wait_for_a_crawl_writing_to_sqlite(sqlite_url):
+    """WAL lets readers go on beside a writer; only writers queue (BEGIN IMMEDIATE)."""
+    import sqlite3
+
+    from storage.db import open_archive
+
+    archive = open_archive(sqlite_url)
+    store(archive, page("We object."), T0)
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # a crawl in the middle of storing a page
+    try:
+        with archive.reading() as session:
+            assert session.scalar(select(func.count()).select_from(Document)) == 1
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        archive.dispose()
