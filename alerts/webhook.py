@@ -12,6 +12,7 @@ Redirects are never followed, so a receiver cannot bounce a signed alert elsewhe
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from datetime import UTC, datetime
@@ -115,8 +116,7 @@ def post(url: str, secret: str, uid: str, body: bytes, *, timeout: float = TIMEO
     """
     headers = signed_headers(secret, uid, body, datetime.now(UTC))
     try:
-        with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
-            response = client.post(url, content=body, headers=headers)
+        response = _client().post(url, content=body, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
         raise SendError(f"webhook {_where(url)} timed out after {timeout:g}s") from None
     except httpx.HTTPError as exc:
@@ -124,6 +124,13 @@ def post(url: str, secret: str, uid: str, body: bytes, *, timeout: float = TIMEO
     if 200 <= response.status_code < 300:
         return response.status_code
     raise Rejected(status=response.status_code, retry_after=_retry_after(response))
+
+
+@functools.cache
+def _client() -> httpx.Client:
+    """One client for the process: a new client loads the CA bundle again (tens of ms each),
+    which was most of the time spent delivering a batch of webhooks."""
+    return httpx.Client(follow_redirects=False, trust_env=False)
 
 
 def _where(url: str) -> str:
