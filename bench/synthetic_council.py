@@ -1,8 +1,8 @@
 """Synthetic ModernGov councils for the benchmarks: a replay folder per council.
 
 Each council is a folder that `councilwatch.replay.ReplayServer` serves (`routes.toml` plus
-pages), built from the markup of the real captures in `/work/shared/fixtures/real/`
-(`moderngov.md`): the Kingston page shell and meeting markup (`ieListDocuments`, `mgAi`,
+pages), built from the markup of the real captures (their copies in `tests/moderngov/fixtures/`;
+see `moderngov.md`): the Kingston page shell and meeting markup (`ieListDocuments`, `mgAi`,
 `ieListMeetings`, `mgCommitteeStructure`), the Kirklees decision pages and lists, the
 Manchester web-service XML, and the issue page and RSS shapes the spider tests use. The
 words are the real captures' Word paragraphs and item titles, re-drawn per page, with
@@ -38,9 +38,8 @@ from urllib.parse import quote
 
 from councilwatch.config import UK
 
-REAL = Path("/work/shared/fixtures/real")
-# The repo's own copies of the same captures, used when the shared folder is absent (CI).
-REPO_COPY = Path(__file__).resolve().parent.parent / "tests" / "moderngov" / "fixtures"
+# The repo's own copies of the real captures, so a generated council is the same on every machine.
+CAPTURES = Path(__file__).resolve().parent.parent / "tests" / "moderngov" / "fixtures"
 SHELL_PAGE = "kingston_ieListDocuments_MId10221.html"
 
 # Item titles that recur on real agendas, besides the ones read from the captures.
@@ -81,10 +80,10 @@ NAMES = ["Aubrey", "Hall", "Sweeney", "Patel", "Okafor", "Nowak", "Evans", "Murr
 
 
 def _fixture(name: str) -> Path:
-    for folder in (REAL / "moderngov_agenda", REAL / "moderngov_decision", REPO_COPY):
-        if (folder / name).exists():
-            return folder / name
-    raise FileNotFoundError(f"real capture {name} not found in {REAL} or {REPO_COPY}")
+    path = CAPTURES / name
+    if not path.exists():
+        raise FileNotFoundError(f"real capture {name} not found in {CAPTURES}")
+    return path
 
 
 @dataclass
