@@ -38,6 +38,14 @@ class PageItem:
     documents: list[DocumentItem] = field(default_factory=list)
 
 
+def media_type(response) -> str | None:
+    """The response's media type ("application/pdf"), without parameters: what a PageItem's
+    `content_type` holds."""
+    value = response.headers.get(b"Content-Type")
+    media = value.decode("latin-1").split(";")[0].strip().lower() if value else ""
+    return media or None
+
+
 def document_key(source: str, kind: str, ident: str | int) -> str:
     return f"{source}:{kind}:{ident}"
 

@@ -10,6 +10,7 @@ from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
+from spiders.items import media_type
 from storage.archive import put_blob, read_blob
 from storage.db import DatabaseError
 from storage.models import HttpValidator
@@ -71,7 +72,7 @@ class ConditionalGetMiddleware:
             modified = response.headers.get(b"Last-Modified")
             if etag or modified:
                 with archive.session() as session:
-                    digest = put_blob(session, response.body, _content_type(response))
+                    digest = put_blob(session, response.body, media_type(response))
                     validator = session.get(HttpValidator, request.url) or HttpValidator(
                         url=request.url
                     )
@@ -147,7 +148,7 @@ class ResponseGuardMiddleware:
             return response
         if response.status != 200:
             return response
-        ctype = _content_type(response) or ""
+        ctype = media_type(response) or ""
         is_document = ctype in self.DOCUMENT_TYPES or response.body[:5] == b"%PDF-"
         if is_document and request.meta.get("cw_documents_ok"):
             return response
@@ -220,8 +221,3 @@ def _repair_encoding(response: TextResponse) -> TextResponse:
                 )
                 return response.replace(encoding=candidate)
     return response
-
-
-def _content_type(response) -> str | None:
-    value = response.headers.get(b"Content-Type")
-    return value.decode("latin-1").split(";")[0].strip().lower() if value else None

@@ -26,7 +26,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 from scrapy.http import HtmlResponse, TextResponse
 
-from spiders.items import DocumentItem, PageItem, document_key
+from spiders.items import DocumentItem, PageItem, document_key, media_type
 from spiders.web.topics import matching_topics
 
 UK = ZoneInfo("Europe/London")
@@ -484,14 +484,9 @@ def parse_article(
         source=source,
         url=response.url,
         body=response.body,
-        content_type=_content_type(response),
+        content_type=media_type(response),
         documents=[doc],
     )
-
-
-def _content_type(response) -> str | None:
-    value = response.headers.get(b"Content-Type")
-    return value.decode("latin-1") if value else None
 
 
 def looks_like_article(response) -> bool:

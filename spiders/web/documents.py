@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from spiders.items import DocumentItem, PageItem, document_key
+from spiders.items import DocumentItem, PageItem, document_key, media_type
 
 log = logging.getLogger(__name__)
 
@@ -41,21 +41,16 @@ class DocumentUnreadable(ValueError):
     """The document's text could not be extracted; the message says why."""
 
 
-def _content_type(response) -> str:
-    value = response.headers.get(b"Content-Type") or b""
-    return value.decode("latin-1").split(";")[0].strip().lower()
-
-
 def _kind(response) -> str:
     """'pdf', 'docx', 'doc' or 'html', from the bytes first: servers often say octet-stream."""
     body = response.body
-    if body[:5] == b"%PDF-" or (b"%PDF-" in body[:1024] and _content_type(response) == PDF):
+    if body[:5] == b"%PDF-" or (b"%PDF-" in body[:1024] and media_type(response) == PDF):
         return "pdf"
     if body[:4] == b"PK\x03\x04":
         return "docx"
     if body[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return "doc"
-    ctype = _content_type(response)
+    ctype = media_type(response)
     if ctype == PDF:
         return "pdf"
     if ctype == DOCX:
@@ -197,7 +192,7 @@ def parse_document(response, source: str, ident: str) -> PageItem:
         source=source,
         url=response.url,
         body=response.body,
-        content_type=_content_type(response) or None,
+        content_type=media_type(response),
         documents=[doc],
     )
 
