@@ -45,7 +45,6 @@ def import_page(
 ) -> PageOutcome:
     """Store every valid document of one page."""
     outcome = PageOutcome()
-    source = source_row(session, source_name, source_type)
     titles = {doc.key: doc.title for doc in page.documents}
 
     valid: list[tuple[DocumentItem, dict]] = []
@@ -55,6 +54,9 @@ def import_page(
         except InvalidDocument as exc:
             outcome.problems.append(f"{doc.url}: {doc.key}: {exc}")
     archived = documents_by_key(session, [doc.key for doc, _ in valid])
+    # The source row is needed only to file a new document; a re-crawl rarely has one.
+    new_keys = any(doc.key not in archived for doc, _ in valid)
+    source = source_row(session, source_name, source_type) if new_keys else None
 
     recorded_all: list[tuple[DocumentItem, dict, Recorded]] = []
     with session.no_autoflush:

@@ -124,7 +124,7 @@ def documents_by_key(session: Session, keys: list[str]) -> dict[str, Document]:
 
 def record_document(
     session: Session,
-    source: Source,
+    source: Source | None,
     document: Document | None,
     *,
     key: str,
@@ -138,9 +138,10 @@ def record_document(
     crawl_run_id: int | None,
     now: datetime,
 ) -> Recorded:
-    """Observe one document (`document` is its archived row, or None if it is new); write a
-    version only if its content differs from the latest. Nothing is flushed here, so a page's
-    documents reach the database together in one flush.
+    """Observe one document; write a version only if its content differs from the latest.
+
+    `document` is its archived row, or None if it is new (then `source` files it). Nothing is
+    flushed here, so a page's documents reach the database together in one flush.
 
     The raw body is stored (once per distinct body) only when a version is written, so
     re-crawling unchanged pages whose HTML carries fresh tokens does not grow the archive.
