@@ -124,20 +124,18 @@ class Archive:
     def dialect(self) -> str:
         return self.engine.dialect.name
 
-    @contextmanager
-    def session(self) -> Iterator[Session]:
+    def session(self):
         """One transaction: committed on success, rolled back whole on any error."""
-        try:
-            with self.sessions.begin() as session:
-                yield session
-        except OperationalError as exc:
-            raise DatabaseError(f"database {safe_url(self.url)}: {_first_line(exc)}") from exc
+        return self._transaction(self.sessions)
+
+    def reading(self):
+        """A transaction for queries only: on SQLite it never waits for a writer."""
+        return self._transaction(self.readers)
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A transaction for queries only: on SQLite it never waits for a writer."""
+    def _transaction(self, factory: sessionmaker) -> Iterator[Session]:
         try:
-            with self.readers.begin() as session:
+            with factory.begin() as session:
                 yield session
         except OperationalError as exc:
             raise DatabaseError(f"database {safe_url(self.url)}: {_first_line(exc)}") from exc
