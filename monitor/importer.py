@@ -72,6 +72,7 @@ def import_page(
                 fields=fields,
                 raw_body=page.body,
                 content_type=page.content_type,
+                source_name=source_name,
                 parser_version=PARSER_VERSION,
                 crawl_run_id=crawl_run_id,
                 now=now,

@@ -72,7 +72,12 @@ class ConditionalGetMiddleware:
             modified = response.headers.get(b"Last-Modified")
             if etag or modified:
                 with archive.session() as session:
-                    digest = put_blob(session, response.body, media_type(response))
+                    digest = put_blob(
+                        session,
+                        response.body,
+                        media_type(response),
+                        source_name=self.crawler.spider.source.name,
+                    )
                     validator = session.get(HttpValidator, request.url) or HttpValidator(
                         url=request.url
                     )

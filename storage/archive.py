@@ -41,8 +41,16 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def put_blob(session: Session, body: bytes, content_type: str | None = None) -> str:
-    """Store a raw body once, compressed, under its SHA-256; return the hash."""
+def put_blob(
+    session: Session,
+    body: bytes,
+    content_type: str | None = None,
+    *,
+    source_name: str | None = None,
+) -> str:
+    """Store a raw body once, compressed, under its SHA-256; return the hash.
+
+    `source_name` is the source whose crawl fetched the body."""
     digest = sha256(body)
     # The documents of one page share its body: look it up once per transaction.
     stored = session.info.setdefault("stored_blobs", set())
@@ -134,6 +142,7 @@ def record_document(
     fields: dict[str, Any],
     raw_body: bytes | None,
     content_type: str | None = None,
+    source_name: str | None = None,
     parser_version: str,
     crawl_run_id: int | None,
     now: datetime,
@@ -170,7 +179,11 @@ def record_document(
         )
         is not None
     )
-    raw_sha256 = put_blob(session, raw_body, content_type) if raw_body is not None else None
+    raw_sha256 = (
+        put_blob(session, raw_body, content_type, source_name=source_name)
+        if raw_body is not None
+        else None
+    )
     version = Version(
         document=document,
         seen_at=now,
