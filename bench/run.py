@@ -177,7 +177,7 @@ def count_rows(url: str, table: str) -> int:
 # -- crawls ----------------------------------------------------------------------------
 def crawl_settings(concurrency: int) -> list[str]:
     # Exactly what monitor.crawler.crawl_command passes for `delay_seconds = 0`.
-    return ["-s", "DOWNLOAD_DELAY=0.0", "-s", "AUTOTHROTTLE_START_DELAY=0.1",
+    return ["-s", "DOWNLOAD_DELAY=0.0", "-s", "AUTOTHROTTLE_START_DELAY=0.0",
             "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={concurrency}"]  # fmt: skip
 
 

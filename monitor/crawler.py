@@ -87,7 +87,7 @@ def crawl_command(config: Config, source: str, run_id: int, log_file: Path | Non
         "-a", f"source={source}",
         "-a", f"run_id={run_id}",
         "-s", f"DOWNLOAD_DELAY={config.crawl.delay_seconds}",
-        "-s", f"AUTOTHROTTLE_START_DELAY={max(config.crawl.delay_seconds, 0.1)}",
+        "-s", f"AUTOTHROTTLE_START_DELAY={config.crawl.delay_seconds}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={config.crawl.concurrency}",
     ]  # fmt: skip
     if log_file is not None:
