@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import time
+from dataclasses import dataclass
 
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from sqlalchemy import update
 
 from councilwatch.config import database_url
-from monitor.importer import import_page
+from monitor.importer import PageOutcome, import_page
 from spiders.items import PageItem
 from storage.archive import source_row
 from storage.db import Archive, DatabaseError
@@ -18,6 +22,30 @@ from storage.models import CrawlRun
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
+
+
+# The run's counts are written with the page that brings them at most this often (and
+# at the end), not with every page: `councilwatch status` shows progress, and a page
+# costs one statement less.
+PROGRESS_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class RunCounts:
+    pages: int = 0
+    documents: int = 0
+    new_documents: int = 0
+    new_versions: int = 0
+    changes: int = 0
+
+    def plus(self, outcome: PageOutcome) -> RunCounts:
+        return RunCounts(
+            self.pages + 1,
+            self.documents + outcome.documents,
+            self.new_documents + outcome.new_documents,
+            self.new_versions + outcome.new_versions,
+            self.changes + len(outcome.changes),
+        )
 
 
 class ArchivePipeline:
@@ -33,6 +61,8 @@ class ArchivePipeline:
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         self.archive: Archive | None = None
         self.run_id: int | None = None
+        self.counts = RunCounts()
+        self.progress_due = 0.0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -70,12 +100,11 @@ class ArchivePipeline:
                     crawl_run_id=self.run_id,
                     now=utcnow(),
                 )
-                run = session.get(CrawlRun, self.run_id)
-                run.pages += 1
-                run.documents += outcome.documents
-                run.new_documents += outcome.new_documents
-                run.new_versions += outcome.new_versions
-                run.changes += len(outcome.changes)
+                counts = self.counts.plus(outcome)
+                if time.monotonic() >= self.progress_due:
+                    self._write_counts(session, counts)
+                    self.progress_due = time.monotonic() + PROGRESS_SECONDS
+            self.counts = counts  # only once the page is committed
         except DatabaseError as exc:
             # Nothing of this page was written; the next crawl fetches it again.
             spider.problem(item.url, f"not stored: {exc}")
@@ -89,6 +118,11 @@ class ArchivePipeline:
         stats.inc_value("councilwatch/documents", outcome.documents)
         stats.inc_value("councilwatch/new_versions", outcome.new_versions)
         return item
+
+    def _write_counts(self, session, counts: RunCounts) -> None:
+        session.execute(
+            update(CrawlRun).where(CrawlRun.id == self.run_id).values(**dataclasses.asdict(counts))
+        )
 
     def spider_closed(self, spider, reason):
         if self.archive is None or self.run_id is None:
@@ -104,14 +138,16 @@ class ArchivePipeline:
                 problems = list(spider.problems)
                 # A news source that read articles and found none on its topics today
                 # ran fine (the news spider counts those it left out).
-                found = run.documents or stats.get("councilwatch/articles_off_topic", 0)
+                found = self.counts.documents or stats.get("councilwatch/articles_off_topic", 0)
                 if not found and reason == "finished":
                     problems.append(
                         f"{spider.source.name}: the crawl found no documents at all "
                         "(site down, blocked, or its layout changed?)"
                     )
+                for name, value in dataclasses.asdict(self.counts).items():
+                    setattr(run, name, value)
                 run.problems = problems
-                run.stats = stats
+                run.stats = stats if reason == "finished" else {**stats, "finish_reason": reason}
                 run.finished_at = utcnow()
                 if reason == "shutdown":
                     # Stopped by a signal (the scheduler stopping, or its parent gone):
@@ -119,8 +155,6 @@ class ArchivePipeline:
                     run.status = "interrupted"
                 else:
                     run.status = "finished" if reason == "finished" and found else "failed"
-                if reason != "finished":
-                    run.stats = {**stats, "finish_reason": reason}
         except DatabaseError as exc:
             log.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         finally:
