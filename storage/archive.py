@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
 
-from storage.models import Blob, Document, Source, Version
-
-try:  # Python 3.14+ has zstd in the standard library; Scrapy pulls the backport before that.
-    from compression import zstd  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - depends on the Python version
-    from backports import zstd  # type: ignore[no-redef]
-
-
-def insert_ignoring_duplicates(session: Session, model, values: dict[str, Any]) -> None:
-    """INSERT that does nothing if the primary or unique key exists (another crawl got there first)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
+from storage.blobs import insert_ignoring_duplicates, put_blob, sha256
+from storage.blobs import read_blob as read_blob  # for importers older than storage.blobs
+from storage.models import Document, Source, Version
 
 
 def source_row(session: Session, name: str, type_: str) -> Source:
@@ -35,50 +21,6 @@ def source_row(session: Session, name: str, type_: str) -> Source:
         insert_ignoring_duplicates(session, Source, {"name": name, "type": type_})
         source = session.scalar(select(Source).where(Source.name == name))
     return source
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def put_blob(
-    session: Session,
-    body: bytes,
-    content_type: str | None = None,
-    *,
-    source_name: str | None = None,
-) -> str:
-    """Store a raw body once, compressed, under its SHA-256; return the hash.
-
-    `source_name` is the source whose crawl fetched the body."""
-    digest = sha256(body)
-    # The documents of one page share its body: look it up once per transaction.
-    stored = session.info.setdefault("stored_blobs", set())
-    if digest in stored:
-        return digest
-    stored.add(digest)
-    if session.get(Blob, digest) is None:
-        insert_ignoring_duplicates(
-            session,
-            Blob,
-            {
-                "sha256": digest,
-                "codec": "zstd",
-                "size": len(body),
-                "content_type": content_type,
-                "data": zstd.compress(body, 10),
-            },
-        )
-    return digest
-
-
-def read_blob(session: Session, digest: str) -> bytes:
-    blob = session.get(Blob, digest)
-    if blob is None:
-        raise KeyError(digest)
-    if blob.codec == "zstd":
-        return zstd.decompress(blob.data)
-    return zlib.decompress(blob.data)
 
 
 def content_hash(title: str | None, fields: dict[str, Any]) -> str:

@@ -48,6 +48,18 @@ class Source(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class BlobDictionary(Base):
+    """A zstd dictionary trained on one source's pages, which share its site template."""
+
+    __tablename__ = "blob_dictionaries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_name: Mapped[str] = mapped_column(String(100), unique=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    sample_count: Mapped[int] = mapped_column(Integer)  # bodies it was trained on
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Blob(Base):
     """A raw response body, stored once however many versions or documents point at it."""
 
@@ -58,6 +70,10 @@ class Blob(Base):
     size: Mapped[int] = mapped_column(Integer)  # uncompressed bytes
     content_type: Mapped[str | None] = mapped_column(String(100))
     data: Mapped[bytes] = mapped_column(LargeBinary)
+    # The dictionary `data` was compressed with; None for a body compressed on its own.
+    dictionary_id: Mapped[int | None] = mapped_column(
+        ForeignKey("blob_dictionaries.id"), nullable=True
+    )
 
 
 class Document(Base):

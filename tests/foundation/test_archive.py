@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from councilwatch.config import Config
 from monitor.importer import import_page
 from spiders.items import DocumentItem, PageItem
-from storage.archive import read_blob
+from storage.blobs import read_blob
 from storage.models import Blob, Document, Version
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
