@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
-from storage.archive import put_blob, read_blob
+from storage.blobs import put_blob, read_blob
 from storage.db import DatabaseError
 from storage.models import HttpValidator
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
-
-CONDITIONAL_HEADERS = (b"If-None-Match", b"If-Modified-Since")
 
 
 class ConditionalGetMiddleware:
@@ -29,66 +36,161 @@ class ConditionalGetMiddleware:
     answered with the body stored last time, so spiders parse exactly as usual and
     the archive records "seen, unchanged". Servers that ignore validators still work:
     the archive compares content hashes anyway.
+
+    The database is not asked once per request: a site's validators are read in one
+    query the first time the crawl requests a page of that site, and new ones are
+    written in batches (`FLUSH_EVERY` responses, and when the spider closes) on a
+    thread of their own, so the crawl never waits for the write. A crawl that dies
+    before a batch is written loses nothing but those validators: the next crawl
+    fetches the pages in full.
     """
+
+    FLUSH_EVERY = 50
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.known: dict[str, dict[str, Validator]] = {}  # site -> url -> validator
+        self.pending: dict[str, tuple[Validator, bytes, str | None]] = {}
+        self.rechecked: list[str] = []  # urls answered 304 since the last batch
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validator-writer")
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_request(self, request, spider=None):
+    def _archive(self, request):
         archive = getattr(self.crawler.spider, "archive", None)
         if archive is None or request.method != "GET" or request.url.endswith("/robots.txt"):
             return None
-        try:
-            with archive.session() as session:
-                validator = session.get(HttpValidator, request.url)
-                if validator is None:
-                    return None
-                request.meta["cw_stored_body"] = validator.body_sha256
-                if validator.etag:
-                    request.headers[b"If-None-Match"] = validator.etag
-                if validator.last_modified:
-                    request.headers[b"If-Modified-Since"] = validator.last_modified
-        except DatabaseError as exc:
-            log.warning("no conditional request for %s: %s", request.url, exc)
+        return archive
+
+    def process_request(self, request, spider=None):
+        archive = self._archive(request)
+        if archive is None:
+            return None
+        validator = self._validators_of_site(archive, request.url).get(request.url)
+        if validator is None:
+            return None
+        request.meta["cw_validator"] = validator
+        if validator.etag:
+            request.headers[b"If-None-Match"] = validator.etag
+        if validator.last_modified:
+            request.headers[b"If-Modified-Since"] = validator.last_modified
         return None
 
     def process_response(self, request, response, spider=None):
-        archive = getattr(self.crawler.spider, "archive", None)
-        if archive is None or request.method != "GET":
+        archive = self._archive(request)
+        if archive is None:
             return response
-        if response.status == 304 and request.meta.get("cw_stored_body"):
-            with archive.session() as session:
-                body = read_blob(session, request.meta["cw_stored_body"])
-                validator = session.get(HttpValidator, request.url)
-                validator.checked_at = utcnow()
-                content_type = validator.content_type
-            return _as_downloaded(request, response, body, content_type)
+        validator = request.meta.get("cw_validator")
+        if response.status == 304 and validator is not None:
+            with archive.reading() as session:
+                body = read_blob(session, validator.body_sha256)
+            self.rechecked.append(request.url)
+            self._maybe_flush(archive)
+            return _as_downloaded(request, response, body, validator.content_type)
         if response.status == 200:
             etag = response.headers.get(b"ETag")
             modified = response.headers.get(b"Last-Modified")
             if etag or modified:
-                with archive.session() as session:
-                    digest = put_blob(
-                        session,
-                        response.body,
-                        media_type(response),
-                        source_name=self.crawler.spider.source.name,
-                    )
-                    validator = session.get(HttpValidator, request.url) or HttpValidator(
-                        url=request.url
-                    )
-                    validator.etag = etag.decode("latin-1") if etag else None
-                    validator.last_modified = modified.decode("latin-1") if modified else None
-                    ctype = response.headers.get(b"Content-Type")
-                    validator.content_type = ctype.decode("latin-1") if ctype else None
-                    validator.body_sha256 = digest
-                    validator.checked_at = utcnow()
-                    session.merge(validator)
+                ctype = response.headers.get(b"Content-Type")
+                fresh = Validator(
+                    etag=etag.decode("latin-1") if etag else None,
+                    last_modified=modified.decode("latin-1") if modified else None,
+                    content_type=ctype.decode("latin-1") if ctype else None,
+                    body_sha256=hashlib.sha256(response.body).hexdigest(),
+                )
+                self.pending[request.url] = (fresh, response.body, media_type(response))
+                self._maybe_flush(archive)
         return response
+
+    def _validators_of_site(self, archive, url: str) -> dict[str, Validator]:
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}/"
+        if site not in self.known:
+            self.known[site] = {}
+            try:
+                with archive.reading() as session:
+                    # Every URL of the site sorts between "scheme://host/" and
+                    # "scheme://host0" ("0" follows "/"), so the primary key's index serves it.
+                    rows = session.execute(
+                        select(
+                            HttpValidator.url,
+                            HttpValidator.etag,
+                            HttpValidator.last_modified,
+                            HttpValidator.content_type,
+                            HttpValidator.body_sha256,
+                        ).where(HttpValidator.url >= site, HttpValidator.url < site[:-1] + "0")
+                    )
+                    self.known[site] = {row.url: Validator(*row[1:]) for row in rows}
+            except DatabaseError as exc:
+                log.warning("no conditional requests to %s: %s", site, exc)
+        return self.known[site]
+
+    def _maybe_flush(self, archive) -> None:
+        if len(self.pending) + len(self.rechecked) >= self.FLUSH_EVERY:
+            self._flush(archive)
+
+    def _flush(self, archive) -> None:
+        pending, self.pending = self.pending, {}
+        rechecked, self.rechecked = self.rechecked, []
+        if pending or rechecked:
+            source_name = self.crawler.spider.source.name
+            self.writer.submit(_write_validators, archive, source_name, pending, rechecked)
+
+    def spider_closed(self, spider, reason):
+        archive = getattr(spider, "archive", None)
+        if archive is not None:
+            self._flush(archive)
+        self.writer.shutdown(wait=True)
+
+
+def _write_validators(archive, source_name, pending, rechecked) -> None:
+    """Store validators (and the bodies a 304 will need) and mark URLs answered 304."""
+    now = utcnow()
+    try:
+        with archive.session() as session:
+            for _, body, ctype in pending.values():
+                put_blob(session, body, ctype, source_name=source_name)
+            if pending:
+                rows = [
+                    {"url": url, **validator._asdict(), "checked_at": now}
+                    for url, (validator, _, _) in pending.items()
+                ]
+                insert = pg_insert if archive.dialect == "postgresql" else sqlite_insert
+                statement = insert(HttpValidator)
+                session.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=[HttpValidator.url],
+                        set_={
+                            name: statement.excluded[name]
+                            for name in (*Validator._fields, "checked_at")
+                        },
+                    ),
+                    rows,
+                )
+            if rechecked:
+                session.execute(
+                    update(HttpValidator)
+                    .where(HttpValidator.url.in_(rechecked))
+                    .values(checked_at=now)
+                )
+    except (DatabaseError, SQLAlchemyError) as exc:
+        log.warning(
+            "%d validators not saved (those pages are fetched in full next time): %s",
+            len(pending),
+            exc,
+        )
+
+
+class Validator(NamedTuple):
+    """What a server said about a URL last time, and the hash of the body it sent."""
+
+    etag: str | None
+    last_modified: str | None
+    content_type: str | None  # in full, with its charset: a 304 replays the body as decoded then
+    body_sha256: str
 
 
 def _as_downloaded(request, response, body: bytes, content_type: str | None):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import logging
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from scrapy import signals
@@ -63,6 +65,9 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.counts = RunCounts()
         self.progress_due = 0.0
+        # Pages are stored on one thread of their own, in the order they come, so that
+        # the crawl downloads and parses the next pages while the database works.
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -85,26 +90,13 @@ class ArchivePipeline:
         spider.crawl_run_id = self.run_id
         spider.archive = self.archive  # the conditional-GET middleware reads validators through it
 
-    def process_item(self, item, spider=None):
+    async def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
         if not isinstance(item, PageItem):
             raise DropItem(f"not a PageItem: {type(item).__name__}")
+        loop = asyncio.get_running_loop()
         try:
-            with self.archive.session() as session:
-                outcome = import_page(
-                    session,
-                    spider.config,
-                    spider.source.name,
-                    spider.source.type,
-                    item,
-                    crawl_run_id=self.run_id,
-                    now=utcnow(),
-                )
-                counts = self.counts.plus(outcome)
-                if time.monotonic() >= self.progress_due:
-                    self._write_counts(session, counts)
-                    self.progress_due = time.monotonic() + PROGRESS_SECONDS
-            self.counts = counts  # only once the page is committed
+            outcome = await loop.run_in_executor(self.writer, self._store, spider, item)
         except DatabaseError as exc:
             # Nothing of this page was written; the next crawl fetches it again.
             spider.problem(item.url, f"not stored: {exc}")
@@ -118,6 +110,25 @@ class ArchivePipeline:
         stats.inc_value("councilwatch/documents", outcome.documents)
         stats.inc_value("councilwatch/new_versions", outcome.new_versions)
         return item
+
+    def _store(self, spider, item: PageItem) -> PageOutcome:
+        """One page, one transaction; runs on the writer thread."""
+        with self.archive.session() as session:
+            outcome = import_page(
+                session,
+                spider.config,
+                spider.source.name,
+                spider.source.type,
+                item,
+                crawl_run_id=self.run_id,
+                now=utcnow(),
+            )
+            counts = self.counts.plus(outcome)
+            if time.monotonic() >= self.progress_due:
+                self._write_counts(session, counts)
+                self.progress_due = time.monotonic() + PROGRESS_SECONDS
+        self.counts = counts  # only once the page is committed
+        return outcome
 
     def _write_counts(self, session, counts: RunCounts) -> None:
         session.execute(
@@ -158,4 +169,5 @@ class ArchivePipeline:
         except DatabaseError as exc:
             log.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         finally:
+            self.writer.shutdown()
             self.archive.dispose()

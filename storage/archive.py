@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from storage.blobs import insert_ignoring_duplicates, put_blob, sha256
-from storage.blobs import read_blob as read_blob  # for importers older than storage.blobs
 from storage.models import Document, Source, Version
 
 
