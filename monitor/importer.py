@@ -78,7 +78,6 @@ def import_page(
                 now=now,
             )
             recorded_all.append((doc, fields, recorded))
-    session.flush()  # one flush for the page: versions get their ids
 
     outcome.documents = len(recorded_all)
     for doc, fields, recorded in recorded_all:
@@ -104,7 +103,7 @@ def import_page(
             row = Change(
                 document=recorded.document,
                 old_version_id=recorded.previous.id,
-                new_version_id=recorded.version.id,
+                new_version=recorded.version,
                 kind=change.kind,
                 summary=("re-parse: " if recorded.reparse else "")
                 + ("reverted: " if recorded.revert and not recorded.reparse else "")
@@ -118,8 +117,10 @@ def import_page(
             )
             session.add(row)
             outcome.changes.append(row)
-    session.flush()
-    enqueue_alerts(session, config, [c for c in outcome.changes if c.alert], now=now)
+    alerts = [c for c in outcome.changes if c.alert]
+    if alerts:
+        session.flush()  # the alerts name their changes by id
+        enqueue_alerts(session, config, alerts, now=now)
     return outcome
 
 

@@ -7,8 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config as AlembicConfig
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
@@ -85,7 +83,11 @@ def safe_url(url: str) -> str:
         return "<invalid database URL>"
 
 
-def alembic_config(url: str) -> AlembicConfig:
+def alembic_config(url: str):
+    # Imported here, not at the top: every crawl process opens the archive, and only
+    # `db upgrade` needs Alembic (whose import costs a crawl 60 ms).
+    from alembic.config import Config as AlembicConfig
+
     cfg = AlembicConfig()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["url"] = normalise_url(url)
@@ -94,6 +96,8 @@ def alembic_config(url: str) -> AlembicConfig:
 
 def upgrade(url: str) -> None:
     """Create or migrate the archive schema to the newest revision."""
+    from alembic import command
+
     try:
         command.upgrade(alembic_config(url), "head")
     except OperationalError as exc:

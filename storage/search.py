@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Float, ForeignKey, Index, String, Text, bindparam, func, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from storage.models import Base, Document, Source, Version
 from storage.types import UTCDateTime
@@ -67,6 +67,10 @@ class Figure(Base):
     text: Mapped[str] = mapped_column(Text)  # as printed: "£14m", "31 of 44"
     sentence: Mapped[str] = mapped_column(Text)
 
+    # So that a page's versions and their figures are written in one flush.
+    version: Mapped[Version] = relationship()
+    document: Mapped[Document] = relationship()
+
 
 _missing_extractor_logged = False
 
@@ -95,8 +99,8 @@ def index_version(session: Session, version: Version) -> None:
     for fig in found:
         session.add(
             Figure(
-                version_id=version.id,
-                document_id=version.document_id,
+                version=version,
+                document=version.document,
                 kind=fig.kind,
                 value=float(fig.value),
                 unit=fig.unit,
