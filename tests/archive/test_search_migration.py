@@ -46,3 +46,21 @@ def test_autogenerate_proposes_nothing_for_the_search_tables(db_url):
     archive.dispose()
     mine = [d for d in diffs if "figures" in repr(d) or "_fts" in repr(d)]
     assert mine == []
+
+
+def test_postgresql_full_text_indexes_take_new_versions_in_place_not_through_a_pending_list(
+    postgres_url,
+):
+    archive = open_archive(postgres_url)
+    with archive.engine.connect() as conn:
+        options = dict(
+            conn.exec_driver_sql(
+                "SELECT relname, reloptions FROM pg_class "
+                "WHERE relname IN ('ix_versions_fts_tsv', 'ix_versions_fts_words')"
+            ).all()
+        )
+    archive.dispose()
+    assert options == {
+        "ix_versions_fts_tsv": ["fastupdate=off"],
+        "ix_versions_fts_words": ["fastupdate=off"],
+    }
