@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import sqlite3
 import subprocess
 import sys
@@ -192,7 +193,17 @@ def bare_crawl(site: Site, out: Path, concurrency: int) -> dict:
     subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.DEVNULL)  # fmt: skip
     seconds = time.monotonic() - started
-    return {"pages": len(site.fetched()), "seconds": seconds, "bytes": site.served_bytes()}
+    return {"pages": len(site.fetched()), "seconds": seconds, "bytes": site.served_bytes(),
+            "crawling_seconds": crawling_seconds(log)}  # fmt: skip
+
+
+def crawling_seconds(log: Path | str | None) -> float | None:
+    """Seconds from the spider opening to its closing, as Scrapy's stats report them: the
+    crawl without the process's start-up (imports, settings, engine)."""
+    if not log or not Path(log).exists():
+        return None
+    found = re.findall(r"'elapsed_time_seconds': ([0-9.]+)", Path(log).read_text(errors="replace"))
+    return float(found[-1]) if found else None
 
 
 def set_conditional(sites: list[Site], answer_304: bool) -> None:
@@ -215,6 +226,7 @@ def pipeline_crawl(site: Site, config: Path, db: str) -> dict:
     for hit in site.fetched():
         statuses[hit.status] = statuses.get(hit.status, 0) + 1
     result.update(
+        crawling_seconds=crawling_seconds(result["log_file"]),
         fetched_pages=len(site.fetched()),
         bytes=site.served_bytes(),
         expected=len(site.manifest["expected"]),
@@ -360,7 +372,7 @@ def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path,
     try:
         open_archive(db).dispose()  # the schema, outside every timing
         empty = archive_bytes(db)
-        result = {"backend": backend, "empty_bytes": empty}
+        result = {"backend": backend, "empty_bytes": empty, "tables_empty": table_bytes(db)}
         if args.memory_only:
             result["big"] = pipeline_crawl(big, config, db)
             result["big"]["archive_bytes"] = archive_bytes(db) - empty
@@ -408,6 +420,10 @@ def summarise(r: dict) -> dict:
     pagesb, secsb = total(r["bare"], "pages"), total(r["bare"], "seconds")
     pages2, secs2 = total(r["second"], "fetched_pages"), total(r["second"], "seconds")
     secs_plain = total(r["plain"], "seconds")
+    crawling1, crawlingb = (
+        total(r["first"], "crawling_seconds"),
+        total(r["bare"], "crawling_seconds"),
+    )
     raw = total(r["first"], "bytes")
     growth1 = r["after_first"] - r["empty_bytes"]
     crawls = r["first"] + r["plain"] + r["second"] + ([r["big"]] if "big" in r else [])
@@ -417,6 +433,9 @@ def summarise(r: dict) -> dict:
         "pipeline_pps": pages1 / secs1, "pipeline_pages": pages1, "pipeline_seconds": secs1,
         "bare_pps": pagesb / secsb, "bare_pages": pagesb, "bare_seconds": secsb,
         "ratio": (pages1 / secs1) / (pagesb / secsb),
+        "crawling_pps": pages1 / crawling1, "bare_crawling_pps": pagesb / crawlingb,
+        "crawling_ratio": (pages1 / crawling1) / (pagesb / crawlingb),
+        "parts": storage_parts(r["tables_empty"], r["tables_first"], raw),
         "covered": total(r["first"], "covered"), "expected": total(r["first"], "expected"),
         "problems": total(r["first"], "problem_count"),
         "plain_new_versions": total(r["plain"], "new_versions"),
@@ -434,6 +453,29 @@ def summarise(r: dict) -> dict:
         "peak_rss": peak["peak_rss_bytes"], "peak_pages": peak["fetched_pages"],
         "largest_pages": largest["fetched_pages"], "largest_rss": largest["peak_rss_bytes"],
     }  # fmt: skip
+
+
+STORAGE_PARTS = {
+    "raw bodies": ("blobs", "blob_dictionaries"),
+    "versions": ("versions",),
+    "full-text": ("versions_fts",),  # and every table named versions_fts_*
+    "figures": ("figures",),
+}
+
+
+def storage_parts(empty: dict[str, int], tables: dict[str, int], raw: int) -> dict[str, float]:
+    """What the first crawl added to the archive, by what its tables hold, each as a share
+    of the raw bytes served (a table's size includes its indexes)."""
+    parts = dict.fromkeys([*STORAGE_PARTS, "rest"], 0)
+    for name, size in tables.items():
+        size -= empty.get(name, 0)
+        part = next(
+            (p for p, names in STORAGE_PARTS.items()
+             if name in names or (p == "full-text" and name.startswith("versions_fts"))),
+            "rest",
+        )  # fmt: skip
+        parts[part] += size
+    return {part: size / raw for part, size in parts.items()}
 
 
 def table(results: list[dict], meta: dict) -> str:
@@ -459,6 +501,8 @@ def table(results: list[dict], meta: dict) -> str:
         row("same pages, bare Scrapy spider: pages/s (pages in s)", "",
             lambda x, r: f"{x['bare_pps']:.1f} ({x['bare_pages']} in {x['bare_seconds']:.1f} s)"),
         row("pipeline rate / bare rate", "≥ 0.50", lambda x, r: f"{x['ratio']:.2f}"),
+        row("... the same from the spider opening to its closing (start-up left out): pages/s, pipeline / bare", "",
+            lambda x, r: f"{x['crawling_ratio']:.2f} ({x['crawling_pps']:.1f} / {x['bare_crawling_pps']:.1f})"),
         row("pages the generator expected that the crawl fetched; crawl problems", "all; 0",
             lambda x, r: f"{x['covered']}/{x['expected']}; {x['problems']}"),
         row("second crawl, unchanged, server ignores validators (200s): new versions (changes)", "0",
@@ -473,6 +517,8 @@ def table(results: list[dict], meta: dict) -> str:
             lambda x, r: f"{x['second_time_ratio']:.2f} ({x['second_not_modified']})"),
         row("archive growth, first crawl / raw bytes served", "≤ 25%",
             lambda x, r: f"{100 * x['storage_ratio']:.1f}% ({x['growth_first'] / mb:.1f} MB / {x['raw_bytes'] / mb:.1f} MB)"),
+        row("... of which raw bodies; versions (fields and text); full-text indexes; figures; the rest", "",
+            lambda x, r: "; ".join(f"{100 * share:.1f}%" for share in x["parts"].values())),
         row("archive bytes per stored version (raw bytes per version)", "",
             lambda x, r: f"{x['bytes_per_version'] / 1024:.1f} KB ({x['raw_per_version'] / 1024:.1f} KB; {x['versions']} versions)"),
         row("peak RSS of a crawl process (pages in that crawl)", "< 500 MB",
