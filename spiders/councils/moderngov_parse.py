@@ -19,6 +19,7 @@ file sizes (`.mgFileSize`) are dropped from titles; Word-pasted text is re-flowe
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from lxml import etree
 from parsel import Selector
+from parsel.csstranslator import css2xpath
 
 from councilwatch.config import UK
 from spiders.items import DocumentItem, PageItem, document_key
@@ -45,11 +47,12 @@ class ModernGovPage(PageItem):
 # ---------------------------------------------------------------------------------------
 
 # Never part of a title or a text: screen-reader duplicates, file sizes, icons, scripts.
-_NOISE = "mgHide", "mgFileSize"
-_BLOCK = {
+_NOISE = frozenset({"mgHide", "mgFileSize"})
+_NOISE_TAGS = frozenset({"script", "style", "img", "input"})
+_BLOCK = frozenset({
     "p", "div", "li", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
     "br", "blockquote", "section", "caption", "dd", "dt",
-}  # fmt: skip
+})  # fmt: skip
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 
 
@@ -60,54 +63,57 @@ def _unescape_again(text: str) -> str:
 
 
 def _is_noise(el) -> bool:
-    if not isinstance(el.tag, str):
+    tag = el.tag
+    if not isinstance(tag, str):
         return True  # comments, processing instructions
-    if el.tag in ("script", "style", "img", "input"):
+    if tag in _NOISE_TAGS:
         return True
-    classes = (el.get("class") or "").split()
-    return any(c in _NOISE for c in classes)
+    classes = el.get("class")
+    return bool(classes) and not _NOISE.isdisjoint(classes.split())
 
 
-def _flatten(el, out: list[str], tail: bool = True) -> None:
-    # Newlines inside text are Word's hard wraps, not paragraph ends: only block elements
-    # end a line. An element's tail is its parent's text, so the outermost call leaves it out.
-    if _is_noise(el):
-        if tail and el.tail:
-            out.append(_spaces(el.tail))
-        return
+def _flatten(el, out: list[str]) -> None:
+    """Append the text of `el` (not noise itself) to `out`, not its tail: that is its parent's.
+
+    Newlines inside text are Word's hard wraps, not paragraph ends: only block elements end
+    a line ("\n" around them), so the text's own newlines become spaces. Other runs of spaces
+    are left to the caller, which collapses them once for the whole text.
+    """
     block = el.tag in _BLOCK
     if block:
         out.append("\n")
     if el.text:
-        out.append(_spaces(el.text))
+        out.append(el.text.replace("\n", " "))
     for child in el:
-        _flatten(child, out)
+        if not _is_noise(child):
+            _flatten(child, out)
+        if child.tail:
+            out.append(child.tail.replace("\n", " "))
     if block:
         out.append("\n")
-    if tail and el.tail:
-        out.append(_spaces(el.tail))
 
 
-def _spaces(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+def _raw_text(el) -> str:
+    if el is None or _is_noise(el):
+        return ""
+    parts: list[str] = []
+    _flatten(el, parts)
+    return "".join(parts)
 
 
-def text_of(sel) -> str:
+def text_of(el) -> str:
     """Readable text of an element: paragraphs on their own lines, Word's hard wraps, `&nbsp;`
     spacer paragraphs and runs of spaces collapsed, hidden text and file sizes dropped."""
-    if sel is None:
-        return ""
-    root = sel.root if hasattr(sel, "root") else sel
-    if isinstance(root, str):
-        return " ".join(root.split())
-    parts: list[str] = []
-    _flatten(root, parts, tail=False)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return _unescape_again("\n".join(line for line in lines if line))
+    lines = [" ".join(line.split()) for line in _raw_text(el).split("\n")]
+    return _unescape_again("\n".join([line for line in lines if line]))
 
 
-def _one_line(sel) -> str:
-    return " ".join(text_of(sel).split())
+def _one_line(el) -> str:
+    """`text_of` on one line. Built without the lines: an entity never spans a line break,
+    so collapsing all spaces before the second unescape gives the same words."""
+    text = " ".join(_raw_text(el).split())
+    # The unescape may bring spaces back ("&amp;nbsp;"), to be collapsed again.
+    return " ".join(html.unescape(text).split()) if _ENTITY.search(text) else text
 
 
 def _or_none(text: str | None) -> str | None:
@@ -155,11 +161,15 @@ def _is_document_link(url: str) -> bool:
     )
 
 
+# Memoised: an item's links are joined once to find pages to follow and again as documents.
+_absolute = functools.lru_cache(maxsize=1024)(urljoin)
+
+
 def _link(anchor, base: str) -> dict | None:
-    href = (anchor.attrib.get("href") or "").strip()
+    href = (anchor.get("href") or "").strip()
     if not href or href.startswith(("mailto:", "javascript:", "#")):
         return None
-    url = urljoin(base, href)
+    url = _absolute(base, href)
     return {"title": _or_none(_one_line(anchor)), "url": url, "id": attachment_id(url)}
 
 
@@ -297,39 +307,66 @@ def _yes_no(text: str | None) -> bool | None:
 # ---------------------------------------------------------------------------------------
 
 
-def _html(response) -> Selector:
+def _css(query: str) -> etree.XPath:
+    """A CSS selector compiled once, to the very XPath parsel evaluates for it.
+
+    The parsers run these on the lxml elements themselves: a parsel `.css()` or `.xpath()`
+    call translates or looks up its query and wraps every result in a Selector, and a meeting
+    page makes hundreds of them.
+    """
+    return etree.XPath(css2xpath(query), smart_strings=False)
+
+
+def _first(found: list):
+    return found[0] if found else None
+
+
+# `#modgov` by the id index libxml2 builds while parsing HTML, instead of testing every
+# element of the page: the first element with that id, as the CSS selector's first match.
+_MODGOV = etree.XPath("id('modgov')")
+_CONTENT = _css(".mgContent")
+_LABEL = _css("span.mgLabel")
+_LABEL_ROWS = etree.XPath(".//p[span[contains(@class,'mgLabel')]]")
+_SUBTITLE = _css("h2.mgSubTitleTxt")
+_ANCHORS = _css("a")
+_HREFS = _css("a::attr(href)")
+_ACTION_LINKS = _css("ul.mgActionList a")
+
+
+def _html(response) -> etree._Element:
     # The response's own selector is parsed once and cached, so the spider's link
     # extraction on the same response costs nothing more.
     sel = response.selector
     if getattr(sel, "type", "html") != "html":
         sel = Selector(text=response.text, type="html")
-    return sel
+    return sel.root
 
 
-def _modgov(sel: Selector) -> Selector:
-    found = sel.css("#modgov")
-    return found[0] if found else sel
+def _modgov(root: etree._Element) -> etree._Element:
+    found = _MODGOV(root)
+    return found[0] if found else root
 
 
-def _labelled(scope: Selector) -> dict[str, Selector]:
-    """`<p><span class="mgLabel">Label: </span>value</p>` rows, by lower-cased label."""
-    rows: dict[str, Selector] = {}
-    for p in scope.xpath(".//p[span[contains(@class,'mgLabel')]]"):
-        label = _one_line(p.css("span.mgLabel")[0]).rstrip(": ").lower()
-        rows.setdefault(label, p)
+def _labelled(scopes: list) -> dict[str, etree._Element]:
+    """`<p><span class="mgLabel">Label: </span>value</p>` rows in `scopes`, by lower-cased
+    label."""
+    rows: dict[str, etree._Element] = {}
+    for scope in scopes:
+        for p in _LABEL_ROWS(scope):
+            label = _one_line(_LABEL(p)[0]).rstrip(": ").lower()
+            rows.setdefault(label, p)
     return rows
 
 
-def _label_value(row: Selector | None) -> str | None:
+def _label_value(row: etree._Element | None) -> str | None:
     """The text of a labelled row after its label."""
     if row is None:
         return None
-    root = row.root
     parts: list[str] = []
     label_seen = False
-    if root.text:
-        parts.append(root.text)
-    for child in root:
+    if row.text:
+        parts.append(row.text)
+    for child in row:
         if not label_seen and "mgLabel" in (child.get("class") or ""):
             label_seen = True
             parts = []
@@ -337,17 +374,18 @@ def _label_value(row: Selector | None) -> str | None:
                 parts.append(child.tail)
             continue
         if not _is_noise(child):
-            _flatten(child, parts, tail=False)
+            _flatten(child, parts)
         if child.tail:
             parts.append(child.tail)
     return _or_none(_unescape_again(" ".join("".join(parts).split())))
 
 
-def _subtitle(scope: Selector) -> str:
-    found = scope.css("h2.mgSubTitleTxt")
+def _subtitle(scope: etree._Element) -> str:
+    found = _SUBTITLE(scope)
     return _one_line(found[0]) if found else ""
 
 
+_SECTION_CAPTION = _css("caption.mgSectionTitle")
 _RESTRICTED = re.compile(r"^\(?(?:restricted|exempt|confidential)\b.{0,60}$", re.I | re.S)
 _TRUNCATED = re.compile(r"\s*\.\.\.\s*view the full (?:minutes|item) text for item.*$", re.I | re.S)
 
@@ -380,21 +418,21 @@ def _item_block(elements: list, base: str) -> ItemBlock:
     restricted = False
     current: str | None = None
     for el in elements:
-        classes = (el.attrib.get("class") or "").split()
-        tag = el.root.tag if isinstance(el.root.tag, str) else ""
+        classes = (el.get("class") or "").split()
+        tag = el.tag
         if "mgAiTitleTxt" in classes and not title:
             title = _one_line(el)
-            documents += _document_links(el.css("a"), base)
+            documents += _document_links(_ANCHORS(el), base)
             current = None
             continue
         if "mgSubItemTitleTxt" in classes:
             current = _one_line(el).rstrip(": ").lower()
             continue
-        anchors = el.css("a")
-        if any("mgai.aspx" in (a.attrib.get("href") or "").lower() for a in anchors):
+        anchors = _ANCHORS(el)
+        if any("mgai.aspx" in (a.get("href") or "").lower() for a in anchors):
             truncated = truncated or current == "minutes"
         for a in anchors:
-            href = urljoin(base, a.attrib.get("href") or "")
+            href = _absolute(base, a.get("href") or "")
             name = page_name(href)
             if name in ("iedecisiondetails.aspx", "mgissuehistoryhome.aspx", "ieissuedetails.aspx"):
                 follow.append(href)
@@ -403,7 +441,7 @@ def _item_block(elements: list, base: str) -> ItemBlock:
                 documents += _document_links(anchors, base)
             continue
         if "mgWordPara" in classes or tag in ("div", "p"):
-            if el.css("caption.mgSectionTitle"):
+            if _SECTION_CAPTION(el):
                 continue
             body = text_of(el)
             if current is None:
@@ -444,8 +482,9 @@ def _agenda_item_fields(meeting_key: str | None, number: str | None, block: Item
     }
 
 
-def _children(sel: Selector) -> list[Selector]:
-    return sel.xpath("./*")
+def _children(el: etree._Element) -> list[etree._Element]:
+    # Elements only, as `./*` selects: comments and processing instructions are left out.
+    return [child for child in el if isinstance(child.tag, str)]
 
 
 # ---------------------------------------------------------------------------------------
@@ -472,14 +511,23 @@ def meeting_status(suffix: str | None) -> str:
     return suffix.strip().capitalize()
 
 
-def _promises_items(sel: Selector) -> bool:
+_ITEM_ROWS = etree.XPath(
+    ".//table[contains(@class,'mgItemTable')]//tr[td[contains(@class,'mgItemNumberCell')]]"
+)
+_NUMBER_CELL = _css("td.mgItemNumberCell")
+_AI_ANCHOR_NAMES = etree.XPath(".//a[starts-with(@name,'AI')]/@name", smart_strings=False)
+_ITEMS_MARKUP = _css("table.mgItemTable, #mgItemTable, p.mgAiTitleTxt")
+_MAIN_TITLE_TEXT = _css("h1.mgMainTitleTxt ::text")
+_CONTENT_P_TEXT = _css(".mgContent p::text")
+_VIEW_DIRECTIONS = re.compile(r"\s*View directions\s*$", re.I)
+
+
+def _promises_items(root: etree._Element) -> bool:
     """Whether a meeting page with no item rows should have had some."""
-    if sel.css("table.mgItemTable, #mgItemTable, p.mgAiTitleTxt"):
+    if _ITEMS_MARKUP(root):
         return True
-    heading = " ".join(sel.css("h1.mgMainTitleTxt ::text").getall()).lower()
-    says_none = (
-        "no documents are available" in " ".join(sel.css(".mgContent p::text").getall()).lower()
-    )
+    heading = " ".join(_MAIN_TITLE_TEXT(root)).lower()
+    says_none = "no documents are available" in " ".join(_CONTENT_P_TEXT(root)).lower()
     return "agenda" in heading and not says_none
 
 
@@ -492,9 +540,9 @@ def parse_meeting(response, source: str) -> ModernGovPage:
     """
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
-    sel = _modgov(_html(response))
+    modgov = _modgov(_html(response))
     mid = query_param(url, "MId", "MeetingId")
-    heading = _subtitle(sel)
+    heading = _subtitle(modgov)
     found = _MEETING_TITLE.match(heading) if heading else None
     if not mid or not found:
         page.problems.append(
@@ -504,18 +552,18 @@ def parse_meeting(response, source: str) -> ModernGovPage:
     meeting_key = document_key(source, "meeting", mid)
     day = parse_date(found["date"])
     status = _TRAILING_STATUS.search(found["rest"])
-    labels = _labelled(sel.css(".mgContent") or sel)
-    venue_row = labels.get("venue") or labels.get("proposed venue")
+    labels = _labelled(_CONTENT(modgov) or [modgov])
+    venue_row = labels.get("venue")
+    if venue_row is None:
+        venue_row = labels.get("proposed venue")
     venue = None
     if venue_row is not None:
         venue = _label_value(venue_row)
-        venue = _or_none(re.sub(r"\s*View directions\s*$", "", venue or "", flags=re.I))
-    documents = _document_links(sel.css("ul.mgActionList a"), url)
+        venue = _or_none(_VIEW_DIRECTIONS.sub("", venue or ""))
+    documents = _document_links(_ACTION_LINKS(modgov), url)
 
-    rows = sel.xpath(
-        ".//table[contains(@class,'mgItemTable')]//tr[td[contains(@class,'mgItemNumberCell')]]"
-    )
-    if not rows and _promises_items(sel):
+    rows = _ITEM_ROWS(modgov)
+    if not rows and _promises_items(modgov):
         # Storing the meeting with no items would read as "every item removed".
         page.problems.append(
             "meeting page promises an agenda but no agenda items were found (layout changed?)"
@@ -523,17 +571,17 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         return page
     items: list[str] = []
     for row in rows:
-        number_cell = row.css("td.mgItemNumberCell")[0]
-        cells = row.xpath("./td")
+        number_cell = _NUMBER_CELL(row)[0]
+        cells = [cell for cell in row if cell.tag == "td"]
         content = cells[1] if len(cells) > 1 else None
         aiid = None
         # The "#AI{id}" anchor sits in the number cell (Kingston) or, on some installs, in
         # the title cell; the mgAi and recorded-vote links carry the id too.
-        anchor = row.xpath(".//a[starts-with(@name,'AI')]/@name").get()
+        anchor = _first(_AI_ANCHOR_NAMES(row))
         if anchor and anchor[2:].isdigit():
             aiid = anchor[2:]
         if not aiid and content is not None:
-            for href in content.css("a::attr(href)").getall():
+            for href in _HREFS(content):
                 if page_name(href) == "mgai.aspx" or "mglistrecordedvotesshort" in href.lower():
                     aiid = query_param(href, "ID", "AIID")
                     if aiid:
@@ -584,31 +632,29 @@ def parse_meeting(response, source: str) -> ModernGovPage:
 # ---------------------------------------------------------------------------------------
 
 _ITEM_MEETING = re.compile(r"\(Item\s*([^)]*)\)\s*$", re.I)
+_ITEM_TITLE = _css("p.mgAiTitleTxt")
 
 
 def parse_agenda_item(response, source: str) -> ModernGovPage:
     """`mgAi.aspx?ID=`: one agenda item with its full minutes text."""
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
-    sel = _modgov(_html(response))
+    modgov = _modgov(_html(response))
     aiid = query_param(url, "ID")
-    content = sel.css(".mgContent")
-    if not aiid or not content or not content[0].css("p.mgAiTitleTxt"):
+    content = _first(_CONTENT(modgov))
+    if not aiid or content is None or not _ITEM_TITLE(content):
         page.problems.append("agenda item page without an item title (layout changed?)")
         return page
-    content = content[0]
-    labels = _labelled(content)
+    labels = _labelled([content])
     meeting_row = labels.get("meeting")
     meeting_key = number = None
     if meeting_row is not None:
-        href = meeting_row.css("a::attr(href)").get()
+        href = _first(_HREFS(meeting_row))
         mid = query_param(href or "", "MId", "MeetingId")
         meeting_key = document_key(source, "meeting", mid) if mid else None
         found = _ITEM_MEETING.search(_label_value(meeting_row) or "")
         number = _or_none(found.group(1)) if found else None
-    elements = [
-        el for el in _children(content) if not (el.css("span.mgLabel") and el.root.tag == "p")
-    ]
+    elements = [el for el in _children(content) if not (_LABEL(el) and el.tag == "p")]
     block = _item_block(elements, url)
     page.follow += block.follow
     page.documents.append(
@@ -628,18 +674,25 @@ def parse_agenda_item(response, source: str) -> ModernGovPage:
 # ---------------------------------------------------------------------------------------
 
 
+_NARRATIVE_HEADINGS = _css("h3.mgSubSubTitleTxt")
+_NEXT_ELEMENT = etree.XPath("following-sibling::*[1]")
+_MEETING_DATE_PREFIX = re.compile(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*-\s*")
+_ISSUE_LINK_HREFS = _css("ul.mgActionList a::attr(href), .mgContent a::attr(href)")
+_IN_FORCE = _css("span.mgPlanItemInForce")
+_LABELLED_LISTS = etree.XPath(".//p[contains(@class,'mgLabel')]/following-sibling::ul[1]")
+
+
 def parse_decision(response, source: str) -> ModernGovPage:
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
-    sel = _modgov(_html(response))
+    modgov = _modgov(_html(response))
     ident = query_param(url, "ID")
-    title = _unescape_again(_subtitle(sel))
-    content = sel.css(".mgContent")
-    if not ident or not title or not content:
+    title = _unescape_again(_subtitle(modgov))
+    content = _first(_CONTENT(modgov))
+    if not ident or not title or content is None:
         page.problems.append("decision page without a title or content (layout changed?)")
         return page
-    content = content[0]
-    labels = _labelled(content)
+    labels = _labelled([content])
 
     def value(*names: str) -> str | None:
         for name in names:
@@ -650,27 +703,25 @@ def parse_decision(response, source: str) -> ModernGovPage:
     # Narrative sections are h3 headings followed by Word text; councils add their own
     # ("Reasons for the decision:", "Alternative options considered:"), so go by heading.
     narrative: dict[str, str] = {}
-    for heading in content.css("h3.mgSubSubTitleTxt"):
+    for heading in _NARRATIVE_HEADINGS(content):
         name = _one_line(heading).rstrip(": ").lower()
-        following = heading.xpath("following-sibling::*[1]")
-        if following and "mgWordPara" in (following[0].attrib.get("class") or ""):
+        following = _NEXT_ELEMENT(heading)
+        if following and "mgWordPara" in (following[0].get("class") or ""):
             narrative[name] = text_of(following[0])
 
     meeting_key = None
     maker = value("decision maker")
     at_meeting = labels.get("decided at meeting")
     if at_meeting is not None:
-        href = at_meeting.css("a::attr(href)").get() or ""
+        href = _first(_HREFS(at_meeting)) or ""
         mid = query_param(href, "MId", "MeetingId")
         meeting_key = document_key(source, "meeting", mid) if mid else None
         if maker is None:
             # Committee decisions carry no "Decision Maker:" row; the committee that met
             # ("19/10/2015 - Policy Committee") is the one that decided.
-            maker = _or_none(
-                re.sub(r"^\s*\d{1,2}/\d{1,2}/\d{4}\s*-\s*", "", value("decided at meeting") or "")
-            )
+            maker = _or_none(_MEETING_DATE_PREFIX.sub("", value("decided at meeting") or ""))
     issue_key = None
-    for href in sel.css("ul.mgActionList a::attr(href), .mgContent a::attr(href)").getall():
+    for href in _ISSUE_LINK_HREFS(modgov):
         iid = query_param(href, "IId") if page_name(href) in (
             "mgissuehistoryhome.aspx", "ieissuedetails.aspx"
         ) else None  # fmt: skip
@@ -678,7 +729,7 @@ def parse_decision(response, source: str) -> ModernGovPage:
             issue_key = document_key(source, "issue", iid)
             page.follow.append(issue_url(url, iid))
             break
-    status_el = content.css("span.mgPlanItemInForce")
+    status_el = _IN_FORCE(content)
     status = _one_line(status_el[0]) if status_el else value("decision status")
     if not (status or narrative or value("date of decision", "publication date")):
         # A title and nothing else: the labels moved. Stored, it would read as the
@@ -689,8 +740,8 @@ def parse_decision(response, source: str) -> ModernGovPage:
         page.follow = []
         return page
     documents: list[dict] = []
-    for ul in content.xpath(".//p[contains(@class,'mgLabel')]/following-sibling::ul[1]"):
-        documents += _document_links(ul.css("a"), url)
+    for ul in _LABELLED_LISTS(content):
+        documents += _document_links(_ANCHORS(ul), url)
     page.documents.append(
         DocumentItem(
             key=document_key(source, "decision", ident),
@@ -735,21 +786,23 @@ _ISSUE_MEETING = re.compile(
     re.I,
 )
 
+_ISSUE_ITEMS_MARKUP = _css("p.mgAiTitleTxt, div.mgWordPara")
+
 
 def parse_issue(response, source: str) -> ModernGovPage:
     """Every meeting an issue went to: "Meeting: 15/09/2015 - Cabinet (Item 78)" blocks, each
     with the item as printed at that meeting and what was decided."""
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
-    sel = _modgov(_html(response))
+    modgov = _modgov(_html(response))
     iid = query_param(url, "IId")
-    title = _unescape_again(_subtitle(sel))
-    content = sel.css(".mgContent")
-    if not iid or not title or not content:
+    title = _unescape_again(_subtitle(modgov))
+    content = _first(_CONTENT(modgov))
+    if not iid or not title or content is None:
         page.problems.append("issue page without a title or content (layout changed?)")
         return page
     blocks: list[tuple[dict, list]] = []
-    for el in _children(content[0]):
+    for el in _children(content):
         found = _ISSUE_MEETING.match(_one_line(el))
         if found:
             blocks.append((found.groupdict(), []))
@@ -758,9 +811,9 @@ def parse_issue(response, source: str) -> ModernGovPage:
     meetings, documents = [], []
     forward_plan_ref = contact = None
     for head, elements in blocks:
-        labelled = [el for el in elements if el.root.tag == "p" and el.css("span.mgLabel")]
+        labelled = [el for el in elements if el.tag == "p" and _LABEL(el)]
         for row in labelled:
-            label = _one_line(row.css("span.mgLabel")[0]).rstrip(": ").lower()
+            label = _one_line(_LABEL(row)[0]).rstrip(": ").lower()
             if label == "forward plan ref" and forward_plan_ref is None:
                 forward_plan_ref = _label_value(row)
             elif label == "contact" and contact is None:
@@ -776,7 +829,7 @@ def parse_issue(response, source: str) -> ModernGovPage:
                 "decision": _or_none(block.sections.get("decision")),
             }
         )
-    if not blocks and content[0].css("p.mgAiTitleTxt, div.mgWordPara"):
+    if not blocks and _ISSUE_ITEMS_MARKUP(content):
         # Items are printed but no "Meeting: ..." line was recognised.
         page.problems.append("issue page items without their meeting lines (layout changed?)")
         page.follow = []
@@ -868,7 +921,7 @@ def _escaped_html_text(value: str) -> str | None:
     # GetMeeting carries Word HTML as escaped text; read it as HTML, as on the page.
     if not value.strip():
         return None
-    return _or_none(text_of(Selector(text=f"<div>{value}</div>", type="html").css("div")[0]))
+    return _or_none(text_of(Selector(text=f"<div>{value}</div>", type="html").css("div")[0].root))
 
 
 def parse_web_service_meeting(response, source: str) -> ModernGovPage:
@@ -955,12 +1008,15 @@ def parse_web_service_meeting(response, source: str) -> ModernGovPage:
 # ---------------------------------------------------------------------------------------
 
 
+_COMMITTEE_LINKS = _css(".mgContent a, ul.mgBulletList a")
+
+
 def committees_from_html(response) -> list[Committee]:
     """mgCommitteeStructure / mgListCommittees: `mgCommitteeDetails.aspx?ID=` links."""
-    sel = _modgov(_html(response))
+    modgov = _modgov(_html(response))
     found, seen = [], set()
-    for a in sel.css(".mgContent a, ul.mgBulletList a"):
-        href = a.attrib.get("href") or ""
+    for a in _COMMITTEE_LINKS(modgov):
+        href = a.get("href") or ""
         if page_name(href) != "mgcommitteedetails.aspx":
             continue
         cid = query_param(href, "ID")
@@ -977,22 +1033,28 @@ class MeetingList:
     later: str | None
 
 
+_MEETING_LINKS = _css("a.mgMeetingTableLnk")
+_CONTENT_MEETING_LINKS = _css(".mgContent a[href*='ListDocuments']")
+_MEETINGS_MARKUP = _css("ul.mgNonBulletTableList, .mgTableBorder, div.mgList")
+_PAGING_LINKS = _css("a.mgTableNextLnk")
+
+
 def meetings_from_list_html(response) -> MeetingList | None:
     """ieListMeetings: meeting links with their dates, and the Earlier/Later paging links.
     None when the page has no meetings list at all (layout changed)."""
-    sel = _modgov(_html(response))
-    links = sel.css("a.mgMeetingTableLnk") or sel.css(".mgContent a[href*='ListDocuments']")
-    if not links and not sel.css("ul.mgNonBulletTableList, .mgTableBorder, div.mgList"):
+    modgov = _modgov(_html(response))
+    links = _MEETING_LINKS(modgov) or _CONTENT_MEETING_LINKS(modgov)
+    if not links and not _MEETINGS_MARKUP(modgov):
         return None
     refs = []
     for a in links:
-        href = a.attrib.get("href") or ""
+        href = a.get("href") or ""
         mid = query_param(href, "MId", "MeetingId")
         if mid:
             refs.append(MeetingRef(mid, query_param(href, "CId"), parse_date(_one_line(a))))
     paging = {"earlier": None, "later": None}
-    for a in sel.css("a.mgTableNextLnk"):
-        href = a.attrib.get("href") or ""
+    for a in _PAGING_LINKS(modgov):
+        href = a.get("href") or ""
         act = (query_param(href, "Act") or "").lower()
         if act in paging and paging[act] is None:
             paging[act] = urljoin(response.url, href)
@@ -1000,6 +1062,8 @@ def meetings_from_list_html(response) -> MeetingList | None:
 
 
 _CELL_TIME = re.compile(r",?\s*\d{1,2}(?:[:.]\d{2})?\s*[ap]\.?m\.?\s*$", re.I)
+_CALENDAR_LINKS = _css("a.mgCalendarCellTxt")
+_CALENDAR_MARKUP = _css("table.mgCalendarMonthTable, .mgCalendarWeekTable, .mgCalendar")
 
 
 def calendar_url(base: str, year: int, month: int) -> str:
@@ -1010,19 +1074,19 @@ def calendar_url(base: str, year: int, month: int) -> str:
 def meetings_from_calendar(response) -> list[MeetingRef] | None:
     """mgCalendarMonthView: `a.mgCalendarCellTxt` meeting links ("Cabinet, 10.00 am").
     None when the page shows no calendar at all (layout changed)."""
-    sel = _modgov(_html(response))
-    links = sel.css("a.mgCalendarCellTxt")
-    if not links and not sel.css("table.mgCalendarMonthTable, .mgCalendarWeekTable, .mgCalendar"):
+    modgov = _modgov(_html(response))
+    links = _CALENDAR_LINKS(modgov)
+    if not links and not _CALENDAR_MARKUP(modgov):
         return None
     refs = []
     for a in links:
-        href = a.attrib.get("href") or ""
+        href = a.get("href") or ""
         mid = query_param(href, "MId", "MeetingId")
         if not mid:
             continue
         label = _one_line(a)
         # The link's title attribute, where present, carries the date; the text does not.
-        day = parse_date(a.attrib.get("title"))
+        day = parse_date(a.get("title"))
         refs.append(
             MeetingRef(mid, query_param(href, "CId"), day, _CELL_TIME.sub("", label) or None)
         )
@@ -1036,31 +1100,36 @@ class DecisionRef:
     day: date | None
 
 
+_DECISION_TABLES = _css("table.mgTabTable")
+_CONTENT_PARAGRAPHS = _css(".mgContent p")
+_ROWS = _css("tr")
+_LINKS = _css("a[href]")
+_CELLS = _css("td")
+
+
 def decisions_from_list(response) -> list[DecisionRef] | None:
     """mgDelegatedDecisions / mgListOfficerDecisions: decision links in the `mgTabTable`.
     Rows linking anywhere else (issue histories) are not decisions. None when there is no table."""
-    sel = _html(response)
-    tables = sel.css("table.mgTabTable")
+    root = _html(response)
+    tables = _DECISION_TABLES(root)
     if not tables:
-        if (
-            sel.css(".mgContent p")
-            and "no decisions" in _one_line(sel.css(".mgContent")[0]).lower()
-        ):
+        if _CONTENT_PARAGRAPHS(root) and "no decisions" in _one_line(_CONTENT(root)[0]).lower():
             return []
         return None
     refs = []
-    for row in tables.css("tr"):
-        a = row.css("a[href]")
-        if not a:
-            continue
-        href = a[0].attrib["href"]
-        if page_name(href) != "iedecisiondetails.aspx":
-            continue
-        ident = query_param(href, "ID")
-        cells = row.css("td")
-        day = parse_date(_one_line(cells[1])) if len(cells) > 1 else None
-        if ident:
-            refs.append(DecisionRef(ident, decision_url(response.url, ident), day))
+    for table in tables:
+        for row in _ROWS(table):
+            a = _LINKS(row)
+            if not a:
+                continue
+            href = a[0].get("href")
+            if page_name(href) != "iedecisiondetails.aspx":
+                continue
+            ident = query_param(href, "ID")
+            cells = _CELLS(row)
+            day = parse_date(_one_line(cells[1])) if len(cells) > 1 else None
+            if ident:
+                refs.append(DecisionRef(ident, decision_url(response.url, ident), day))
     return refs
 
 
