@@ -1,7 +1,7 @@
 """Importing what a spider scraped: validate, store versions, understand changes, queue alerts.
 
 Scraping is pure (spiders yield `PageItem`s); this is where a page meets the archive.
-Everything one page causes is written in the caller's single transaction.
+Everything a page causes is written in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -44,84 +44,123 @@ def import_page(
     now: datetime,
 ) -> PageOutcome:
     """Store every valid document of one page."""
-    outcome = PageOutcome()
-    titles = {doc.key: doc.title for doc in page.documents}
+    return import_pages(
+        session, config, source_name, source_type, [page], crawl_run_id=crawl_run_id, now=now
+    )[0]
 
-    valid: list[tuple[DocumentItem, dict]] = []
-    for doc in page.documents:
-        try:
-            valid.append((doc, validate(doc)))
-        except InvalidDocument as exc:
-            outcome.problems.append(f"{doc.url}: {doc.key}: {exc}")
-    archived = documents_by_key(session, [doc.key for doc, _ in valid])
+
+def import_pages(
+    session: Session,
+    config: Config,
+    source_name: str,
+    source_type: str,
+    pages: list[PageItem],
+    *,
+    crawl_run_id: int | None,
+    now: datetime,
+) -> list[PageOutcome]:
+    """Store every valid document of these pages, in order, in the caller's transaction.
+
+    Several pages at once cost the database about what one does: the archived documents
+    are looked up in one query and the new rows reach it in one flush. A document met
+    again on a later page of the batch (an agenda item on its meeting's page and on its
+    own) is the same row, as it would be in separate transactions.
+    """
+    outcomes = [PageOutcome() for _ in pages]
+    valid: list[list[tuple[DocumentItem, dict]]] = []
+    for page, outcome in zip(pages, outcomes, strict=True):
+        valid.append([])
+        for doc in page.documents:
+            try:
+                valid[-1].append((doc, validate(doc)))
+            except InvalidDocument as exc:
+                outcome.problems.append(f"{doc.url}: {doc.key}: {exc}")
+    known = documents_by_key(session, list({doc.key for docs in valid for doc, _ in docs}))
     # The source row is needed only to file a new document; a re-crawl rarely has one.
-    new_keys = any(doc.key not in archived for doc, _ in valid)
+    new_keys = any(doc.key not in known for docs in valid for doc, _ in docs)
     source = source_row(session, source_name, source_type) if new_keys else None
 
-    recorded_all: list[tuple[DocumentItem, dict, Recorded]] = []
-    with session.no_autoflush:
-        for doc, fields in valid:
-            recorded = record_document(
-                session,
-                source,
-                archived.get(doc.key),
-                key=doc.key,
-                kind=doc.kind,
-                url=doc.url,
-                title=doc.title,
-                fields=fields,
-                raw_body=page.body,
-                content_type=page.content_type,
-                source_name=source_name,
-                parser_version=PARSER_VERSION,
-                crawl_run_id=crawl_run_id,
-                now=now,
-            )
-            recorded_all.append((doc, fields, recorded))
-
-    outcome.documents = len(recorded_all)
-    for doc, fields, recorded in recorded_all:
-        if recorded.version is None:
-            continue
-        outcome.new_versions += 1
-        index_version(session, recorded.version)
-        if recorded.new_document:
-            outcome.new_documents += 1
-            continue  # a document seen for the first time is not a change
-        found = detect_changes(
-            doc.kind,
-            recorded.previous.fields,
-            fields,
-            old_title=recorded.previous.title,
-            new_title=doc.title,
-            titles=titles | archived_titles(session, recorded.previous.fields, titles),
-        )
-        # A re-parse (our parser changed, the page did not) and a return to an earlier
-        # state are recorded for the history but never alert.
-        quiet = recorded.reparse or recorded.revert
-        for change in found:
-            row = Change(
-                document=recorded.document,
-                old_version_id=recorded.previous.id,
-                new_version=recorded.version,
-                kind=change.kind,
-                summary=("re-parse: " if recorded.reparse else "")
-                + ("reverted: " if recorded.revert and not recorded.reparse else "")
-                + change.summary,
-                before=change.before,
-                after=change.after,
-                old_value=change.old_value,
-                new_value=change.new_value,
-                alert=change.alert and not quiet,
-                detected_at=now,
-            )
-            session.add(row)
-            outcome.changes.append(row)
-    alerts = [c for c in outcome.changes if c.alert]
+    alerts: list[Change] = []
+    for page, docs, outcome in zip(pages, valid, outcomes, strict=True):
+        titles = {doc.key: doc.title for doc in page.documents}
+        recorded_all: list[tuple[DocumentItem, dict, Recorded]] = []
+        with session.no_autoflush:
+            for doc, fields in docs:
+                recorded = record_document(
+                    session,
+                    source,
+                    known.get(doc.key),
+                    key=doc.key,
+                    kind=doc.kind,
+                    url=doc.url,
+                    title=doc.title,
+                    fields=fields,
+                    raw_body=page.body,
+                    content_type=page.content_type,
+                    source_name=source_name,
+                    parser_version=PARSER_VERSION,
+                    crawl_run_id=crawl_run_id,
+                    now=now,
+                )
+                known[doc.key] = recorded.document
+                recorded_all.append((doc, fields, recorded))
+        outcome.documents = len(recorded_all)
+        for doc, fields, recorded in recorded_all:
+            if recorded.version is None:
+                continue
+            outcome.new_versions += 1
+            index_version(session, recorded.version)
+            if recorded.new_document:
+                outcome.new_documents += 1
+                continue  # a document seen for the first time is not a change
+            outcome.changes += understood_changes(session, doc, fields, recorded, titles, now)
+        alerts += [c for c in outcome.changes if c.alert]
     if alerts:
         session.flush()  # the alerts name their changes by id
         enqueue_alerts(session, config, alerts, now=now)
-    return outcome
+    return outcomes
+
+
+def understood_changes(
+    session: Session,
+    doc: DocumentItem,
+    fields: dict,
+    recorded: Recorded,
+    titles: dict[str, str | None],
+    now: datetime,
+) -> list[Change]:
+    """The Change rows for a document's new version, added to the session."""
+    found = detect_changes(
+        doc.kind,
+        recorded.previous.fields,
+        fields,
+        old_title=recorded.previous.title,
+        new_title=doc.title,
+        titles=titles | archived_titles(session, recorded.previous.fields, titles),
+    )
+    # A re-parse (our parser changed, the page did not) and a return to an earlier
+    # state are recorded for the history but never alert.
+    quiet = recorded.reparse or recorded.revert
+    rows = []
+    for change in found:
+        row = Change(
+            document=recorded.document,
+            old_version=recorded.previous,
+            new_version=recorded.version,
+            kind=change.kind,
+            summary=("re-parse: " if recorded.reparse else "")
+            + ("reverted: " if recorded.revert and not recorded.reparse else "")
+            + change.summary,
+            before=change.before,
+            after=change.after,
+            old_value=change.old_value,
+            new_value=change.new_value,
+            alert=change.alert and not quiet,
+            detected_at=now,
+        )
+        session.add(row)
+        rows.append(row)
+    return rows
 
 
 def archived_titles(session: Session, old_fields: dict, known: dict) -> dict[str, str | None]:

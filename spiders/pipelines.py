@@ -6,8 +6,9 @@ import asyncio
 import dataclasses
 import logging
 import os
+import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from scrapy import signals
@@ -16,7 +17,7 @@ from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import update
 
 from councilwatch.config import database_url
-from monitor.importer import PageOutcome, import_page
+from monitor.importer import PageOutcome, import_pages
 from spiders.items import PageItem
 from storage.archive import source_row
 from storage.db import Archive, DatabaseError
@@ -30,6 +31,10 @@ log = logging.getLogger(__name__)
 # at the end), not with every page: `councilwatch status` shows progress, and a page
 # costs one statement less.
 PROGRESS_SECONDS = 2.0
+# Pages stored in one transaction at most, when the crawl outpaces the database: enough
+# to share the cost of a transaction and a flush, few enough that a page's changes are
+# committed within a second or so on a slow database.
+BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,11 @@ class RunCounts:
 
 
 class ArchivePipeline:
-    """Stores pages in the archive, one transaction per page, and records the crawl run.
+    """Stores pages in the archive and records the crawl run.
+
+    Pages are stored in transactions of one page, or of the several that arrived while the
+    last transaction was being written; a page that fails is retried on its own, so it
+    loses only itself.
 
     The run row is created when the spider opens (or handed in as `-a run_id=N` by
     `councilwatch crawl`, which holds the source's lock) and finished on close with
@@ -66,8 +75,11 @@ class ArchivePipeline:
         self.counts = RunCounts()
         self.progress_due = 0.0
         # Pages are stored on one thread of their own, in the order they come, so that
-        # the crawl downloads and parses the next pages while the database works.
+        # the crawl downloads and parses the next pages while the database works; the
+        # pages that arrive meanwhile wait, and are then stored together.
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
+        self.lock = threading.Lock()
+        self.waiting: list[tuple[PageItem, Future[PageOutcome]]] = []
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -94,9 +106,12 @@ class ArchivePipeline:
         spider = spider or self.crawler.spider
         if not isinstance(item, PageItem):
             raise DropItem(f"not a PageItem: {type(item).__name__}")
-        loop = asyncio.get_running_loop()
+        stored: Future[PageOutcome] = Future()
+        with self.lock:
+            self.waiting.append((item, stored))
+        self.writer.submit(self._store_waiting, spider)
         try:
-            outcome = await loop.run_in_executor(self.writer, self._store, spider, item)
+            outcome = await asyncio.wrap_future(stored)
         except DatabaseError as exc:
             # Nothing of this page was written; the next crawl fetches it again.
             spider.problem(item.url, f"not stored: {exc}")
@@ -111,24 +126,54 @@ class ArchivePipeline:
         stats.inc_value("councilwatch/new_versions", outcome.new_versions)
         return item
 
-    def _store(self, spider, item: PageItem) -> PageOutcome:
-        """One page, one transaction; runs on the writer thread."""
+    def _store_waiting(self, spider) -> None:
+        """Store the pages waiting, up to BATCH of them; runs on the writer thread.
+
+        Every page queues one call, so each page is taken by its own call or an earlier one.
+        """
+        with self.lock:
+            batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]
+        if not batch:
+            return
+        try:
+            outcomes = self._store(spider, [item for item, _ in batch])
+        except DatabaseError as exc:  # unreachable, locked: nothing of the batch was written
+            for _, stored in batch:
+                stored.set_exception(exc)
+        except Exception as exc:  # noqa: BLE001 - handed to each page's own handling
+            if len(batch) == 1:
+                batch[0][1].set_exception(exc)
+                return
+            # One page spoiled the transaction: store each on its own, so only it is lost.
+            for item, stored in batch:
+                try:
+                    stored.set_result(self._store(spider, [item])[0])
+                except Exception as page_exc:  # noqa: BLE001
+                    stored.set_exception(page_exc)
+        else:
+            for (_, stored), outcome in zip(batch, outcomes, strict=True):
+                stored.set_result(outcome)
+
+    def _store(self, spider, items: list[PageItem]) -> list[PageOutcome]:
+        """These pages in one transaction."""
         with self.archive.session() as session:
-            outcome = import_page(
+            outcomes = import_pages(
                 session,
                 spider.config,
                 spider.source.name,
                 spider.source.type,
-                item,
+                items,
                 crawl_run_id=self.run_id,
                 now=utcnow(),
             )
-            counts = self.counts.plus(outcome)
+            counts = self.counts
+            for outcome in outcomes:
+                counts = counts.plus(outcome)
             if time.monotonic() >= self.progress_due:
                 self._write_counts(session, counts)
                 self.progress_due = time.monotonic() + PROGRESS_SECONDS
-        self.counts = counts  # only once the page is committed
-        return outcome
+        self.counts = counts  # only once the pages are committed
+        return outcomes
 
     def _write_counts(self, session, counts: RunCounts) -> None:
         session.execute(

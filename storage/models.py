@@ -146,6 +146,7 @@ class Change(Base):
     detected_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     document: Mapped[Document] = relationship()
+    old_version: Mapped[Version] = relationship(foreign_keys=[old_version_id])
     new_version: Mapped[Version] = relationship(foreign_keys=[new_version_id])
 
 
