@@ -18,6 +18,7 @@ from councilwatch.config import Config
 from monitor.changes import detect_changes
 from spiders.items import PARSER_VERSION, DocumentItem, InvalidDocument, PageItem, validate
 from storage.archive import Recorded, documents_by_key, record_document, source_row
+from storage.blobs import look_up_blobs
 from storage.models import Change, Document
 from storage.search import index_version
 
@@ -79,6 +80,7 @@ def import_pages(
     # The source row is needed only to file a new document; a re-crawl rarely has one.
     new_keys = any(doc.key not in known for docs in valid for doc, _ in docs)
     source = source_row(session, source_name, source_type) if new_keys else None
+    look_up_blobs(session, [page.body for page, docs in zip(pages, valid, strict=True) if docs])
 
     alerts: list[Change] = []
     for page, docs, outcome in zip(pages, valid, outcomes, strict=True):

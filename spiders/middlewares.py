@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
-from storage.blobs import put_blob, read_blob
+from storage.blobs import look_up_blobs, put_blob, read_blob
 from storage.db import DatabaseError
 from storage.models import HttpValidator
 from storage.types import utcnow
@@ -151,6 +151,7 @@ def _write_validators(archive, source_name, pending, rechecked) -> None:
     now = utcnow()
     try:
         with archive.session() as session:
+            look_up_blobs(session, [body for _, body, _ in pending.values()])
             for _, body, ctype in pending.values():
                 put_blob(session, body, ctype, source_name=source_name)
             if pending:

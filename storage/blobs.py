@@ -80,6 +80,7 @@ class _Database:
 class _Transaction:
     database: _Database
     stored: set[str] = field(default_factory=set)  # blobs this transaction already has
+    absent: set[str] = field(default_factory=set)  # blobs known not to be stored yet
     # Dictionaries trained in this transaction, by source: they reach the process's cache
     # only when it commits, so a rollback cannot leave the cache with a dictionary (or an id)
     # the database never kept.
@@ -113,7 +114,9 @@ def put_blob(
     if digest in transaction.stored:
         return digest
     transaction.stored.add(digest)
-    if session.scalar(select(Blob.sha256).where(Blob.sha256 == digest)) is not None:
+    if digest not in transaction.absent and session.scalar(
+        select(Blob.sha256).where(Blob.sha256 == digest)
+    ):
         return digest
     source = dictionary_id = dictionary = None
     if source_name is not None and len(body) >= MIN_BODY:
@@ -139,6 +142,18 @@ def put_blob(
         if len(source.samples) >= SAMPLES:
             _train(session, transaction, source_name, source)
     return digest
+
+
+def look_up_blobs(session: Session, bodies: list[bytes]) -> None:
+    """Find out in one query which of these bodies are stored already, so that storing
+    several pages at once asks the database once, not once a page."""
+    transaction = _transaction(session)
+    digests = {sha256(body) for body in bodies} - transaction.stored - transaction.absent
+    if not digests:
+        return
+    found = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(digests))))
+    transaction.stored |= found
+    transaction.absent |= digests - found
 
 
 def read_blob(session: Session, digest: str) -> bytes:

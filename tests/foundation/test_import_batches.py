@@ -7,7 +7,8 @@ from test_archive import page
 
 from councilwatch.config import Config
 from monitor.importer import import_pages
-from storage.models import Change, Document, Version
+from storage.blobs import read_blob
+from storage.models import Blob, Change, Document, Version
 from storage.search import Figure
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
@@ -64,3 +65,19 @@ def test_figures_of_a_batch_belong_to_their_own_versions(archive):
             .where(Version.document_id == Document.id)
         ).all()
     assert sorted(rows) == [("camp:page:a", "£12m"), ("camp:page:b", "£14m")]
+
+
+def test_a_batch_stores_each_raw_body_once_whether_or_not_it_was_archived_before(archive):
+    store_together(archive, [page("one", body=b"<p>one</p>", key="camp:page:a")])
+    store_together(
+        archive,
+        [
+            page("one, again", body=b"<p>one</p>", key="camp:page:b"),
+            page("two", body=b"<p>two</p>", key="camp:page:c"),
+            page("two, again", body=b"<p>two</p>", key="camp:page:d"),
+        ],
+    )
+    with archive.reading() as session:
+        digests = session.scalars(select(Blob.sha256)).all()
+        bodies = sorted(read_blob(session, digest) for digest in digests)
+    assert bodies == [b"<p>one</p>", b"<p>two</p>"]
