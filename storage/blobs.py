@@ -81,6 +81,8 @@ class _Transaction:
     database: _Database
     stored: set[str] = field(default_factory=set)  # blobs this transaction already has
     absent: set[str] = field(default_factory=set)  # blobs known not to be stored yet
+    # New blobs, inserted together before anything that may refer to them is written.
+    rows: list[dict[str, Any]] = field(default_factory=list)
     # Dictionaries trained in this transaction, by source: they reach the process's cache
     # only when it commits, so a rollback cannot leave the cache with a dictionary (or an id)
     # the database never kept.
@@ -125,9 +127,7 @@ def put_blob(
             source.dictionary_id,
             source.dictionary,
         )
-    insert_ignoring_duplicates(
-        session,
-        Blob,
+    transaction.rows.append(
         {
             "sha256": digest,
             "codec": "zstd",
@@ -135,7 +135,7 @@ def put_blob(
             "content_type": content_type,
             "data": zstd.compress(body, LEVEL, zstd_dict=dictionary),
             "dictionary_id": dictionary_id,
-        },
+        }
     )
     if source is not None and dictionary is None:
         source.samples[digest] = body[:SAMPLE_BYTES]
@@ -154,6 +154,22 @@ def look_up_blobs(session: Session, bodies: list[bytes]) -> None:
     found = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(digests))))
     transaction.stored |= found
     transaction.absent |= digests - found
+
+
+def write_blobs(session: Session) -> None:
+    """Insert the blobs put so far in this transaction, in one statement.
+
+    Called before the session flushes or commits, and by callers that write rows naming a
+    blob with plain statements (which do not flush)."""
+    transaction = session.info.get(_TRANSACTION)
+    if transaction is None or not transaction.rows:
+        return
+    rows, transaction.rows = transaction.rows, []
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    # Without flushing first: the flush would write versions naming blobs not in yet.
+    with session.no_autoflush:
+        session.execute(insert(Blob).on_conflict_do_nothing(), rows)
 
 
 def read_blob(session: Session, digest: str) -> bytes:
@@ -177,9 +193,15 @@ def _transaction(session: Session) -> _Transaction:
         database = _databases.setdefault(engine, _Database())
         transaction = session.info[_TRANSACTION] = _Transaction(database)
         if not event.contains(session, "after_commit", _committed):
+            event.listen(session, "before_flush", _before_flush)
+            event.listen(session, "before_commit", write_blobs)
             event.listen(session, "after_commit", _committed)
             event.listen(session, "after_rollback", _rolled_back)
     return transaction
+
+
+def _before_flush(session: Session, _context, _instances) -> None:
+    write_blobs(session)  # versions name their raw body
 
 
 def _committed(session: Session) -> None:
@@ -226,6 +248,7 @@ def _dictionary(session: Session, dictionary_id: int) -> zstd.ZstdDict:
 
 def _train(session: Session, transaction: _Transaction, name: str, source: _Source) -> None:
     """Train the source's dictionary on its samples, store it, and recompress the samples."""
+    write_blobs(session)  # the samples of this transaction among them
     samples = source.samples
     try:
         size = min(DICTIONARY_BYTES, sum(map(len, samples.values())) // 20)
