@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
-from concurrent.futures import ThreadPoolExecutor
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
-from storage.blobs import look_up_blobs, put_blob, read_blob
+from storage.blobs import look_up_blobs, put_blob, read_blob, write_blobs
 from storage.db import DatabaseError
 from storage.models import HttpValidator
 from storage.types import utcnow
@@ -39,10 +38,11 @@ class ConditionalGetMiddleware:
 
     The database is not asked once per request: a site's validators are read in one
     query the first time the crawl requests a page of that site, and new ones are
-    written in batches (`FLUSH_EVERY` responses, and when the spider closes) on a
-    thread of their own, so the crawl never waits for the write. A crawl that dies
-    before a batch is written loses nothing but those validators: the next crawl
-    fetches the pages in full.
+    written in batches (`FLUSH_EVERY` responses, and when the spider closes) by the
+    pipeline's writer thread (`spider.archive_writer`), after the pages queued before
+    them: the crawl never waits for the write, and most bodies are in the archive by
+    then, stored with their pages' versions. A crawl that dies before a batch is
+    written loses nothing but those validators: the next crawl fetches the pages in full.
     """
 
     FLUSH_EVERY = 50
@@ -52,7 +52,6 @@ class ConditionalGetMiddleware:
         self.known: dict[str, dict[str, Validator]] = {}  # site -> url -> validator
         self.pending: dict[str, tuple[Validator, bytes, str | None]] = {}
         self.rechecked: list[str] = []  # urls answered 304 since the last batch
-        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="validator-writer")
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -137,13 +136,14 @@ class ConditionalGetMiddleware:
         rechecked, self.rechecked = self.rechecked, []
         if pending or rechecked:
             source_name = self.crawler.spider.source.name
-            self.writer.submit(_write_validators, archive, source_name, pending, rechecked)
+            writer = self.crawler.spider.archive_writer
+            writer.submit(_write_validators, archive, source_name, pending, rechecked)
 
     def spider_closed(self, spider, reason):
         archive = getattr(spider, "archive", None)
-        if archive is not None:
-            self._flush(archive)
-        self.writer.shutdown(wait=True)
+        if archive is not None and (self.pending or self.rechecked):
+            # Written here and now: the pipeline's writer may already have stopped.
+            _write_validators(archive, spider.source.name, self.pending, self.rechecked)
 
 
 def _write_validators(archive, source_name, pending, rechecked) -> None:
@@ -154,6 +154,7 @@ def _write_validators(archive, source_name, pending, rechecked) -> None:
             look_up_blobs(session, [body for _, body, _ in pending.values()])
             for _, body, ctype in pending.values():
                 put_blob(session, body, ctype, source_name=source_name)
+            write_blobs(session)  # before the validators that name them
             if pending:
                 rows = [
                     {"url": url, **validator._asdict(), "checked_at": now}

@@ -100,7 +100,10 @@ class ArchivePipeline:
                 session.flush()
                 self.run_id = run.id
         spider.crawl_run_id = self.run_id
-        spider.archive = self.archive  # the conditional-GET middleware reads validators through it
+        # The conditional-GET middleware reads validators through the archive, and writes
+        # them on the writer thread, after the pages that came before.
+        spider.archive = self.archive
+        spider.archive_writer = self.writer
 
     async def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
@@ -181,6 +184,7 @@ class ArchivePipeline:
         )
 
     def spider_closed(self, spider, reason):
+        self.writer.shutdown(wait=True)  # the pages and validators it still holds first
         if self.archive is None or self.run_id is None:
             return
         stats = {
@@ -214,5 +218,4 @@ class ArchivePipeline:
         except DatabaseError as exc:
             log.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         finally:
-            self.writer.shutdown()
             self.archive.dispose()
