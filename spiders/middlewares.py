@@ -111,8 +111,8 @@ class ConditionalGetMiddleware:
             self.known[site] = {}
             try:
                 with archive.reading() as session:
-                    # Every URL of the site sorts between "scheme://host/" and
-                    # "scheme://host0" ("0" follows "/"), so the primary key's index serves it.
+                    # A prefix match rather than a range of the primary key: under a
+                    # PostgreSQL locale's collation "/" and "0" need not sort as in ASCII.
                     rows = session.execute(
                         select(
                             HttpValidator.url,
@@ -120,7 +120,7 @@ class ConditionalGetMiddleware:
                             HttpValidator.last_modified,
                             HttpValidator.content_type,
                             HttpValidator.body_sha256,
-                        ).where(HttpValidator.url >= site, HttpValidator.url < site[:-1] + "0")
+                        ).where(HttpValidator.url.startswith(site, autoescape=True))
                     )
                     self.known[site] = {row.url: Validator(*row[1:]) for row in rows}
             except DatabaseError as exc:
