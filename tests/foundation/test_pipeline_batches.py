@@ -22,7 +22,7 @@ def page(name: str, body) -> PageItem:
 
 
 @pytest.fixture
-def pipeline(db_url, write_config, monkeypatch):
+def pipeline_and_spider(db_url, write_config, monkeypatch):
     config = write_config('[[sources]]\nname = "camp"\ntype = "page"\nurls = ["http://x/a"]\n')
     monkeypatch.setenv("COUNCILWATCH_DB", db_url)
     open_archive(db_url).dispose()
@@ -44,15 +44,15 @@ def store_together(pipeline, spider, items):
     return stored
 
 
-def test_pages_waiting_together_are_stored_together(pipeline):
-    pipeline, spider = pipeline
+def test_pages_waiting_together_are_stored_together(pipeline_and_spider):
+    pipeline, spider = pipeline_and_spider
     stored = store_together(pipeline, spider, [page("a", b"<p>a</p>"), page("b", b"<p>b</p>")])
     assert [s.result().new_documents for s in stored] == [1, 1]
     assert pipeline.counts.pages == 2
 
 
-def test_a_page_that_spoils_its_batch_is_lost_alone_and_the_others_are_stored(pipeline):
-    pipeline, spider = pipeline
+def test_a_page_that_spoils_its_batch_is_lost_alone_and_the_others_are_stored(pipeline_and_spider):
+    pipeline, spider = pipeline_and_spider
     # A spider bug: a body that is text, not bytes, fails the whole transaction.
     items = [page("a", b"<p>a</p>"), page("broken", "<p>not bytes</p>"), page("c", b"<p>c</p>")]
     stored = store_together(pipeline, spider, items)
