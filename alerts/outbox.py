@@ -31,7 +31,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from councilwatch.config import UK, Config, Subscription
-from storage.blobs import insert_ignoring_duplicates
+from storage.db import insert_ignoring_duplicates
 from storage.models import Base, Change, Document, Version
 from storage.types import JSONType
 

@@ -29,10 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Integer, String, delete, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
+from storage.db import dialect_insert
 from storage.models import Base, CrawlRun
 from storage.types import utcnow
 
@@ -117,13 +116,12 @@ def acquire(
         # wait for the first one's commit and then see its row.
         row = session.scalar(select(CrawlLock).where(CrawlLock.name == name).with_for_update())
         if row is None:
-            insert = pg_insert if archive.dialect == "postgresql" else sqlite_insert
             values = dict(
                 name=name, owner=owner, acquired_at=now, renewed_at=now, lease_until=until
             )
             # ON CONFLICT: on PostgreSQL two acquirers can both find no row; one insert wins.
             won = session.execute(
-                insert(CrawlLock)
+                dialect_insert(session, CrawlLock)
                 .values(**values)
                 .on_conflict_do_nothing()
                 .returning(CrawlLock.name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import logging
 from typing import NamedTuple
 from urllib.parse import urlsplit
@@ -13,14 +12,12 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
-from storage.blobs import look_up_blobs, put_blob, read_blob, write_blobs
-from storage.db import DatabaseError
+from storage.blobs import look_up_blobs, put_blob, read_blob, sha256, write_blobs
+from storage.db import DatabaseError, dialect_insert
 from storage.models import HttpValidator
 from storage.types import utcnow
 
@@ -98,7 +95,7 @@ class ConditionalGetMiddleware:
                     etag=etag.decode("latin-1") if etag else None,
                     last_modified=modified.decode("latin-1") if modified else None,
                     content_type=ctype.decode("latin-1") if ctype else None,
-                    body_sha256=hashlib.sha256(response.body).hexdigest(),
+                    body_sha256=sha256(response.body),
                 )
                 self.pending[request.url] = (fresh, response.body, media_type(response))
                 self._maybe_flush(archive)
@@ -160,8 +157,7 @@ def _write_validators(archive, source_name, pending, rechecked) -> None:
                     {"url": url, **validator._asdict(), "checked_at": now}
                     for url, (validator, _, _) in pending.items()
                 ]
-                insert = pg_insert if archive.dialect == "postgresql" else sqlite_insert
-                statement = insert(HttpValidator)
+                statement = dialect_insert(session, HttpValidator)
                 session.execute(
                     statement.on_conflict_do_update(
                         index_elements=[HttpValidator.url],

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from storage.blobs import insert_ignoring_duplicates, put_blob, sha256
+from storage.blobs import put_blob, sha256
+from storage.db import insert_ignoring_duplicates
 from storage.models import Document, Source, Version
 
 

@@ -17,11 +17,10 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import bindparam, event, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from storage.db import dialect_insert, insert_ignoring_duplicates
 from storage.models import Blob, BlobDictionary
 
 try:  # Python 3.14+ has zstd in the standard library; Scrapy pulls the backport before that.
@@ -50,13 +49,6 @@ MIN_BODY = 200
 
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def insert_ignoring_duplicates(session: Session, model, values: dict[str, Any]) -> None:
-    """INSERT that does nothing if the primary or unique key exists (another crawl got there first)."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
 @dataclass
@@ -165,11 +157,9 @@ def write_blobs(session: Session) -> None:
     if transaction is None or not transaction.rows:
         return
     rows, transaction.rows = transaction.rows, []
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     # Without flushing first: the flush would write versions naming blobs not in yet.
     with session.no_autoflush:
-        session.execute(insert(Blob).on_conflict_do_nothing(), rows)
+        session.execute(dialect_insert(session, Blob).on_conflict_do_nothing(), rows)
 
 
 def read_blob(session: Session, digest: str) -> bytes:

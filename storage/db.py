@@ -6,8 +6,11 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -73,6 +76,17 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
     except Exception as exc:  # missing driver, bad dialect name
         raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from exc
+
+
+def dialect_insert(session: Session, model):
+    """An INSERT that can take ON CONFLICT clauses, in the archive database's own dialect."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    return insert(model)
+
+
+def insert_ignoring_duplicates(session: Session, model, values: dict[str, Any]) -> None:
+    """INSERT that does nothing if the primary or unique key exists (another crawl got there first)."""
+    session.execute(dialect_insert(session, model).values(**values).on_conflict_do_nothing())
 
 
 def safe_url(url: str) -> str:
