@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
-from storage.blobs import look_up_blobs, put_blob, read_blob, sha256, write_blobs
+from storage.blobs import look_up_blobs, put_blob, read_blob, write_blobs
 from storage.db import DatabaseError, dialect_insert
 from storage.models import HttpValidator
 from storage.types import utcnow
@@ -47,7 +47,9 @@ class ConditionalGetMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         self.known: dict[str, dict[str, Validator]] = {}  # site -> url -> validator
-        self.pending: dict[str, tuple[Validator, bytes, str | None]] = {}
+        # url -> (its validator headers, the body, its media type); the body is hashed and
+        # stored on the writer thread, not here on the crawl's.
+        self.pending: dict[str, tuple[dict[str, str | None], bytes, str | None]] = {}
         self.rechecked: list[str] = []  # urls answered 304 since the last batch
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -91,13 +93,12 @@ class ConditionalGetMiddleware:
             modified = response.headers.get(b"Last-Modified")
             if etag or modified:
                 ctype = response.headers.get(b"Content-Type")
-                fresh = Validator(
-                    etag=etag.decode("latin-1") if etag else None,
-                    last_modified=modified.decode("latin-1") if modified else None,
-                    content_type=ctype.decode("latin-1") if ctype else None,
-                    body_sha256=sha256(response.body),
-                )
-                self.pending[request.url] = (fresh, response.body, media_type(response))
+                headers = {
+                    "etag": etag.decode("latin-1") if etag else None,
+                    "last_modified": modified.decode("latin-1") if modified else None,
+                    "content_type": ctype.decode("latin-1") if ctype else None,
+                }
+                self.pending[request.url] = (headers, response.body, media_type(response))
                 self._maybe_flush(archive)
         return response
 
@@ -149,14 +150,17 @@ def _write_validators(archive, source_name, pending, rechecked) -> None:
     try:
         with archive.session() as session:
             look_up_blobs(session, [body for _, body, _ in pending.values()])
-            for _, body, ctype in pending.values():
-                put_blob(session, body, ctype, source_name=source_name)
+            rows = [
+                {
+                    "url": url,
+                    **headers,
+                    "body_sha256": put_blob(session, body, media, source_name=source_name),
+                    "checked_at": now,
+                }
+                for url, (headers, body, media) in pending.items()
+            ]
             write_blobs(session)  # before the validators that name them
-            if pending:
-                rows = [
-                    {"url": url, **validator._asdict(), "checked_at": now}
-                    for url, (validator, _, _) in pending.items()
-                ]
+            if rows:
                 statement = dialect_insert(session, HttpValidator)
                 session.execute(
                     statement.on_conflict_do_update(
