@@ -455,26 +455,19 @@ def summarise(r: dict) -> dict:
     }  # fmt: skip
 
 
-STORAGE_PARTS = {
-    "raw bodies": ("blobs", "blob_dictionaries"),
-    "versions": ("versions",),
-    "full-text": ("versions_fts",),  # and every table named versions_fts_*
-    "figures": ("figures",),
-}
+# The archive's tables by what they hold; every other table is "the rest".
+STORAGE_PARTS = {"blobs": "raw bodies", "blob_dictionaries": "raw bodies",
+                 "versions": "versions", "figures": "figures"}  # fmt: skip
 
 
 def storage_parts(empty: dict[str, int], tables: dict[str, int], raw: int) -> dict[str, float]:
     """What the first crawl added to the archive, by what its tables hold, each as a share
     of the raw bytes served (a table's size includes its indexes)."""
-    parts = dict.fromkeys([*STORAGE_PARTS, "rest"], 0)
+    parts = dict.fromkeys(["raw bodies", "versions", "full-text", "figures", "rest"], 0)
     for name, size in tables.items():
-        size -= empty.get(name, 0)
-        part = next(
-            (p for p, names in STORAGE_PARTS.items()
-             if name in names or (p == "full-text" and name.startswith("versions_fts"))),
-            "rest",
-        )  # fmt: skip
-        parts[part] += size
+        # versions_fts* are the full-text tables: FTS5's shadow tables on SQLite.
+        part = "full-text" if name.startswith("versions_fts") else STORAGE_PARTS.get(name, "rest")
+        parts[part] += size - empty.get(name, 0)
     return {part: size / raw for part, size in parts.items()}
 
 
