@@ -6,8 +6,9 @@ from concurrent.futures import Future
 import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
+from test_archive import page as archived_page
 
-from spiders.items import DocumentItem, PageItem
+from spiders.items import PageItem
 from spiders.pipelines import ArchivePipeline
 from spiders.web.page import PageSpider
 from storage.db import open_archive
@@ -15,10 +16,7 @@ from storage.models import Document
 
 
 def page(name: str, body) -> PageItem:
-    doc = DocumentItem(key=f"camp:page:{name}", kind="page", url=f"http://x/{name}",
-                       title="Our response",
-                       fields={"title": "Our response", "text": f"We object ({name})."})  # fmt: skip
-    return PageItem(source="camp", url=f"http://x/{name}", body=body, documents=[doc])
+    return archived_page(f"We object ({name}).", body=body, key=f"camp:page:{name}")
 
 
 @pytest.fixture
