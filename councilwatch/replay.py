@@ -18,7 +18,8 @@ By default it answers the way the IIS servers of ModernGov hosts and the CDNs in
 news sites do, because a crawler tested against a politer server than the real ones
 fails on the real ones:
 - text (HTML, XML, RSS, JSON) is compressed when the request's Accept-Encoding allows it
-  (gzip, then br, zstd, deflate, in that order of preference), with `Vary: Accept-Encoding`;
+  (gzip, then br, zstd, deflate, in that order of preference; br and zstd when their
+  libraries, which Scrapy uses too, are installed), with `Vary: Accept-Encoding`;
   PDFs, Word files, images and `.gz` files are sent as they are;
 - a 200 carries an ETag (weak, `W/"..."`, when compressed, as nginx does) and a
   Last-Modified (when the route was loaded; later for a changed body), and a matching
@@ -50,13 +51,27 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
-import brotli  # Scrapy depends on both, for the same encodings
-from backports import zstd
+try:  # Scrapy decodes br and zstd with the same libraries, when they are installed
+    import brotli
+except ImportError:  # pragma: no cover - a hard Scrapy dependency since 2.18
+    brotli = None
+try:
+    from compression import zstd  # Python 3.14+
+except ImportError:
+    try:
+        from backports import zstd
+    except ImportError:  # pragma: no cover
+        zstd = None
 
 ROBOTS_ALLOW_ALL = b"User-agent: *\nAllow: /\n"
 NOT_FOUND = b"<html><body><h1>Not found</h1></body></html>"
-# The server's order of preference among the encodings a request accepts.
-ENCODINGS = ("gzip", "br", "zstd", "deflate")
+# The server's order of preference among the encodings a request accepts (br and zstd
+# only when their libraries are installed).
+ENCODINGS = tuple(
+    name
+    for name, available in (("gzip", True), ("br", brotli), ("zstd", zstd), ("deflate", True))
+    if available
+)
 # Bodies (as sent, after compression) over this many bytes go out chunked, as IIS and
 # nginx send what they compress on the fly.
 CHUNKED_OVER = 16 * 1024
@@ -192,7 +207,7 @@ class ReplayServer:
     # -- routes ---------------------------------------------------------------
     def add(self, target: str, body: bytes | str | Path = b"", **options) -> None:
         if isinstance(body, Path):
-            options.setdefault("content_type", _guess_type(body))
+            options.setdefault("content_type", guess_type(body))
             body = body.read_bytes()
         elif isinstance(body, str):
             body = body.encode("utf-8")
@@ -357,7 +372,7 @@ class ReplayServer:
         return Handler
 
 
-def _guess_type(path: Path) -> str:
+def guess_type(path: Path) -> str:
     if path.suffix in (".html", ".htm", ".aspx"):
         return "text/html; charset=utf-8"
     if path.suffix == ".xml":

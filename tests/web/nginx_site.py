@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from councilwatch.replay import _guess_type
+from councilwatch.replay import guess_type
 
 TEMPLATE = Path(__file__).resolve().parents[1] / "nginx" / "nginx.conf.template"
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
@@ -60,7 +60,7 @@ class StaticSite:
             self.skipped.append(target)
             return
         if isinstance(body, Path):
-            content_type = content_type or _guess_type(body)
+            content_type = content_type or guess_type(body)
             body = body.read_bytes()
         elif isinstance(body, str):
             body = body.encode("utf-8")

@@ -14,6 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
 
+from councilwatch.replay import ENCODINGS
 from spiders.middlewares import ResponseGuardMiddleware
 
 REPO = Path(__file__).resolve().parents[2]
@@ -105,6 +106,8 @@ def test_response_over_download_maxsize_is_refused_and_reported(
     compress, reason, replay, tmp_path, cli
 ):
     # The real limit is 50 MB; the same path is exercised with a 100 kB body and a 20 kB limit.
+    if compress in ("br", "zstd") and compress not in ENCODINGS:
+        pytest.skip(f"no {compress} library installed (nor, then, in Scrapy)")
     chunked = compress == "chunked"
     compress = False if chunked else compress
     body = b"<html><body>" + b"x" * 100_000 + b"</body></html>"
