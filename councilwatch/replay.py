@@ -13,23 +13,83 @@ internet. A site is a folder with a `routes.toml`:
     status = 500                         # also: delay (seconds), content_type, headers
 
 Loading a second folder over the first swaps in its pages (a council's edit).
-Responses carry an ETag and answer If-None-Match with 304, as many servers do;
-a route can say `conditional = false` to behave like the many that don't.
+
+By default it answers the way the IIS servers of ModernGov hosts and the CDNs in front of
+news sites do, because a crawler tested against a politer server than the real ones
+fails on the real ones:
+- text (HTML, XML, RSS, JSON) is compressed when the request's Accept-Encoding allows it
+  (gzip, then br, zstd, deflate, in that order of preference; br and zstd when their
+  libraries, which Scrapy uses too, are installed), with `Vary: Accept-Encoding`;
+  PDFs, Word files, images and `.gz` files are sent as they are;
+- a 200 carries an ETag (weak, `W/"..."`, when compressed, as nginx does) and a
+  Last-Modified (when the route was loaded; later for a changed body), and a matching
+  If-None-Match, or else an If-Modified-Since not before it, is answered 304;
+- bodies over `CHUNKED_OVER` bytes (as sent) go out with chunked transfer encoding;
+- every answer sets an `ASP.NET_SessionId` cookie and says `Server: Microsoft-IIS/10.0`,
+  `X-Powered-By: ASP.NET`.
+
+A route opts out of each, like the many servers that don't: `compress = false` (or one
+encoding, `compress = "br"`, used when accepted), `conditional = false` (no validators,
+never 304), `chunked = false` (always Content-Length) or `true` (always chunked),
+`iis = false` (no cookie, no IIS headers). `ReplayServer(compress=False)` turns
+compression off for every route: the plain server the compressed crawl is compared with.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import mimetypes
+import secrets
 import threading
 import time
 import tomllib
+import zlib
 from dataclasses import dataclass, field
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
+try:  # Scrapy decodes br and zstd with the same libraries, when they are installed
+    import brotli
+except ImportError:  # pragma: no cover - a hard Scrapy dependency since 2.18
+    brotli = None
+try:
+    from compression import zstd  # Python 3.14+
+except ImportError:
+    try:
+        from backports import zstd
+    except ImportError:  # pragma: no cover
+        zstd = None
+
 ROBOTS_ALLOW_ALL = b"User-agent: *\nAllow: /\n"
+NOT_FOUND = b"<html><body><h1>Not found</h1></body></html>"
+# The server's order of preference among the encodings a request accepts (br and zstd
+# only when their libraries are installed).
+ENCODINGS = tuple(
+    name
+    for name, available in (("gzip", True), ("br", brotli), ("zstd", zstd), ("deflate", True))
+    if available
+)
+# Bodies (as sent, after compression) over this many bytes go out chunked, as IIS and
+# nginx send what they compress on the fly.
+CHUNKED_OVER = 16 * 1024
+CHUNK = 8 * 1024
+IIS_SERVER = "Microsoft-IIS/10.0"
+IIS_POWERED_BY = "ASP.NET"
+
+
+def compress(body: bytes, encoding: str) -> bytes:
+    if encoding == "gzip":
+        return gzip.compress(body, mtime=0)
+    if encoding == "br":
+        return brotli.compress(body)
+    if encoding == "zstd":
+        return zstd.compress(body)
+    if encoding == "deflate":
+        return zlib.compress(body)  # zlib-wrapped, as the RFC says (IIS sends raw deflate)
+    raise ValueError(f"unknown encoding {encoding!r}")
 
 
 @dataclass
@@ -40,6 +100,10 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0
     conditional: bool = True
+    compress: bool | str = True  # or one of ENCODINGS
+    chunked: bool | None = None  # None: when the body sent is over CHUNKED_OVER
+    iis: bool = True
+    modified: float = 0.0  # Last-Modified, whole seconds since the epoch
 
 
 @dataclass
@@ -48,6 +112,8 @@ class Hit:
     target: str
     headers: dict[str, str]
     status: int
+    encoding: str | None = None  # the Content-Encoding sent, if any
+    chunked: bool = False
 
 
 def _normal_query(target: str) -> str:
@@ -57,10 +123,80 @@ def _normal_query(target: str) -> str:
     return parts.path + ("?" + urlencode(query) if query else "")
 
 
+def _accepted(header: str | None) -> dict[str, float]:
+    """Accept-Encoding as {coding: q}; `identity` is not listed (it is always acceptable)."""
+    accepted: dict[str, float] = {}
+    for part in (header or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        coding = coding.strip().lower()
+        if not coding:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        accepted["gzip" if coding == "x-gzip" else coding] = q
+    return accepted
+
+
+def _compressible(content_type: str | None) -> bool:
+    """Text, as IIS and nginx compress by default; PDFs, images and .gz files are sent as is."""
+    media = (content_type or "text/html").split(";")[0].strip().lower()
+    return media.startswith("text/") or media.endswith(("xml", "json", "javascript"))
+
+
+def _negotiates(route: Route) -> bool:
+    """Whether the route's encoding depends on Accept-Encoding (and so says Vary)."""
+    if route.compress is True:
+        return _compressible(route.content_type)
+    return route.compress is not False
+
+
+def _choose_encoding(route: Route, header: str | None) -> str | None:
+    if not _negotiates(route):
+        return None
+    accepted = _accepted(header)
+    offered = ENCODINGS if route.compress is True else (route.compress,)
+    for coding in offered:
+        if accepted.get(coding, accepted.get("*", 0.0)) > 0:
+            return coding
+    return None
+
+
+def _etag_matches(header: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison: W/"x" matches "x" (RFC 9110 13.1.2)."""
+    opaque = etag.removeprefix("W/")
+    for tag in header.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag.removeprefix("W/") == opaque:
+            return True
+    return False
+
+
+def _not_modified_since(header: str, modified: float) -> bool:
+    try:
+        since = parsedate_to_datetime(header).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return False
+    return modified <= since
+
+
 class ReplayServer:
-    def __init__(self, folder: str | Path | None = None, host: str = "127.0.0.1", port: int = 0):
+    def __init__(
+        self,
+        folder: str | Path | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        compress: bool = True,
+    ):
         self.routes: dict[str, Route] = {}
         self.hits: list[Hit] = []
+        self.compress = compress
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer((host, port), self._handler_class())
         self._server.daemon_threads = True
@@ -71,12 +207,20 @@ class ReplayServer:
     # -- routes ---------------------------------------------------------------
     def add(self, target: str, body: bytes | str | Path = b"", **options) -> None:
         if isinstance(body, Path):
-            options.setdefault("content_type", _guess_type(body))
+            options.setdefault("content_type", guess_type(body))
             body = body.read_bytes()
         elif isinstance(body, str):
             body = body.encode("utf-8")
+        key = _normal_query(target)
+        now = float(int(time.time()))
         with self._lock:
-            self.routes[_normal_query(target)] = Route(body=body, **options)
+            old = self.routes.get(key)
+            modified = now
+            if old is not None:
+                # HTTP dates have whole seconds: a body changed within the second it was
+                # loaded still gets a later Last-Modified, or If-Modified-Since would hide it.
+                modified = old.modified if old.body == body else max(now, old.modified + 1)
+            self.routes[key] = Route(body=body, modified=modified, **options)
 
     def remove(self, target: str) -> None:
         with self._lock:
@@ -143,36 +287,84 @@ class ReplayServer:
                 if route is None and urlsplit(self.path).path == "/robots.txt":
                     route = Route(body=ROBOTS_ALLOW_ALL, content_type="text/plain")
                 if route is None:
-                    route = Route(body=b"<html><body><h1>Not found</h1></body></html>", status=404)
+                    route = Route(body=NOT_FOUND, status=404)
                 if route.delay:
                     time.sleep(route.delay)
-                status = route.status
+                encoding = _choose_encoding(route, self.headers.get("Accept-Encoding"))
+                if not replay.compress:
+                    encoding = None
+                body = compress(route.body, encoding) if encoding else route.body
+                validators = route.conditional and route.status == 200
                 etag = '"' + hashlib.sha1(route.body).hexdigest() + '"'
-                if (
-                    status == 200
-                    and route.conditional
-                    and self.headers.get("If-None-Match") == etag
-                ):
-                    status = 304
-                replay.hits.append(Hit("GET", self.path, dict(self.headers.items()), status))
+                if encoding:
+                    etag = "W/" + etag  # another representation of the same body
+                status = route.status
+                if validators:
+                    if_none_match = self.headers.get("If-None-Match")
+                    if_modified_since = self.headers.get("If-Modified-Since")
+                    if (if_none_match and _etag_matches(if_none_match, etag)) or (
+                        not if_none_match
+                        and if_modified_since
+                        and _not_modified_since(if_modified_since, route.modified)
+                    ):
+                        status = 304
+                chunked = status != 304 and (
+                    route.chunked if route.chunked is not None else len(body) > CHUNKED_OVER
+                )
+                replay.hits.append(
+                    Hit(
+                        self.command,
+                        self.path,
+                        dict(self.headers.items()),
+                        status,
+                        encoding=encoding if status != 304 else None,
+                        chunked=chunked,
+                    )
+                )
+                self._server_header = IIS_SERVER if route.iis else None
                 self.send_response(status)
                 if status != 304:
                     self.send_header(
                         "Content-Type", route.content_type or "text/html; charset=utf-8"
                     )
-                    self.send_header("Content-Length", str(len(route.body)))
-                else:
-                    self.send_header("Content-Length", "0")
-                if route.conditional and route.status == 200:
+                    if encoding:
+                        self.send_header("Content-Encoding", encoding)
+                    if chunked:
+                        self.send_header("Transfer-Encoding", "chunked")
+                    else:
+                        self.send_header("Content-Length", str(len(body)))
+                if replay.compress and _negotiates(route):
+                    self.send_header("Vary", "Accept-Encoding")
+                if validators:
                     self.send_header("ETag", etag)
+                    self.send_header("Last-Modified", formatdate(route.modified, usegmt=True))
+                if route.iis:
+                    if "X-Powered-By" not in route.headers:
+                        self.send_header("X-Powered-By", IIS_POWERED_BY)
+                    if "ASP.NET_SessionId=" not in (self.headers.get("Cookie") or ""):
+                        session = secrets.token_hex(12)
+                        self.send_header(
+                            "Set-Cookie",
+                            f"ASP.NET_SessionId={session}; path=/; HttpOnly; SameSite=Lax",
+                        )
                 for name, value in route.headers.items():
                     self.send_header(name, value)
                 self.end_headers()
-                if send_body and status != 304:
-                    try:
-                        self.wfile.write(route.body)
-                    except (BrokenPipeError, ConnectionResetError):
-                        pass
+                if not send_body or status == 304:
+                    return
+                try:
+                    if chunked:
+                        for start in range(0, len(body), CHUNK):
+                            piece = body[start : start + CHUNK]
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                        self.wfile.write(b"0\r\n\r\n")
+                    else:
+                        self.wfile.write(body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def version_string(self) -> str:  # the Server header
+                return getattr(self, "_server_header", None) or super().version_string()
 
             def log_message(self, *args):  # quiet: tests read `hits` instead
                 pass
@@ -180,7 +372,7 @@ class ReplayServer:
         return Handler
 
 
-def _guess_type(path: Path) -> str:
+def guess_type(path: Path) -> str:
     if path.suffix in (".html", ".htm", ".aspx"):
         return "text/html; charset=utf-8"
     if path.suffix == ".xml":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import codecs
 import logging
+import weakref
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
 from sqlalchemy import select, update
@@ -197,12 +198,16 @@ class Validator(NamedTuple):
 
 def _as_downloaded(request, response, body: bytes, content_type: str | None):
     """The response a 200 would have given: the stored body with its original Content-Type,
-    typed and decoded by Scrapy exactly as the first download was (a 304 carries neither)."""
+    typed and decoded exactly as the first download was (a 304 carries neither). The body
+    was stored decoded (this middleware sits below HttpCompressionMiddleware), and a 304's
+    headers name no Content-Encoding, so nothing decompresses it again."""
     headers = response.headers.copy()
+    # Should a server name an encoding on its 304, it is not the stored body's: that is decoded.
+    headers.pop(b"Content-Encoding", None)
     if content_type:
         headers[b"Content-Type"] = content_type
     cls = responsetypes.from_args(headers=headers, url=request.url, body=body)
-    return cls(
+    restored = cls(
         url=response.url,
         status=200,
         headers=headers,
@@ -210,6 +215,11 @@ def _as_downloaded(request, response, body: bytes, content_type: str | None):
         request=request,
         flags=[*response.flags, "304"],
     )
+    # ResponseGuard (above this middleware) repaired the first download's charset; the
+    # stored body is the same bytes under the same header, so it gets the same repair.
+    if isinstance(restored, TextResponse):
+        return _repair_encoding(restored)
+    return restored
 
 
 class ResponseGuardMiddleware:
@@ -219,8 +229,11 @@ class ResponseGuardMiddleware:
       logged reason. Requests that expect a document say so: `meta["cw_binary_ok"]`
       accepts any body; `meta["cw_documents_ok"]` accepts PDF and Word files only (a
       watched page whose URL turns out to serve a PDF), still refusing images and archives.
-    - A body over DOWNLOAD_MAXSIZE never gets here: Scrapy cancels the download and the
-      request's errback reports Scrapy's reason (expected/received size against the limit).
+    - Bodies arrive decoded (gzip, deflate, br, zstd): this middleware sits below Scrapy's
+      HttpCompressionMiddleware (see settings.DOWNLOADER_MIDDLEWARES).
+    - A body over DOWNLOAD_MAXSIZE never gets here, compressed or decoded: Scrapy cancels
+      the download, or stops decompressing, and the request's errback reports Scrapy's
+      reason (the size against the limit).
     - A page whose declared charset is wrong (a windows-1252 page served as utf-8, the
       commonest case on council and news sites) is re-decoded, so its £ signs survive.
 
@@ -247,12 +260,32 @@ class ResponseGuardMiddleware:
 
     def __init__(self, crawler):
         self.crawler = crawler
+        self.maxsize = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        # Bytes received so far per request in flight: a body sent without Content-Length
+        # (chunked, as servers send what they compress on the fly) that passes the limit is
+        # cancelled by Scrapy with an empty DownloadCancelledError; this says why.
+        self.received: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        crawler.signals.connect(self.bytes_received, signal=signals.bytes_received)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def bytes_received(self, data, request, spider=None):
+        self.received[request] = self.received.get(request, 0) + len(data)
+
+    def process_exception(self, request, exception, spider=None):
+        received = self.received.pop(request, 0)
+        limit = request.meta.get("download_maxsize", self.maxsize)
+        if isinstance(exception, DownloadCancelledError) and limit and received > limit:
+            raise IgnoreRequest(
+                f"refused: body larger than download max size ({limit}): "
+                f"stopped after {received} bytes (sent without Content-Length)"
+            ) from exception
+        return None
+
     def process_response(self, request, response, spider=None):
+        self.received.pop(request, None)
         if request.meta.get("cw_binary_ok") or request.url.endswith("/robots.txt"):
             return response
         if response.status != 200:

@@ -39,9 +39,14 @@ HTTPCACHE_ENABLED = False
 # 304 answers to our conditional requests reach the middleware that restores the stored body.
 HTTPERROR_ALLOWED_CODES = [304]
 
+# Responses pass downloader middlewares from the highest number down. Scrapy's
+# HttpCompressionMiddleware (590) decodes gzip/deflate/br/zstd first, within
+# DOWNLOAD_MAXSIZE; then ResponseGuard checks the decoded body (so nothing it refuses gets
+# a stored validator); then ConditionalGet stores validators and decoded bodies, and turns
+# a 304 into the stored body, which never goes back through decompression.
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.ConditionalGetMiddleware": 560,
-    "spiders.middlewares.ResponseGuardMiddleware": 590,
+    "spiders.middlewares.ResponseGuardMiddleware": 570,
 }
 ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
 

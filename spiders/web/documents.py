@@ -21,11 +21,13 @@ import io
 import logging
 import re
 import zipfile
+import zlib
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
 from spiders.items import DocumentItem, PageItem, document_key, media_type
+from spiders.settings import DOWNLOAD_MAXSIZE
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ DOC = "application/msword"
 # Below this many letters or digits a "text" is page numbers and stray marks, not prose.
 MIN_TEXT_CHARS = 20
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# What a .docx may unpack to: the download limit, applied to what is unpacked as well.
+MAX_UNPACKED = DOWNLOAD_MAXSIZE
 
 
 class DocumentUnreadable(ValueError):
@@ -100,17 +104,37 @@ def pdf_text(body: bytes) -> tuple[str | None, str]:
     return _clean_title(title), text
 
 
-def docx_text(body: bytes) -> tuple[str | None, str]:
+def _unzipped(archive: zipfile.ZipFile, name: str, max_size: int) -> bytes:
+    """One member of a zip, refused when it unpacks to more than `max_size` bytes: its
+    header's size is checked first, and the read stops past the limit whatever the header
+    claims (a zip bomb can lie there)."""
+    info = archive.getinfo(name)
+    if info.file_size > max_size:
+        raise DocumentUnreadable(
+            f"Word document refused: {name} unpacks to {info.file_size} bytes, "
+            f"over the {max_size}-byte limit (a zip bomb?); not stored"
+        )
+    with archive.open(info) as member:
+        data = member.read(max_size + 1)
+    if len(data) > max_size:
+        raise DocumentUnreadable(
+            f"Word document refused: {name} unpacks to over the {max_size}-byte limit "
+            "(a zip bomb?); not stored"
+        )
+    return data
+
+
+def docx_text(body: bytes, max_size: int = MAX_UNPACKED) -> tuple[str | None, str]:
     """Paragraphs and table cells of a Word .docx, in document order (no extra dependency:
     a .docx is a zip of WordprocessingML)."""
     try:
         with zipfile.ZipFile(io.BytesIO(body)) as archive:
-            xml = archive.read("word/document.xml")
+            xml = _unzipped(archive, "word/document.xml", max_size)
             try:
-                core = archive.read("docProps/core.xml")
+                core = _unzipped(archive, "docProps/core.xml", max_size)
             except KeyError:
                 core = None
-    except (zipfile.BadZipFile, KeyError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error) as exc:
         raise DocumentUnreadable(f"Word document could not be read ({exc})") from None
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     try:

@@ -16,7 +16,7 @@ unchanged article cheap. `recheck_days = 0` turns the date filter off.
 
 from __future__ import annotations
 
-import gzip
+import struct
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
@@ -24,8 +24,10 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import scrapy
 from lxml import etree
+from scrapy.utils.gz import gunzip
 
 from spiders.base import SourceSpider
+from spiders.settings import DOWNLOAD_MAXSIZE
 from spiders.web.article import (
     ArticleRefused,
     clean_url,
@@ -96,10 +98,26 @@ def feed_entries(body: bytes, base_url: str) -> list[tuple[str, datetime | None]
     return entries
 
 
-def sitemap_entries(body: bytes, base_url: str) -> tuple[str, list[tuple[str, datetime | None]]]:
-    """('index' or 'urlset', [(URL, lastmod or news publication date)])."""
+class SitemapTooLarge(ValueError):
+    """A gzipped sitemap that unpacks to more than the download limit (a gzip bomb?)."""
+
+
+def sitemap_entries(
+    body: bytes, base_url: str, max_size: int = DOWNLOAD_MAXSIZE
+) -> tuple[str, list[tuple[str, datetime | None]]]:
+    """('index' or 'urlset', [(URL, lastmod or news publication date)]).
+
+    A `.gz` file (sent as it is, not with a Content-Encoding Scrapy decodes) is unpacked
+    here, stopping at `max_size` bytes: the sitemap protocol's own limit is 50 MB unpacked,
+    and a few hundred kilobytes of gzip can unpack to gigabytes.
+    """
     if body[:2] == b"\x1f\x8b":
-        body = gzip.decompress(body)
+        try:
+            body = gunzip(body, max_size=max_size)
+        except ValueError:  # Scrapy's "decompressed past max_size"; corrupt gzip is OSError
+            raise SitemapTooLarge(
+                f"gzipped sitemap unpacks to more than {max_size} bytes (a gzip bomb?); not read"
+            ) from None
     root = etree.fromstring(body, XML_PARSER) if body.strip() else None
     if root is None:
         return "urlset", []
@@ -161,8 +179,13 @@ class NewsSpider(SourceSpider):
 
     def parse_sitemap(self, response):
         try:
-            kind, entries = sitemap_entries(response.body, response.url)
-        except (OSError, EOFError) as exc:
+            kind, entries = sitemap_entries(
+                response.body, response.url, self.settings.getint("DOWNLOAD_MAXSIZE")
+            )
+        except SitemapTooLarge as exc:
+            self.problem(response.url, str(exc))
+            return
+        except (OSError, EOFError, struct.error) as exc:
             self.problem(response.url, f"sitemap could not be decompressed: {exc}")
             return
         if not entries:
