@@ -182,21 +182,20 @@ _WIDGET_WORDS = re.compile(
 )
 
 
+_WORDS = etree.XPath("normalize-space()")
+_SHORT_TEXTS = etree.XPath(".//text()[normalize-space()][string-length(.) < 80]")
+
+
 def _short_texts(root):
     """(element holding the text, text) for each short text with a widget's word in it:
     an element's own text, or the text after a child (held by the child's parent)."""
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            if el.tail and len(el.tail) < 80 and _WIDGET_WORDS.search(el.tail):
-                yield el.getparent(), el.tail
-            continue
-        if el.text and len(el.text) < 80 and _WIDGET_WORDS.search(el.text):
-            yield el, el.text
-        if el is not root and el.tail and len(el.tail) < 80 and _WIDGET_WORDS.search(el.tail):
-            yield el.getparent(), el.tail
-
-
-_WORDS = etree.XPath("normalize-space()")
+    for piece in _SHORT_TEXTS(root):
+        if _WIDGET_WORDS.search(piece):
+            holder = piece.getparent()
+            if piece.is_tail:
+                holder = holder.getparent()
+            if holder is not None:
+                yield holder, str(piece)
 
 
 def _frame(el, root):
@@ -373,6 +372,15 @@ def parse_page(response, source: str, selector: str | None = None) -> PageItem:
 class PageSpider(SourceSpider):
     name = "page"
     source_type = "page"
+
+    @classmethod
+    def update_settings(cls, settings):
+        super().update_settings(settings)
+        # `delay_seconds = 0` asks for no delay. AutoThrottle would still space the requests
+        # by their latency (its target is one request in flight), which for watched pages on
+        # a host of one's own is all the time a crawl takes.
+        if settings.getfloat("DOWNLOAD_DELAY") == 0 and settings.getfloat("AUTOTHROTTLE_START_DELAY") == 0:
+            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
 
     async def start(self):
         for url in self.source.urls:
