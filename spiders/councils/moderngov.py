@@ -310,10 +310,8 @@ class ModernGovSpider(SourceSpider):
 
     def parse_rss(self, response):
         for link in mg.links_from_rss(response):
-            if mg.page_name(link) == "mgai.aspx":
-                # Only its meeting page knows whether an item is stored from there or from
-                # mgAi; fetching mgAi on a feed's say-so would switch the item's source.
-                continue
+            # Links to mgAi pages lead nowhere: only its meeting page can hand an item to
+            # mgAi to be completed (`content_request` never fetches mgAi alone).
             req = self.content_request(link, priority=PRIORITY_FROM_RSS)
             if req:
                 yield req
