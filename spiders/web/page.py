@@ -373,15 +373,6 @@ class PageSpider(SourceSpider):
     name = "page"
     source_type = "page"
 
-    @classmethod
-    def update_settings(cls, settings):
-        super().update_settings(settings)
-        # `delay_seconds = 0` asks for no delay. AutoThrottle would still space the requests
-        # by their latency (its target is one request in flight), which for watched pages on
-        # a host of one's own is all the time a crawl takes.
-        if settings.getfloat("DOWNLOAD_DELAY") == 0 and settings.getfloat("AUTOTHROTTLE_START_DELAY") == 0:
-            settings.set("AUTOTHROTTLE_ENABLED", False, priority="spider")
-
     async def start(self):
         for url in self.source.urls:
             # A watched URL may be a report (PDF or Word, whatever its URL looks like,
