@@ -443,7 +443,8 @@ def make_items(titles: dict[str, str | None]) -> Compare:
 
 
 def issue_meetings(label: str, old: Any, new: Any) -> list[FoundChange]:
-    """An issue's history: meetings that now consider it, and what each decided."""
+    """An issue's history: meetings that now consider it, and each one's item as printed there
+    (title, report text, decision, minutes), compared as the agenda item's fields are."""
 
     def ident(entry: dict) -> tuple:
         return (clean(entry.get("committee")).casefold(), clean(entry.get("item")).casefold()
@@ -463,9 +464,14 @@ def issue_meetings(label: str, old: Any, new: Any) -> list[FoundChange]:
     for k in old_entries.keys() & new_entries.keys():
         before, after = old_entries[k], new_entries[k]
         changes += date(name(after), before.get("date"), after.get("date"))
-        changes += prose("decision")(
-            f"decision at {name(after)}", before.get("decision"), after.get("decision")
-        )
+        # The item as printed at that meeting is substance: a figure revised in its title,
+        # report text, decision or minutes is a figure change on the issue.
+        # Versions stored before issues kept the item have no title, text or minutes at all
+        # (not None): those fields are new to the archive, not to the page.
+        for field, rule in (("title", PROSE), ("text", PROSE), ("decision", DECISION),
+                            ("minutes", minutes)):  # fmt: skip
+            if field in before or field == "decision":
+                changes += rule(f"{field} at {name(after)}", before.get(field), after.get(field))
     return changes
 
 

@@ -13,12 +13,12 @@ from typing import Any
 
 from monitor.changes import detect_changes
 from spiders.items import InvalidDocument, PageItem, validate
-from spiders.parsers import parse_saved
+from spiders.parsers import documents_on, parse_saved
 
 
 def valid_documents(page: PageItem, problems: list[str], label: str) -> dict[str, tuple[Any, dict]]:
     found = {}
-    for doc in page.documents:
+    for doc in documents_on(page):
         try:
             found[doc.key] = (doc, validate(doc))
         except InvalidDocument as exc:
@@ -30,7 +30,7 @@ def compare_pages(old_page: PageItem, new_page: PageItem) -> dict[str, Any]:
     problems: list[str] = []
     old_docs = valid_documents(old_page, problems, "old")
     new_docs = valid_documents(new_page, problems, "new")
-    titles = {doc.key: doc.title for doc in new_page.documents}
+    titles = {doc.key: doc.title for doc in documents_on(new_page)}
     changes = []
     for key, (doc, fields) in new_docs.items():
         if key not in old_docs:
@@ -64,10 +64,13 @@ def parse_fresh(
     """The page as a crawl would read it. A parser that refuses the page
     (a paywall, a consent wall, a layout it does not know) is a page problem, as in a crawl."""
     try:
-        return parse_saved(url, body, source="compare", content_type=content_type)
+        page = parse_saved(url, body, source="compare", content_type=content_type)
     except Exception as exc:  # noqa: BLE001 - any parser refusal is reported, not a crash
         problems.append(f"{label}: {exc}")
         return PageItem(source="compare", url=url, body=body)
+    # Layout trouble the parser saw (a crawl reports it as a problem of the page).
+    problems += [f"{label}: {problem}" for problem in getattr(page, "problems", ())]
+    return page
 
 
 def compare_bodies(

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 # Bump when a parser's output changes shape or content for the same input; versions
 # written by different parser releases from the same raw body are recorded as re-parses.
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"
 
 KINDS = ("meeting", "agenda_item", "decision", "issue", "article", "page", "document")
 
@@ -99,10 +99,15 @@ class DecisionFields(_Fields):
 
 
 class IssueMeeting(_Fields):
+    """One meeting an issue went to, with its item as printed there."""
+
     date: str | None
     committee: str | None
-    item: str | None
+    item: str | None  # the item's number as printed ("78", "45.")
+    title: str | None  # without the number
+    text: str | None  # the report summary
     decision: str | None
+    minutes: str | None
 
 
 class IssueFields(_Fields):

@@ -3,6 +3,7 @@
 Each platform module lists `(pattern, parse)` pairs in its `PARSERS`; `parse` takes a
 Scrapy response and the source name and returns the `PageItem` the crawl would store.
 The first pattern that matches the URL wins; any other page is parsed as a watched page.
+(ModernGov's `PARSERS` is made from `PAGE_TYPES`, the table its spider's callback reads.)
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from scrapy.http import Request
 from scrapy.responsetypes import responsetypes
 
-from spiders.items import PageItem
+from spiders.items import DocumentItem, PageItem
 from spiders.web.page import parse_page
 
 Parser = Callable[..., PageItem]
@@ -39,3 +40,10 @@ def parse_saved(url: str, body: bytes, source: str, content_type: str | None = N
         if pattern.search(url):
             return parse(response, source)
     return parse_page(response, source)
+
+
+def documents_on(page: PageItem) -> list[DocumentItem]:
+    """Every document the page prints, including those a crawl completes from another page
+    before storing them (ModernGov agenda items whose minutes the meeting page cuts short),
+    as this page prints them: what `compare` judges, so no substance on the page is unseen."""
+    return [*page.documents, *(item for _, item in getattr(page, "incomplete", ()))]

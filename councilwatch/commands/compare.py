@@ -112,8 +112,19 @@ def compare(
         return
     for problem in result["problems"]:
         out.print(f"problem: {problem}", markup=False)
+    for key in result["documents"]["added"]:
+        out.print(f"only in NEW: {key}", markup=False)
+    for key in result["documents"]["removed"]:
+        out.print(f"only in OLD: {key}", markup=False)
     if not result["changes"]:
-        out.print("no changes (template, layout or whitespace only)", markup=False)
+        # "Template only" is a claim about the pages' substance: made only when every
+        # document of both pages was read and matched, and none differs.
+        if result["problems"]:
+            out.print("no changes found, but the pages could not be read in full", markup=False)
+        elif result["documents"]["added"] or result["documents"]["removed"]:
+            out.print("no changes in the documents on both pages", markup=False)
+        else:
+            out.print("no changes (template, layout or whitespace only)", markup=False)
         return
     shown = None
     for change in result["changes"]:

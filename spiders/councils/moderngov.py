@@ -19,7 +19,9 @@ Content (stored; each document key always comes from the same page type, so vers
 flip between two renderings of one thing):
   * meeting + agenda items: `ieListDocuments.aspx` (the only page that prints decisions and
     minutes per item; GetMeeting has neither decision text nor the truncation marker);
-  * an agenda item whose minutes are cut short there: `mgAi.aspx?ID=` (full minutes);
+  * an agenda item whose minutes are cut short there: still read from the meeting page, then
+    taken (in the request's `cb_kwargs`) to `mgAi.aspx?ID=` for its full minutes and stored
+    from there, whole; mgAi is never fetched on its own;
   * decision: `ieDecisionDetails.aspx?ID=`;
   * issue: `ieIssueDetails.aspx?IId=&PlanId=0&Opt=3`, reached from items and decisions;
   * reports (when `documents = true`): the PDF/Word files, by attachment id.
@@ -103,14 +105,11 @@ class ModernGovSpider(SourceSpider):
         target = mg.canonical(url, self.source.base_url)
         if target is None:
             return None
+        page = mg.page_type(target)
+        if page is None or not page.alone:
+            return None
         name = mg.page_name(target)
-        callback = {
-            "ielistdocuments.aspx": self.parse_meeting,
-            "mgai.aspx": self.parse_agenda_item,
-            "iedecisiondetails.aspx": self.parse_decision,
-            "ieissuedetails.aspx": self.parse_issue,
-        }[name]
-        if name == "ielistdocuments.aspx":
+        if page.parse is mg.parse_meeting:
             # Links from feeds and decisions may lead to committees the source does not
             # follow; a link without a committee id is followed (it cannot be told apart).
             cid = mg.query_param(target, "CId")
@@ -121,7 +120,8 @@ class ModernGovSpider(SourceSpider):
             ident = f"{name}:" + (mg.query_param(target, "ID", "IId") or "")
         if not self.once(ident):
             return None
-        return self.request(target, callback, priority=priority)
+        return self.request(target, self.parse_content, priority=priority,
+                            cb_kwargs={"name": name})  # fmt: skip
 
     # -- start -------------------------------------------------------------------------
     async def start(self):
@@ -310,10 +310,8 @@ class ModernGovSpider(SourceSpider):
 
     def parse_rss(self, response):
         for link in mg.links_from_rss(response):
-            if mg.page_name(link) == "mgai.aspx":
-                # Only its meeting page knows whether an item is stored from there or from
-                # mgAi; fetching mgAi on a feed's say-so would switch the item's source.
-                continue
+            # Links to mgAi pages lead nowhere: only its meeting page can hand an item to
+            # mgAi to be completed (`content_request` never fetches mgAi alone).
             req = self.content_request(link, priority=PRIORITY_FROM_RSS)
             if req:
                 yield req
@@ -339,17 +337,23 @@ class ModernGovSpider(SourceSpider):
             self.problem(response.url, problem)
         if page.documents:
             yield page
-        elif not page.problems:
+        elif not page.problems and not page.incomplete:
             self.problem(response.url, f"no {what} found on the page (layout changed?)")
         for link in page.follow:
             req = self.content_request(link)
             if req:
                 yield req
+        for link, item in page.incomplete:
+            # The item goes with the request and comes back whole, with the full minutes.
+            if self.once("mgai.aspx:" + item.key.rsplit(":", 1)[-1]):
+                yield self.request(link, self.parse_content, priority=PRIORITY_FOLLOW,
+                                   cb_kwargs={"name": "mgai.aspx", "item": item})  # fmt: skip
         if self.source.documents:
             yield from self.report_requests(page)
 
     def report_requests(self, page):
-        for doc in page.documents:
+        items = [*page.documents, *(item for _, item in page.incomplete)]
+        for doc in items:
             for link in doc.fields.get("documents") or []:
                 ident = link.get("id")
                 if ident and self.once("report:" + ident):
@@ -361,30 +365,22 @@ class ModernGovSpider(SourceSpider):
                         errback=self.request_failed,
                     )
 
-    def parse_with(self, parse, response, what: str):
+    def parse_content(self, response, name: str, **completes):
+        """Any page that holds documents, parsed by its type in `mg.PAGE_TYPES` (the table
+        `councilwatch compare` uses too); `completes` is what an earlier page handed on."""
+        page_type = mg.page_type(name)
         try:
-            page = parse(response, self.source.name)
+            page = page_type.parse(response, self.source.name, **completes)
         except Exception as exc:  # noqa: BLE001 - a page that breaks the parser is a problem
             # Scrapy would log it and go on; the crawl summary must name the page too.
             self.logger.exception("parsing %s failed", response.url)
             self.problem(
                 response.url,
-                f"could not parse this {what}: {type(exc).__name__}: {exc} (layout changed?)",
+                f"could not parse this {page_type.what}: {type(exc).__name__}: {exc} "
+                "(layout changed?)",
             )
             return
-        yield from self.emit(response, page, what)
-
-    def parse_meeting(self, response):
-        yield from self.parse_with(mg.parse_meeting, response, "meeting")
-
-    def parse_agenda_item(self, response):
-        yield from self.parse_with(mg.parse_agenda_item, response, "agenda item")
-
-    def parse_decision(self, response):
-        yield from self.parse_with(mg.parse_decision, response, "decision")
-
-    def parse_issue(self, response):
-        yield from self.parse_with(mg.parse_issue, response, "issue")
+        yield from self.emit(response, page, page_type.what)
 
     def parse_report(self, response, ident: str):
         # Imported here: the document parser is another module and may land later.

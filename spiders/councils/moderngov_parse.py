@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -40,6 +41,10 @@ class ModernGovPage(PageItem):
 
     follow: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Agenda items whose minutes this page cuts short, each with the `mgAi.aspx` URL that
+    # completes it: everything but the full minutes is here, so the crawl takes the item to
+    # that page (`parse_agenda_item(..., item=)`) and stores it from there, whole.
+    incomplete: list[tuple[str, DocumentItem]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------
@@ -395,12 +400,30 @@ class ItemBlock:
     """One agenda item as ModernGov prints it (meeting page, mgAi page, issue page)."""
 
     title: str
+    number: str | None  # as printed before the title ("78 Future ..."), on issue and mgAi pages
     text: str | None
     sections: dict[str, str]
     documents: list[dict]
     truncated: bool
     restricted: bool
     follow: list[str]
+
+
+# The item number as issue and mgAi pages print it before the title: "78&nbsp;<a>Title</a>",
+# "45.&nbsp;Title". Only a short token with a digit, ended by the non-breaking space ModernGov
+# puts after it, so a title that starts with a number ("2026/27 Budget") keeps it.
+_PRINTED_NUMBER = re.compile(r"^\s*(\(?[0-9][\w./()]{0,7})\xa0")
+
+
+def _printed_number(title_el: etree._Element) -> str | None:
+    found = _PRINTED_NUMBER.match(title_el.text or "")
+    if found:
+        return found.group(1)
+    lead = (title_el.text or "").strip()
+    # "78 <a>Title</a>": a number on its own before the title's link.
+    if len(title_el) and re.fullmatch(r"\(?[0-9][\w./()]{0,7}", lead):
+        return lead
+    return None
 
 
 def _item_block(elements: list, base: str) -> ItemBlock:
@@ -410,6 +433,7 @@ def _item_block(elements: list, base: str) -> ItemBlock:
     any can be missing, so each is found by its label, never by position.
     """
     title = ""
+    number = None
     text_parts: list[str] = []
     sections: dict[str, str] = {}
     documents: list[dict] = []
@@ -422,6 +446,9 @@ def _item_block(elements: list, base: str) -> ItemBlock:
         tag = el.tag
         if "mgAiTitleTxt" in classes and not title:
             title = _one_line(el)
+            number = _printed_number(el)
+            if number and title.startswith(number):
+                title = title[len(number) :].strip()
             documents += _document_links(_ANCHORS(el), base)
             current = None
             continue
@@ -460,6 +487,7 @@ def _item_block(elements: list, base: str) -> ItemBlock:
     documents = [d for d in documents if not (d["url"] in seen or seen.add(d["url"]))]
     return ItemBlock(
         title=_unescape_again(title),
+        number=number,
         text=_or_none("\n".join(t for t in text_parts if t)),
         sections=sections,
         documents=documents,
@@ -534,9 +562,10 @@ def _promises_items(root: etree._Element) -> bool:
 def parse_meeting(response, source: str) -> ModernGovPage:
     """A meeting page: the meeting and, in printed order, its agenda items.
 
-    Items whose minutes are cut short here ("view the full minutes text") are stored from
-    their `mgAi.aspx` page instead (listed in `follow`), always, so each agenda item's versions
-    come from one page type.
+    Items whose minutes are cut short here ("view the full minutes text") are in `incomplete`
+    with their `mgAi.aspx` URL: everything else about them is read here, and the crawl
+    completes them with the full minutes from that page, always, so each agenda item's
+    versions have one composition.
     """
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
@@ -596,18 +625,17 @@ def parse_meeting(response, source: str) -> ModernGovPage:
         items.append(key)
         block = _item_block(_children(content), url)
         page.follow += block.follow
-        if block.truncated:
-            page.follow.append(agenda_item_url(url, aiid))
-            continue
-        page.documents.append(
-            DocumentItem(
-                key=key,
-                kind="agenda_item",
-                url=f"{url}#AI{aiid}",
-                title=block.title,
-                fields=_agenda_item_fields(meeting_key, number, block),
-            )
+        item = DocumentItem(
+            key=key,
+            kind="agenda_item",
+            url=f"{url}#AI{aiid}",
+            title=block.title,
+            fields=_agenda_item_fields(meeting_key, number, block),
         )
+        if block.truncated:
+            page.incomplete.append((agenda_item_url(url, aiid), item))
+        else:
+            page.documents.append(item)
     committee = found["committee"].strip()
     meeting = DocumentItem(
         key=meeting_key,
@@ -635,8 +663,14 @@ _ITEM_MEETING = re.compile(r"\(Item\s*([^)]*)\)\s*$", re.I)
 _ITEM_TITLE = _css("p.mgAiTitleTxt")
 
 
-def parse_agenda_item(response, source: str) -> ModernGovPage:
-    """`mgAi.aspx?ID=`: one agenda item with its full minutes text."""
+def parse_agenda_item(response, source: str, item: DocumentItem | None = None) -> ModernGovPage:
+    """`mgAi.aspx?ID=`: one agenda item with its full minutes text.
+
+    With `item` (the item as its meeting page printed it, minutes cut short) the result is
+    that item with the full minutes from this page: number, title, text, decision, documents
+    and meeting stay the meeting page's. Without it (a saved mgAi page given to `compare`),
+    the item as this page prints it.
+    """
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
     modgov = _modgov(_html(response))
@@ -657,13 +691,32 @@ def parse_agenda_item(response, source: str) -> ModernGovPage:
     elements = [el for el in _children(content) if not (_LABEL(el) and el.tag == "p")]
     block = _item_block(elements, url)
     page.follow += block.follow
+    if item is not None:
+        minutes = _or_none(block.sections.get("minutes"))
+        if minutes is None or block.truncated:
+            # Stored with the meeting page's cut-short minutes, the item would flip between
+            # two compositions; nothing is stored until this page gives the full text.
+            page.problems.append(
+                f"agenda item {item.key} has no full minutes on its mgAi page (layout changed?)"
+            )
+            return page
+        page.documents.append(
+            DocumentItem(
+                key=item.key,
+                kind="agenda_item",
+                url=url,  # where the whole item is printed, and what is stored
+                title=item.title,
+                fields={**item.fields, "minutes": minutes},
+            )
+        )
+        return page
     page.documents.append(
         DocumentItem(
             key=document_key(source, "agenda_item", aiid),
             kind="agenda_item",
             url=url,
             title=block.title,
-            fields=_agenda_item_fields(meeting_key, number, block),
+            fields=_agenda_item_fields(meeting_key, number or block.number, block),
         )
     )
     return page
@@ -791,7 +844,8 @@ _ISSUE_ITEMS_MARKUP = _css("p.mgAiTitleTxt, div.mgWordPara")
 
 def parse_issue(response, source: str) -> ModernGovPage:
     """Every meeting an issue went to: "Meeting: 15/09/2015 - Cabinet (Item 78)" blocks, each
-    with the item as printed at that meeting and what was decided."""
+    with the item as printed at that meeting: its number, title (without the number), report
+    text, decision and minutes."""
     url = response.url
     page = ModernGovPage(source=source, url=url, body=response.body, content_type="text/html")
     modgov = _modgov(_html(response))
@@ -821,12 +875,17 @@ def parse_issue(response, source: str) -> ModernGovPage:
         block = _item_block([el for el in elements if el not in labelled], url)
         documents += block.documents
         page.follow += [u for u in block.follow if page_name(u) == "iedecisiondetails.aspx"]
+        # The item as printed at that meeting; its minutes as printed here too, cut short
+        # where the page cuts them (" ..."), as the issue page is all that is fetched for it.
         meetings.append(
             {
                 "date": _iso_date(head["date"]),
                 "committee": _or_none(head["committee"]),
-                "item": _or_none(head["item"]),
+                "item": _or_none(head["item"]) or block.number,
+                "title": _or_none(block.title),
+                "text": block.text,
                 "decision": _or_none(block.sections.get("decision")),
+                "minutes": _or_none(block.sections.get("minutes")),
             }
         )
     if not blocks and _ISSUE_ITEMS_MARKUP(content):
@@ -1161,10 +1220,37 @@ def links_from_rss(response) -> list[str]:
 # The registry: the URL picks the parser (spiders/parsers.py)
 # ---------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class PageType:
+    """A page that holds documents: the one table both the crawl and `compare` read."""
+
+    what: str  # how problems name the page ("meeting")
+    names: tuple[str, ...]  # its page names, lower-case, as `page_name` gives them
+    parse: Callable[..., ModernGovPage]
+    # False for a page the crawl reaches only from another page, which hands it what it
+    # completes (`mgAi.aspx`, from the meeting page that cut the item's minutes short).
+    alone: bool = True
+
+
+PAGE_TYPES = [
+    PageType("meeting", ("ielistdocuments.aspx", "mglistdocuments.aspx"), parse_meeting),
+    PageType("agenda item", ("mgai.aspx",), parse_agenda_item, alone=False),
+    PageType("decision", ("iedecisiondetails.aspx",), parse_decision),
+    PageType("issue", ("ieissuedetails.aspx", "mgissuehistoryhome.aspx"), parse_issue),
+    PageType("meeting", ("getmeeting",), parse_web_service_meeting),
+]
+_BY_NAME = {name: page for page in PAGE_TYPES for name in page.names}
+
+
+def page_type(url: str) -> PageType | None:
+    """The document page type of `url`, by its page name (`mgWebService.asmx/GetMeeting` by
+    its operation), or None for any other page."""
+    return _BY_NAME.get(page_name(url))
+
+
+# The registry `spiders/parsers.py` reads: the URL picks the parser.
 PARSERS = [
-    (re.compile(r"/(?:ie|mg)ListDocuments\.aspx\?", re.I), parse_meeting),
-    (re.compile(r"/mgAi\.aspx\?", re.I), parse_agenda_item),
-    (re.compile(r"/ieDecisionDetails\.aspx\?", re.I), parse_decision),
-    (re.compile(r"/ieIssueDetails\.aspx\?", re.I), parse_issue),
-    (re.compile(r"/mgWebService\.asmx/GetMeeting\?", re.I), parse_web_service_meeting),
+    (re.compile(rf"/{re.escape(name)}\?", re.I), page.parse)
+    for page in PAGE_TYPES
+    for name in page.names
 ]

@@ -12,30 +12,21 @@ A URL that serves a PDF or Word file is watched as a document (`parse_document`)
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import scrapy
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from parsel.csstranslator import css2xpath
 
 from spiders.base import SourceSpider
 from spiders.items import DocumentItem, PageItem, document_key
 from spiders.web.article import response_text
 
 # Parts of a page that are never its substance.
-BOILERPLATE = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "nav",
-    "header",
-    "footer",
-    "aside",
-    "iframe",
-    "svg",
-    "button",
-    "select",
-    "dialog",
-]
+BOILERPLATE = frozenset({
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "iframe",
+    "svg", "button", "select", "dialog",
+})  # fmt: skip
 # Class or id parts of template furniture on council and campaign sites. Narrower than
 # the news widget list: a council's "promo" or "related" box is often the consultation
 # call-out a campaign wants to watch.
@@ -43,9 +34,43 @@ TEMPLATE_TOKEN = re.compile(
     r"(?:^|[-_])(?:cookies?|consent|gdpr|cmp|skip[-_]?link|skip[-_]?to[-_]?content|"
     r"breadcrumbs?|share|sharing|social|addthis|feedback|back[-_]?to[-_]?top|"
     r"ad|ads|advert|adverts|advertisement|dfp|newsletter|weather|"
-    r"comments?[-_]?(?:count|link|total|number|button|text)|commentcount)(?:[-_]|$)",
+    r"comments?[-_]?(?:count|link|total|number|button|text)|commentcount|"
+    # Counters and widgets: likes, shares, views, followers, reactions, "most read" lists.
+    # Compound names only: Drupal's content lists are `view`/`views-row`, which stay.
+    r"likes?|likes?[-_]?(?:count|counter|total|number|button|box|page|this)|fb[-_]?like|"
+    r"shares?[-_]?(?:count|counter|total|number)|sharecount|likecount|"
+    r"(?:page[-_]?)?views?[-_]?(?:count|counter|total|number)|viewcount|pageviews|"
+    r"followers?(?:[-_]?(?:count|counter|total|number))?|reactions?|"
+    r"most[-_]?(?:read|popular|viewed|shared|commented)|mostread|mostpopular|trending|"
+    r"popular[-_]?(?:posts|stories|articles|news|content))(?:[-_]|$)",
     re.I,
 )
+# The same names searched once in an element's class and id joined by spaces.
+_TEMPLATE_NAMES = re.compile(
+    TEMPLATE_TOKEN.pattern.replace("(?:^|[-_])", r"(?:^|[-_\s])", 1)[: -len("(?:[-_]|$)")]
+    + r"(?:[-_\s]|$)",
+    re.I,
+)
+_ATTRIBUTED = etree.XPath(".//*[@class or @id or @hidden or @aria-hidden or @style]")
+# Furniture found by its wording, whatever its markup: NationBuilder's "Do you like this
+# page?" box, "30 people like this", "Be the first to like this", and an element that
+# holds nothing but a social counter ("1.2k views", "45 shares"). A petition's "1,234
+# signatures" is none of these and stays.
+FURNITURE_WORDS = re.compile(
+    r"^(?:do you like this (?:page|post)\??|be the first to like this\.?|"
+    r"(?:[\d,.]+[km]?|one|no one|nobody)\s+(?:people|person|others?)\s+likes? this\.?|"
+    r"[\d,.]+\s*[km]?\s+(?:likes?|shares?|comments?|views?|followers?|retweets?|reactions?)|"
+    r"(?:likes?|shares?|comments?|views?|followers?)\s*:?\s*[\d,.]+\s*[km]?|"
+    r"most (?:read|popular|viewed|shared|commented)|trending(?: now)?|popular (?:posts|stories))$",
+    re.I,
+)
+# Wording furniture is a small widget: never a block with more text than this.
+FURNITURE_MAX_CHARS = 300
+# A list of links headed "Most read" (or "Trending"...) is a widget as a whole: the heading's
+# box, or the heading and the list after it, up to this much text.
+_LIST_HEADING = re.compile(r"^(?:most (?:read|popular|viewed|shared|commented)|trending|popular)", re.I)
+LIST_WIDGET_MAX_CHARS = 1500
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span", "div"})
 # Landmarks that hold a page's own content, most specific first.
 MAIN_CANDIDATES = ["main", "[role=main]", "#main-content", "#maincontent", "#content", "article"]
 # Less than this much text in a landmark means it is a stub (an empty <main> shell
@@ -58,56 +83,83 @@ DOCUMENT_TYPES = (
 )
 
 
-BLOCKS = {
-    "address",
-    "article",
-    "aside",
-    "blockquote",
-    "br",
-    "dd",
-    "details",
-    "div",
-    "dl",
-    "dt",
-    "fieldset",
-    "figcaption",
-    "figure",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "li",
-    "main",
-    "ol",
-    "p",
-    "pre",
-    "section",
-    "summary",
-    "table",
-    "td",
-    "th",
-    "tr",
-    "ul",
-}
+BLOCKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "main",
+    "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+})  # fmt: skip
+# Elements that can frame a furniture widget found by its wording: the widget is the
+# smallest of these around the words.
+_WIDGET_FRAMES = BLOCKS | {"span", "a", "strong", "em", "b", "small", "label"}
+_NEVER_TEMPLATE = frozenset({"html", "body", "main", "article"})
 
 
-def _text_of(el: Tag) -> str:
+# The page is parsed once, by lxml, and read without changing the tree: what the template
+# removes is a set of elements the walks below skip (with their subtrees; the text after a
+# skipped element, its tail, is its parent's and stays).
+Removed = set
+
+
+def _children(el):
+    return [child for child in el if isinstance(child.tag, str)]
+
+
+def _pieces(el, removed: Removed, out: list[str]) -> None:
+    """The text nodes under `el` in reading order, as separate pieces (the text of an
+    element, then each child's content and the child's tail)."""
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child not in removed:
+            _pieces(child, removed, out)
+        if child.tail:
+            out.append(child.tail)
+
+
+def _stripped_len(el, removed: Removed) -> int:
+    """The length of the element's words joined by one space per text node, as measured
+    against the template limits below."""
+    pieces: list[str] = []
+    _pieces(el, removed, pieces)
+    words = [p.strip() for p in pieces]
+    words = [w for w in words if w]
+    return sum(map(len, words)) + max(len(words) - 1, 0)
+
+
+def _blocks_text(el, removed: Removed, out: list[str], top: bool) -> None:
+    block = not top and el.tag in BLOCKS
+    if block:
+        out.append("\n")
+    if el.text:
+        out.append(el.text)
+    for child in el:
+        if isinstance(child.tag, str) and child not in removed:
+            _blocks_text(child, removed, out, False)
+        if child.tail:
+            out.append(child.tail)
+    if block:
+        out.append("\n")
+
+
+def _text_of(el, removed: Removed) -> str:
     """Text with one line per block: a link or <strong> inside a sentence stays in it."""
-    for block in el.find_all(BLOCKS):
-        block.insert_before("\n")
-        block.insert_after("\n")
-    lines = (" ".join(line.split()) for line in el.get_text().splitlines())
+    parts: list[str] = []
+    _blocks_text(el, removed, parts, True)
+    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
     return "\n".join(line for line in lines if line)
 
 
-def _is_template(el: Tag) -> bool:
-    if el.name in ("html", "body", "main", "article") or el.attrs is None:
+@lru_cache(maxsize=4096)
+def _template_names(names: str) -> bool:
+    # Sites repeat the same few class strings on thousands of elements.
+    return _TEMPLATE_NAMES.search(names) is not None
+
+
+def _is_template(el) -> bool:
+    if el.tag in _NEVER_TEMPLATE:
         return False
-    tokens = list(el.get("class") or []) + (el.get("id") or "").split()
-    if any(TEMPLATE_TOKEN.search(t) for t in tokens):
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    if names and _template_names(names):
         return True
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
@@ -115,42 +167,174 @@ def _is_template(el: Tag) -> bool:
     return "display:none" in style or "visibility:hidden" in style
 
 
-def _strip(root: Tag) -> None:
-    for tag in root.find_all(BOILERPLATE):
-        tag.decompose()
-    for tag in root.find_all(True):
-        if tag.decomposed:
+def _live(el, root, removed: Removed) -> bool:
+    """Whether `el` (inside `root`) is still part of the text: not removed, nor inside
+    something removed."""
+    while el is not None and el is not root:
+        if el in removed:
+            return False
+        el = el.getparent()
+    return el is root
+
+
+_WIDGET_WORDS = re.compile(
+    r"like|share|comment|view|follower|retweet|reaction|most|trending|popular", re.I
+)
+
+
+_WORDS = etree.XPath("normalize-space()")
+_SHORT_TEXTS = etree.XPath(".//text()[normalize-space()][string-length(.) < 80]")
+
+
+def _short_texts(root):
+    """(element holding the text, text) for each short text with a widget's word in it:
+    an element's own text, or the text after a child (held by the child's parent)."""
+    for piece in _SHORT_TEXTS(root):
+        if _WIDGET_WORDS.search(piece):
+            holder = piece.getparent()
+            if piece.is_tail:
+                holder = holder.getparent()
+            if holder is not None:
+                yield holder, str(piece)
+
+
+def _frame(el, root):
+    """The smallest element around `el` that can hold a widget, or None."""
+    while el is not None and el is not root and el.tag not in _WIDGET_FRAMES:
+        el = el.getparent()
+    if el is None or el is root or el.tag in _NEVER_TEMPLATE:
+        return None
+    return el
+
+
+def _furniture(root, removed: Removed) -> None:
+    """Widgets found by their wording, whatever their markup: the smallest frame around
+    the words, if it is small. Counters in tables (a consultation's results) stay."""
+    found = []
+    for holder, piece in _short_texts(root):
+        if "like this" in piece.lower():
+            found.append(holder)
             continue
-        if _is_template(tag) and len(tag.get_text(" ", strip=True)) < 2000:
-            tag.decompose()
+        # The counter may be split over elements ("<b>30</b> likes"): up a few levels while
+        # the words stay short.
+        for _ in range(3):
+            if holder is None or holder is root or holder.tag in _NEVER_TEMPLATE:
+                break
+            words = " ".join(_WORDS(holder).split())
+            if len(words) > 40:
+                break
+            if FURNITURE_WORDS.match(words):
+                found.append(holder)
+                break
+            holder = holder.getparent()
+    for el in found:
+        frame = _frame(el, root)
+        if frame is None or next(frame.iterancestors("table"), None) is not None:
+            continue
+        # "Do you like this page?" heads a box holding the button and the count: the box.
+        text = " ".join(_WORDS(frame).split()).lower()
+        if text.startswith("do you like") and frame.getparent() is not None:
+            box = _frame(frame.getparent(), root)
+            if box is not None and _stripped_len(box, removed) <= FURNITURE_MAX_CHARS:
+                frame = box
+        if _LIST_HEADING.match(text) and frame.tag in _HEADINGS:
+            _list_widget(frame, root, removed)
+            continue
+        if _stripped_len(frame, removed) <= FURNITURE_MAX_CHARS:
+            removed.add(frame)
+
+
+def _list_widget(heading, root, removed: Removed) -> None:
+    """A "Most read" heading: with its box if the box is that widget alone, else with the
+    list that follows it."""
+    box = heading.getparent()
+    if (box is not None and box is not root and box.tag not in _NEVER_TEMPLATE
+            and _stripped_len(box, removed) <= LIST_WIDGET_MAX_CHARS):  # fmt: skip
+        removed.add(box)
+        return
+    removed.add(heading)
+    following = heading.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is not None and following.tag in ("ul", "ol", "div") and (
+        _stripped_len(following, removed) <= LIST_WIDGET_MAX_CHARS
+    ):
+        removed.add(following)
+
+
+def _strip(root, removed: Removed) -> None:
+    """Mark the template inside `root` as removed, in the order that decides what counts:
+    boilerplate elements, then template furniture by class, id or hiding (measured without
+    the boilerplate), then furniture by its wording, then small forms. (Marking an element
+    already inside a removed one changes nothing, so no element is checked for that.)"""
+    removed.update(root.iter(*BOILERPLATE))
+    removed.discard(root)
+    for el in _ATTRIBUTED(root):
+        if _is_template(el) and _stripped_len(el, removed) < 2000:
+            removed.add(el)
+    _furniture(root, removed)
     # ASP.NET sites (ModernGov among them) wrap the whole page in one <form>; only
     # small forms (search boxes, newsletter sign-ups) are template.
-    for form in root.find_all("form"):
-        if not form.decomposed and len(form.get_text(" ", strip=True)) < 300:
-            form.decompose()
+    for form in root.iter("form"):
+        if form is not root and _stripped_len(form, removed) < 300:
+            removed.add(form)
+
+
+@lru_cache(maxsize=64)
+def _select(selector: str) -> etree.XPath:
+    return etree.XPath(css2xpath(selector))
+
+
+def _parse(html: str):
+    """The page's tree, or None for an empty page."""
+    if not html.strip():
+        return None
+    try:
+        return etree.fromstring(html, _PARSER)
+    except ValueError:
+        # A str that still declares its encoding (`<?xml ... encoding=...?>`): as bytes.
+        return etree.fromstring(html.encode("utf-8", "replace"), _UTF8_PARSER)
+
+
+# lxml's own elements, not lxml.html's: the page is only read, and the class lookup of
+# lxml.html costs more than the parse.
+_PARSER = etree.HTMLParser()
+_UTF8_PARSER = etree.HTMLParser(encoding="utf-8")
 
 
 def page_text(html: str, selector: str | None = None) -> tuple[str | None, str]:
     """The page's title and the text of its main content (or of `selector`)."""
-    soup = BeautifulSoup(html, "lxml")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    title = " ".join(title.split()) if title else None
+    root = _parse(html)
+    if root is None:
+        return None, ""
+    title_el = next(root.iter("title"), None)
+    title = None
+    if title_el is not None:
+        words = [piece.strip() for piece in title_el.itertext()]
+        title = " ".join(" ".join(w for w in words if w).split()) or None
+    removed: Removed = set()
     if selector:
-        found = soup.select(selector)
+        # Never what a template element holds: browsers do not render it.
+        found = [el for el in _select(selector)(root) if next(el.iterancestors("template"), None) is None]
         if not found:
             return title, ""
         for el in found:
-            _strip(el)
-        return title, "\n".join(t for t in (_text_of(el) for el in found) if t)
-    body = soup.body or soup
-    _strip(body)
+            if _live(el, root, removed):
+                _strip(el, removed)
+        texts = (_text_of(el, removed) if _live(el, root, removed) else "" for el in found)
+        return title, "\n".join(t for t in texts if t)
+    body = next(root.iter("body"), None)
+    if body is None:
+        body = root
+    _strip(body, removed)
     for candidate in MAIN_CANDIDATES:
-        el = body.select_one(candidate)
-        if el is not None:
-            text = _text_of(el)
-            if len(text) >= MIN_MAIN_CHARS:
-                return title, text
-    return title, _text_of(body)
+        for el in _select(candidate)(body):
+            if el is not body and _live(el, body, removed):
+                text = _text_of(el, removed)
+                if len(text) >= MIN_MAIN_CHARS:
+                    return title, text
+                break
+    return title, _text_of(body, removed)
 
 
 def is_document_response(response) -> bool:

@@ -373,3 +373,56 @@ def page_visible_text(body: bytes) -> str:
 
 def baseline_alert(pair: Pair) -> bool:
     return visible_text(pair, "old") != visible_text(pair, "new")
+
+
+# --- issue pages and agenda items completed by mgAi (branch moderngov-pages) ---------------
+# An issue page keeps each meeting's item (title, report text, decision, minutes), and a
+# meeting page's cut-short items are compared as printed there: a figure revised in any of
+# them is a figure change. Whole pages, through the crawl's parsers: the Oxfordshire issue
+# history of Cabinet item 78, the Kingston meeting page, and item 59's mgAi page.
+
+MODERNGOV_TESTS = Path(__file__).parent.parent / "moderngov"
+OXFORDSHIRE_ISSUE_URL = "https://mycouncil.oxfordshire.gov.uk/ieIssueDetails.aspx?IId=10926&PlanId=0&Opt=3"
+KINGSTON_MGAI_URL = "https://moderngov.kingston.gov.uk/mgAi.aspx?ID=51902"
+ISSUE_PAGE_NOISE = ["script", "cookie banner", "navigation", "view counter", "most read list",
+                    "entity encoding", "whitespace and line wrapping"]  # fmt: skip
+ISSUE_PAGE_EDITS = [
+    ("the new service's budget revised", True, {"figure"},
+     [("create a wholly new &pound;12m service", "create a wholly new &pound;14m service")]),
+    ("the current budget revised", True, {"figure"},
+     [("the current\n&pound;16m budget", "the current\n&pound;17m budget")]),
+    ("the savings target revised", True, {"figure"}, [("savings of\n&pound;8 million", "savings of\n&pound;9.5 million")]),
+    ("the decision changed", True, {"decision"}, [("Recommendation agreed.", "Recommendation deferred.")]),
+    ("the report reworded", False, {"text"}, [("In common with councils across England,\nOxfordshire County Council have to make savings across all service\nareas as a result of reductions",
+                                                "Like councils across England,\nOxfordshire County Council have to make savings across all service\nareas as a result of reductions")]),
+    ("the minutes reworded", False, {"text"}, [("Eleanor Pritchard, informed Cabinet", "Eleanor Pritchard told Cabinet")]),
+]  # fmt: skip
+CUT_SHORT_EDITS = [
+    ("a cut-short item's signatures revised", True, {"figure"},
+     [("2024, with 60 signatures, requested", "2024, with 62 signatures, requested")]),
+    ("a cut-short item's residents consulted revised", True, {"figure"},
+     [("out to 82 residents within", "out to 85 residents within")]),
+]  # fmt: skip
+MGAI_EDITS = [
+    ("the petition's signatories revised", True, {"figure"},
+     [("petition, with 60 signatories", "petition, with 64 signatories")]),
+    ("the minutes reworded", False, {"text"}, [("The lead petitioner addressed", "The lead petitioner spoke to")]),
+]  # fmt: skip
+
+
+def moderngov_page_pairs() -> list[Pair]:
+    issue = (MODERNGOV_TESTS / "fixtures" / "oxfordshire_ieIssueDetails_item78.html").read_text(encoding="utf-8")
+    mgai = (MODERNGOV_TESTS / "site" / "mgAi_51902.html").read_text(encoding="utf-8")
+    return [
+        *page_pairs("Oxfordshire issue page", OXFORDSHIRE_ISSUE_URL, issue, ISSUE_PAGE_NOISE, ISSUE_PAGE_EDITS),
+        *page_pairs("Kingston meeting, item cut short", KINGSTON_URL, ITEM_64, ["script"], CUT_SHORT_EDITS),
+        *page_pairs("Kingston mgAi item", KINGSTON_MGAI_URL, mgai, ["script", "entity encoding",
+                    "whitespace and line wrapping"], MGAI_EDITS),
+    ]  # fmt: skip
+
+
+_labelled_pairs_before_moderngov_pages = labelled_pairs
+
+
+def labelled_pairs() -> list[Pair]:  # noqa: F811 - the set grows by appending
+    return _labelled_pairs_before_moderngov_pages() + moderngov_page_pairs()

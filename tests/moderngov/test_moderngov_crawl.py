@@ -32,6 +32,8 @@ CHANGED = {
     "kingston:agenda_item:51899",  # £1,800 -> £2,100 in its decision
     "kingston:meeting:10337",  # cancelled
     "kingston:decision:13567",  # called in
+    "kingston:agenda_item:51902",  # 60 -> 62 signatures in its cut-short minutes
+    "kingston:issue:53900",  # £48,000 -> £52,500 in the June item's report
 }
 ADDED = "kingston:agenda_item:51905"
 
@@ -175,6 +177,42 @@ def test_the_revised_figure_is_in_the_new_decision_text(second):
     assert (
         "£2,100 of Neighbourhood Community Grant"
         in fields(second, "kingston:agenda_item:51899")["decision"]
+    )
+
+
+def figure_changes(council, second) -> dict[str, list[tuple]]:
+    listed = json.loads(council.run("changes", "--kind", "figure", "--json").stdout)["changes"]
+    found: dict[str, list[tuple]] = {}
+    for change in listed:
+        found.setdefault(change["document"]["key"], []).append(
+            (change["old_value"], change["new_value"])
+        )
+    return found
+
+
+def test_a_figure_revised_in_an_issue_page_item_is_a_figure_change_on_the_issue(council, second):
+    assert figure_changes(council, second)["kingston:issue:53900"] == [(48000, 52500)]
+
+
+def test_a_figure_revised_in_a_cut_short_agenda_item_is_a_figure_change_on_the_item(
+    council, second
+):
+    assert figure_changes(council, second)["kingston:agenda_item:51902"] == [(60, 62)]
+
+
+def test_figure_changes_are_reported_only_on_the_documents_that_changed(council, second):
+    assert set(figure_changes(council, second)) == {
+        "kingston:issue:53900", "kingston:agenda_item:51902", "kingston:agenda_item:51899"
+    }  # fmt: skip
+
+
+def test_a_cut_short_item_keeps_its_meeting_page_text_when_completed_again(second):
+    found = fields(second, "kingston:agenda_item:51902")
+    assert (found["meeting"], found["number"], found["text"]) == (
+        "kingston:meeting:10221",
+        "59.",
+        "To address a petition received seeking a solution to congestion, conflict, speeding "
+        "and through traffic on Manorgate Road.",
     )
 
 

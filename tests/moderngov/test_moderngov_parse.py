@@ -105,15 +105,19 @@ def test_every_document_of_the_meeting_page_validates_against_its_schema():
     ]
 
 
-def test_items_with_minutes_cut_short_come_from_their_mgai_page_instead():
+def test_items_with_minutes_cut_short_are_not_stored_from_the_meeting_page_alone():
     assert item_59 not in docs(meeting_page)
 
 
-def test_the_mgai_pages_of_cut_short_items_are_followed():
-    assert [u for u in meeting_page.follow if "mgAi" in u] == [
-        KINGSTON + "mgAi.aspx?ID=51902",
-        KINGSTON + "mgAi.aspx?ID=51903",
+def test_items_with_minutes_cut_short_go_to_their_mgai_page_to_be_completed():
+    assert [(url, item.key) for url, item in meeting_page.incomplete] == [
+        (KINGSTON + "mgAi.aspx?ID=51902", item_59),
+        (KINGSTON + "mgAi.aspx?ID=51903", "kingston:agenda_item:51903"),
     ]
+
+
+def test_mgai_pages_are_reached_only_with_the_item_they_complete():
+    assert [u for u in meeting_page.follow if "mgAi" in u] == []
 
 
 def test_agenda_item_meeting_is_the_meeting_key():
@@ -300,6 +304,107 @@ def test_mgai_documents():
     assert [d["id"] for d in agenda_item.fields["documents"]] == ["112215", "112216"]
 
 
+def test_mgai_title_leaves_out_the_printed_number():
+    assert not agenda_item.title.startswith("60")
+
+
+# -- an agenda item completed by its mgAi page: what the crawl stores ------------------------
+# Item 60 of the Kingston meeting: the meeting page cuts its minutes short, the crawl takes the
+# item to mgAi.aspx in the request's cb_kwargs and stores it from there.
+
+cut_short = dict((item.key, item) for _, item in meeting_page.incomplete)[
+    "kingston:agenda_item:51903"
+]
+whole_page = mg.parse_agenda_item(
+    response(KINGSTON + "mgAi.aspx?ID=51903", SITE / "mgAi_51903.html"), "kingston", item=cut_short
+)
+[whole] = whole_page.documents
+
+
+def test_whole_item_key():
+    assert whole.key == "kingston:agenda_item:51903"
+
+
+def test_whole_item_meeting_comes_from_the_meeting_page():
+    assert whole.fields["meeting"] == "kingston:meeting:10221"
+
+
+def test_whole_item_number_comes_from_the_meeting_page():
+    assert whole.fields["number"] == "60."
+
+
+def test_whole_item_title_is_without_the_printed_number():
+    assert whole.fields["title"] == "Coombe Lane West Zebra Crossing - Local Consultation Results"
+
+
+def test_whole_item_document_title_is_without_the_printed_number():
+    assert whole.title == "Coombe Lane West Zebra Crossing - Local Consultation Results"
+
+
+def test_whole_item_text_comes_from_the_meeting_page():
+    assert whole.fields["text"] == (
+        "To consider the results of a public consultation on the Introduction of Zebra "
+        "Crossing on Coombe Lane West and seek a way forward."
+    )
+
+
+def test_whole_item_decision_comes_from_the_meeting_page():
+    assert whole.fields["decision"] == (
+        "RESOLVED that the decision on the implementation of the scheme as shown in Annex 1 "
+        "be deferred to the Committee meeting in March 2026."
+    )
+
+
+def test_whole_item_minutes_are_the_full_text_from_mgai():
+    assert whole.fields["minutes"].endswith(
+        "Therefore, it was RESOLVED that the decision on the implementation of the scheme as "
+        "shown in Annex 1 be deferred to the Committee meeting in March 2026."
+    )
+
+
+def test_the_meeting_page_minutes_of_that_item_were_cut_short():
+    assert cut_short.fields["minutes"].endswith("implementation of the scheme as shown ...")
+
+
+def test_whole_item_restricted():
+    assert whole.fields["restricted"] is False
+
+
+def test_whole_item_documents_come_from_the_meeting_page():
+    assert whole.fields["documents"] == cut_short.fields["documents"]
+
+
+def test_whole_item_url_is_its_mgai_page():
+    assert whole.url == KINGSTON + "mgAi.aspx?ID=51903"
+
+
+def test_whole_item_is_stored_with_the_mgai_body():
+    assert (whole_page.url, whole_page.body) == (
+        KINGSTON + "mgAi.aspx?ID=51903",
+        (SITE / "mgAi_51903.html").read_bytes(),
+    )
+
+
+def test_whole_item_validates_against_its_schema():
+    assert validate(whole)["minutes"] == whole.fields["minutes"]
+
+
+def test_an_mgai_page_without_full_minutes_stores_nothing_and_says_so():
+    body = (SITE / "mgAi_51903.html").read_text(encoding="utf-8")
+    body = body.replace('<p class="mgSubItemTitleTxt">Minutes:</p>', "")
+    body = body[: body.index("The Chair moved")] + body[body.index("</div>\n</div>", body.index("The Chair moved")):]
+    page = mg.parse_agenda_item(
+        saved_response(KINGSTON + "mgAi.aspx?ID=51903", body.encode(), "text/html"),
+        "kingston",
+        item=cut_short,
+    )
+    assert (page.documents, page.problems) == (
+        [],
+        ["agenda item kingston:agenda_item:51903 has no full minutes on its mgAi page "
+         "(layout changed?)"],
+    )
+
+
 # -- decisions: Kirklees (trimmed real pages) and a full page ------------------------------
 
 committee_decision = parse(
@@ -463,17 +568,71 @@ def test_issue_title_double_escaped_apostrophe_is_unescaped():
     assert issue.fields["title"] == "Future Arrangements in Children's Social Care"
 
 
-def test_issue_meetings_give_date_committee_item_and_decision():
-    assert issue.fields["meetings"] == [
-        {
-            "date": "2015-09-15",
-            "committee": "Cabinet",
-            "item": "78",
-            "decision": "Recommendation agreed.\nIt was further agreed that the outcome of the "
-            "consultation be considered by Performance Scrutiny Committee before coming back "
-            "to cabinet.",
-        }
+oxfordshire_78 = issue.fields["meetings"][0]
+
+
+def test_issue_went_to_one_meeting():
+    assert len(issue.fields["meetings"]) == 1
+
+
+def test_issue_meeting_keeps_exactly_the_item_fields():
+    assert list(oxfordshire_78) == [
+        "date", "committee", "item", "title", "text", "decision", "minutes"
+    ]  # fmt: skip
+
+
+def test_issue_meeting_date():
+    assert oxfordshire_78["date"] == "2015-09-15"
+
+
+def test_issue_meeting_committee():
+    assert oxfordshire_78["committee"] == "Cabinet"
+
+
+def test_issue_meeting_item_number_as_printed():
+    assert oxfordshire_78["item"] == "78"
+
+
+def test_issue_meeting_item_title_without_the_printed_number():
+    assert oxfordshire_78["title"] == "Future Arrangements in Children's Social Care"
+
+
+def test_issue_meeting_item_text_is_the_report_summary_with_its_figures():
+    assert oxfordshire_78["text"].split("\n")[:3] == [
+        "Report by Director for Children’s Services (CA7).",
+        "In common with councils across England, Oxfordshire County Council have to make "
+        "savings across all service areas as a result of reductions in government funding, "
+        "pressures on all services and restrictions on ability to raise Council Tax. The "
+        "Children, Education and Families Directorate need to find savings of £8 million.",
+        "The £8m that remains from the current £16m budget for the Early Intervention Service "
+        "will be combined with the £4m budget for Children’s Social Care Family Support Teams "
+        "to create a wholly new £12m service.",
     ]
+
+
+def test_issue_meeting_item_text_leaves_out_the_labelled_rows():
+    assert "Forward Plan Ref" not in oxfordshire_78["text"]
+
+
+def test_issue_meeting_decision():
+    assert oxfordshire_78["decision"] == (
+        "Recommendation agreed.\nIt was further agreed that the outcome of the "
+        "consultation be considered by Performance Scrutiny Committee before coming back "
+        "to cabinet."
+    )
+
+
+def test_issue_meeting_minutes_as_printed_there_cut_short():
+    assert oxfordshire_78["minutes"] == (
+        "In common with councils across England, Oxfordshire County Council have to make "
+        "savings across all service areas as a result of reductions in government funding.\n"
+        "Eleanor Pritchard, informed Cabinet that she had used her local children’s centre "
+        "when she had felt ..."
+    )
+
+
+def test_issue_validates_against_its_schema():
+    assert validate(issue)["meetings"][0] == oxfordshire_78
 
 
 def test_issue_forward_plan_ref():
@@ -510,6 +669,18 @@ def test_an_issue_lists_every_meeting_it_went_to_in_order():
 
 def test_an_issue_meeting_not_yet_decided_has_decision_none():
     assert site_issue.fields["meetings"][2]["decision"] is None
+
+
+def test_an_issue_meeting_not_yet_held_has_minutes_none():
+    assert site_issue.fields["meetings"][2]["minutes"] is None
+
+
+def test_each_issue_meeting_has_the_title_printed_at_that_meeting():
+    assert [m["title"] for m in site_issue.fields["meetings"]] == [
+        "Coombe Lane West Zebra Crossing - Local Consultation Results",
+        "Coombe Lane West Zebra Crossing - Local Consultation Results",
+        "Coombe Lane West Zebra Crossing - Further Report",
+    ]
 
 
 # -- the web service (Manchester XML) -------------------------------------------------------

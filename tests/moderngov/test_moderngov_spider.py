@@ -158,7 +158,7 @@ def test_a_page_that_breaks_the_parser_is_a_named_problem_not_a_crash(spider):
         b"\x00\x01\x02",
         "application/octet-stream",
     )
-    found = list(s.parse_meeting(response))
+    found = list(s.parse_content(response, name="ielistdocuments.aspx"))
     assert (found, [p.split(": ", 1)[1].split(":")[0] for p in s.problems]) == (
         [],
         ["could not parse this meeting"],

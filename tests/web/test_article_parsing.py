@@ -222,3 +222,36 @@ def test_missing_modified_time_stays_missing():
     early help services across the county.</p></article></body></html>"""
     doc = parse_article(html_response(page), "ox").documents[0]
     assert doc.fields["modified"] is None
+
+
+def test_a_json_ld_headline_with_an_html_entity_is_stored_as_read():
+    # Real publishers print `&#x27;` inside JSON-LD strings, which JSON does not decode.
+    page = fixture_bytes("oxfordmail_judicial_review.html").replace(
+        b"\"headline\": \"High Court challenge launched over children's centre cuts\"",
+        b'"headline": "High Court challenge launched over children&#x27;s centre cuts"',
+    )
+    doc = parse_article(html_response(page, OXFORD), "oxford-mail").documents[0]
+    assert doc.fields["headline"] == "High Court challenge launched over children's centre cuts"
+
+
+def test_a_json_ld_author_with_an_html_entity_is_stored_as_read():
+    page = fixture_bytes("warringtonguardian_article_18779991.html").replace(
+        b'"Matt Turner"', b'"Matt O&#39;Turner"', 1
+    )
+    doc = parse_article(html_response(page, WG), "wg").documents[0]
+    assert doc.fields["byline"] == "Matt O'Turner"
+
+
+def test_a_double_escaped_meta_tag_is_stored_as_read():
+    page = b"""<html><head><meta property="og:type" content="article">
+    <meta property="og:title" content="Children&amp;#x27;s centres &amp;amp; hubs to close">
+    <meta property="article:section" content="Health &amp;amp; care">
+    <meta property="article:published_time" content="2026-01-05T09:00:00Z"></head>
+    <body><article><p>Five family support hubs in Oxfordshire will close in March, the
+    county council has confirmed after a review of early help services across the
+    county.</p></article></body></html>"""
+    doc = parse_article(html_response(page), "ox").documents[0]
+    assert (doc.fields["headline"], doc.fields["section"]) == (
+        "Children's centres & hubs to close",
+        "Health & care",
+    )
