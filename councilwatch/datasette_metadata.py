@@ -86,14 +86,14 @@ COLUMNS = {
         "kind": "meeting, agenda_item, decision, issue, article, page or document",
         "url": "Where the document was found",
         "title": "Title in its latest version",
-        "first_seen": "When it was first archived (UTC)",
-        "last_seen": "When it was last seen on the site (UTC)",
+        "first_seen": "When it was first archived (UK time on the page; UTC in SQL and exports)",
+        "last_seen": "When it was last seen on the site (UK time on the page; UTC in SQL and exports)",
         "latest_version_id": "Its current version",
     },
     "versions": {
         "document_id": "The document this is a version of",
-        "seen_at": "When this version was first seen (UTC)",
-        "last_seen": "When this version was last seen unchanged (UTC)",
+        "seen_at": "When this version was first seen (UK time on the page; UTC in SQL and exports)",
+        "last_seen": "When this version was last seen unchanged (UK time on the page; UTC in SQL and exports)",
         "title": "Title in this version",
         "fields": (
             "Everything extracted from the page (JSON): a meeting's date, status and items, "
@@ -119,7 +119,7 @@ COLUMNS = {
         "old_value": "A changed figure's old value",
         "new_value": "A changed figure's new value",
         "alert": "1 when the change was alerted to subscribers",
-        "detected_at": "When councilwatch noticed it (UTC)",
+        "detected_at": "When councilwatch noticed it (UK time on the page; UTC in SQL and exports)",
     },
     "figures": {
         "version_id": "The version the figure was found in",
