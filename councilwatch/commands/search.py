@@ -314,10 +314,11 @@ def serve(
         None, "--write-metadata", help="Also save the generated Datasette metadata here."
     ),
 ) -> None:
-    """The archive in Datasette, read-only, with full-text search and saved queries.
+    """The archive in Datasette, read-only, with pages for reporters and saved queries.
 
-    Saved queries: latest changes, decisions changed this week, figures about a subject
-    over time. Datasette cannot read PostgreSQL, so a PostgreSQL archive is first copied
+    Pages: /document?key=KEY (versions, what changed, word diffs, text, raw download),
+    /changes (and its Atom feed), /search, /figures?subject=... (a chart). Saved queries:
+    latest changes, decisions changed this week, figures about a subject over time. Datasette cannot read PostgreSQL, so a PostgreSQL archive is first copied
     into an SQLite snapshot (same schema) and that is served.
 
     Example: councilwatch serve --port 8001   (then open http://127.0.0.1:8001/)
