@@ -123,7 +123,8 @@ async def _page(datasette, request, template: str, context: dict, status: int = 
 async def document_view(datasette, request):
     key = request.args.get("key", "").strip()
     if not key:
-        return await _page(datasette, request, "cw_document.html", {"page": None, "key": ""}, 400)
+        # No key yet: the page is a form asking for one.
+        return await _page(datasette, request, "cw_document.html", {"page": None, "key": ""})
     page = await _read(
         datasette,
         queries.document_page,
