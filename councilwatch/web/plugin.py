@@ -44,7 +44,12 @@ RAW_DB_ENV = "COUNCILWATCH_SERVE_RAW_DB"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Datasette's full-text search over `versions` is replaced by the search page; these
 # columns are left out of the versions table by default (still there with ?_col=).
-VERSIONS_HIDDEN = ("fields", "content_hash", "raw_sha256", "parser_version", "text")
+HIDDEN_BY_DEFAULT = {
+    "versions": ("fields", "content_hash", "raw_sha256", "parser_version", "text"),
+    "crawl_runs": ("stats",),
+}
+# JSON shown with its real characters (the stored text has \u2019 escapes).
+JSON_COLUMNS = {"fields", "problems", "stats"}
 TIME_COLUMNS = {
     "seen_at", "last_seen", "first_seen", "detected_at", "started_at", "finished_at",
     "created_at",
@@ -399,7 +404,7 @@ def asgi_wrapper(datasette):
                 if scope["method"] in WRITE_METHODS:
                     await _forbid("The councilwatch archive view is read-only.\n")(send)
                     return
-                redirect = _versions_redirect(datasette, scope)
+                redirect = _table_redirect(datasette, scope)
                 if redirect:
                     await send(
                         {
@@ -417,20 +422,22 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-def _versions_redirect(datasette, scope) -> str | None:
-    """The versions table's HTML page: searches go to the search page; raw JSON and hashes
-    are left out of the default columns (a link with ?_col= or ?_nocol= is kept as is)."""
+def _table_redirect(datasette, scope) -> str | None:
+    """A table's HTML page: the versions table's searches go to the search page; raw JSON
+    and hashes are left out of the default columns (a link with ?_col= or ?_nocol= is
+    kept as it is, so SQL users can have them back)."""
     db = _archive_db(datasette)
-    if scope["path"] != f"{_base(datasette)}/{db.name}/versions":
+    prefix = f"{_base(datasette)}/{db.name}/"
+    table = scope["path"][len(prefix) :] if scope["path"].startswith(prefix) else None
+    if table not in HIDDEN_BY_DEFAULT:
         return None
     args = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
-    names = {k for k, _ in args}
     search = dict(args).get("_search")
-    if search:
+    if table == "versions" and search:
         return f"{_base(datasette)}/search?{urlencode({'q': search})}"
-    if names & {"_col", "_nocol"}:
+    if {k for k, _ in args} & {"_col", "_nocol"}:
         return None
-    extra = [("_nocol", c) for c in VERSIONS_HIDDEN]
+    extra = [("_nocol", c) for c in HIDDEN_BY_DEFAULT[table]]
     return f"{scope['path']}?{urlencode(args + extra)}"
 
 
@@ -450,7 +457,7 @@ def render_cell(row, value, column, table, database, datasette):
         return Markup(
             f'<a href="{escape(_document_href(datasette, value))}">{escape(value)}</a>'
         )
-    if column == "fields" and isinstance(value, str) and value.startswith("{"):
+    if column in JSON_COLUMNS and isinstance(value, str) and value[:1] in "{[":
         try:
             pretty = json.dumps(json.loads(value), ensure_ascii=False, indent=1)
         except ValueError:
