@@ -242,7 +242,8 @@ async def changes_feed(datasette, request):
     fg.updated(rows[0].change.detected_at if rows else datetime.now().astimezone())
     for row in reversed(rows):  # feedgen puts the last added first
         entry = fg.add_entry()
-        entry.id(f"{datasette.absolute_url(request, _base(datasette) + '/changes')}#change-{row.change.id}")
+        # A tag: URI, so a reader never shows one change twice whatever address it used.
+        entry.id(f"tag:councilwatch,2026:archive/change/{row.change.id}")
         entry.title(f"{row.title}: {row.change.summary}")
         href = datasette.absolute_url(
             request, _document_href(datasette, row.key, v=str(row.version_number or ""))
