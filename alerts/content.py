@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
@@ -86,11 +87,14 @@ def _number(value: float | None) -> int | float | None:
     return int(value) if float(value).is_integer() else value
 
 
-def archived_version_url(config: Config, version_id: int | None) -> str | None:
-    """Link to the stored version in `councilwatch serve` (Datasette): <archive_url>/versions/<id>."""
+def archived_version_url(config: Config, key: str, version_id: int | None) -> str | None:
+    """Link to the version's document page in `councilwatch serve`:
+    <archive_url>/document?key=KEY&version_id=ID#version-ID, which shows that version's
+    text, what changed and the words changed since the version before."""
     if not config.alerts.archive_url or version_id is None:
         return None
-    return f"{config.alerts.archive_url.rstrip('/')}/versions/{version_id}"
+    query = urlencode({"key": key, "version_id": version_id})
+    return f"{config.alerts.archive_url.rstrip('/')}/document?{query}#version-{version_id}"
 
 
 def group_changes(config: Config, changes: list[Change]) -> list[DocumentAlert]:
@@ -104,7 +108,7 @@ def group_changes(config: Config, changes: list[Change]) -> list[DocumentAlert]:
                 source=doc.source.name, key=doc.key, kind=doc.kind, url=doc.url, title=doc.title
             )
         alert.version_id = change.new_version_id
-        alert.archived_version_url = archived_version_url(config, change.new_version_id)
+        alert.archived_version_url = archived_version_url(config, doc.key, change.new_version_id)
         alert.changes.append(
             ChangeView(
                 kind=change.kind,

@@ -86,19 +86,25 @@ COLUMNS = {
         "kind": "meeting, agenda_item, decision, issue, article, page or document",
         "url": "Where the document was found",
         "title": "Title in its latest version",
-        "first_seen": "When it was first archived (UTC)",
-        "last_seen": "When it was last seen on the site (UTC)",
+        "first_seen": "When it was first archived (UK time on the page; UTC in SQL and exports)",
+        "last_seen": "When it was last seen on the site (UK time on the page; UTC in SQL and exports)",
         "latest_version_id": "Its current version",
     },
     "versions": {
         "document_id": "The document this is a version of",
-        "seen_at": "When this version was first seen (UTC)",
-        "last_seen": "When this version was last seen unchanged (UTC)",
+        "seen_at": "When this version was first seen (UK time on the page; UTC in SQL and exports)",
+        "last_seen": "When this version was last seen unchanged (UK time on the page; UTC in SQL and exports)",
         "title": "Title in this version",
-        "fields": "Everything extracted from the page (JSON), per kind as in INTERFACE.md",
+        "fields": (
+            "Everything extracted from the page (JSON): a meeting's date, status and items, "
+            "a decision's status and text, an article's byline and body. Not shown by default"
+        ),
         "text": "All the words of this version, as searched",
-        "content_hash": "SHA-256 of the extracted fields: same hash, same content",
-        "raw_sha256": "The raw page or file this was parsed from (not in this database)",
+        "content_hash": "SHA-256 of the extracted fields: same hash, same content (not shown by default)",
+        "raw_sha256": (
+            "SHA-256 of the raw page or file this was parsed from; download it from the "
+            "document page (not shown by default)"
+        ),
         "reparse": "1 when only councilwatch's parser changed, not the page",
         "crawl_run_id": "The crawl that found it",
     },
@@ -113,7 +119,7 @@ COLUMNS = {
         "old_value": "A changed figure's old value",
         "new_value": "A changed figure's new value",
         "alert": "1 when the change was alerted to subscribers",
-        "detected_at": "When councilwatch noticed it (UTC)",
+        "detected_at": "When councilwatch noticed it (UK time on the page; UTC in SQL and exports)",
     },
     "figures": {
         "version_id": "The version the figure was found in",
@@ -140,7 +146,11 @@ TABLES = {
         "sort_desc": "last_seen",
     },
     "versions": {
-        "description": "Every distinct version of every document. Search it with the box above.",
+        "description": (
+            "Every distinct version of every document. The search page (/search) finds "
+            "documents by their words; a document's page (/document?key=...) shows its "
+            "versions, what changed and the words changed"
+        ),
         "fts_table": "versions_fts",
         "fts_pk": "id",
         "label_column": "title",
@@ -163,7 +173,8 @@ def datasette_metadata(db_path: Path) -> dict:
     """Metadata for serving the archive file at `db_path` (its name is Datasette's database name)."""
     name = Path(db_path).stem
     tables = {t: {**TABLES[t], "columns": COLUMNS.get(t, {})} for t in TABLES}
-    # Tables journalists have no use for (raw bodies, alert outbox, locks) are hidden.
+    # Tables journalists have no use for (raw bodies, alert outbox, locks) are hidden,
+    # and councilwatch/web/plugin.py refuses to read them at all.
     uri = f"file:{Path(db_path).resolve()}?mode=ro"
     with sqlite3.connect(uri, uri=True) as conn:
         present = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from difflib import SequenceMatcher
 from typing import Any
@@ -229,6 +229,9 @@ def plain_number(value: float | None) -> float | int | None:
 class WordDiff:
     ops: list[dict[str, str]]  # {"op": "replace"|"delete"|"insert", "old": ..., "new": ...}
     hunks: list[str]  # each change with a little unchanged context, marked [-old-]{+new+}
+    # The same hunks as (op, words) runs, op "same", "removed", "added" or "gap" (the "…"
+    # between unchanged words left out), for a page that marks them up itself.
+    hunk_runs: list[list[tuple[str, str]]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -246,41 +249,67 @@ def word_diff(old: str, new: str, context: int | None = 8) -> WordDiff:
     a, b = old.split(), new.split()
     opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
     ops: list[dict[str, str]] = []
-    pieces: list[tuple[str, list[str]]] = []  # ("equal", words) or ("change", [marked])
+    pieces: list[tuple[str, list[tuple[str, str]]]] = []  # ("equal", words) or ("change", runs)
     for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
-            pieces.append(("equal", a[i1:i2]))
+            pieces.append(("equal", [("same", w) for w in a[i1:i2]]))
             continue
         old_words, new_words = " ".join(a[i1:i2]), " ".join(b[j1:j2])
         ops.append({"op": tag, "old": old_words, "new": new_words})
-        marked = []
+        runs = []
         if old_words:
-            marked.append(f"[-{old_words}-]")
+            runs.append(("removed", old_words))
         if new_words:
-            marked.append(f"{{+{new_words}+}}")
-        pieces.append(("change", ["".join(marked)]))
+            runs.append(("added", new_words))
+        pieces.append(("change", runs))
     if not ops:
         return WordDiff([], [])
+    gap = [("gap", "…")]
+    hunks: list[list[tuple[str, str]]] = []
     if context is None:
-        return WordDiff(ops, [" ".join(w for _, words in pieces for w in words)])
-    hunks: list[str] = []
-    current: list[str] = []
-    for n, (tag, words) in enumerate(pieces):
-        if tag == "change":
-            current.extend(words)
-            continue
-        first, last = n == 0, n == len(pieces) - 1
-        if first:
-            current.extend(
-                (["…"] if len(words) > context else []) + words[-context:] if context else []
-            )
-        elif last:
-            current.extend(words[:context] + (["…"] if len(words) > context else []))
-        elif len(words) <= 2 * context:
-            current.extend(words)
+        hunks.append([run for _, runs in pieces for run in runs])
+    else:
+        current: list[tuple[str, str]] = []
+        for n, (tag, words) in enumerate(pieces):
+            if tag == "change":
+                current.extend(words)
+                continue
+            first, last = n == 0, n == len(pieces) - 1
+            if first:
+                current.extend(
+                    (gap if len(words) > context else []) + words[-context:] if context else []
+                )
+            elif last:
+                current.extend(words[:context] + (gap if len(words) > context else []))
+            elif len(words) <= 2 * context:
+                current.extend(words)
+            else:
+                current.extend(words[:context] + gap)
+                hunks.append(current)
+                current = gap + (words[-context:] if context else [])
+        hunks.append(current)
+    merged = [_merge_runs(h) for h in hunks]
+    return WordDiff(ops, [_marked(h) for h in merged], merged)
+
+
+def _merge_runs(runs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Consecutive unchanged words as one run."""
+    out: list[tuple[str, str]] = []
+    for op, words in runs:
+        if out and op == "same" and out[-1][0] == "same":
+            out[-1] = ("same", f"{out[-1][1]} {words}")
         else:
-            current.extend(words[:context] + ["…"])
-            hunks.append(" ".join(current))
-            current = ["…"] + (words[-context:] if context else [])
-    hunks.append(" ".join(current))
-    return WordDiff(ops, hunks)
+            out.append((op, words))
+    return out
+
+
+def _marked(runs: list[tuple[str, str]]) -> str:
+    """A hunk as `history --diff` prints it: [-removed-]{+added+}, a replacement joined."""
+    parts: list[str] = []
+    for n, (op, words) in enumerate(runs):
+        text = {"removed": f"[-{words}-]", "added": f"{{+{words}+}}"}.get(op, words)
+        if op == "added" and n and runs[n - 1][0] == "removed":
+            parts[-1] += text
+        else:
+            parts.append(text)
+    return " ".join(parts)

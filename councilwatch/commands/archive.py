@@ -14,10 +14,13 @@ from councilwatch.config import CHANGE_KINDS
 from spiders.items import KINDS
 
 
-def change_json(change) -> dict:
+def change_json(change, config=None) -> dict:
+    """A change as `changes --json` and `history --json` print it; with `[alerts]
+    archive_url` set, `archived_version_url` links to its version in `councilwatch serve`."""
+    from alerts.content import archived_version_url
     from storage.queries import document_ref
 
-    return {
+    row = {
         "document": document_ref(change.document),
         "kind": change.kind,
         "summary": change.summary,
@@ -28,6 +31,10 @@ def change_json(change) -> dict:
         "alert": change.alert,
         "detected_at": iso(change.detected_at),
     }
+    link = config and archived_version_url(config, change.document.key, change.new_version_id)
+    if link:
+        row["archived_version_url"] = link
+    return row
 
 
 @app.command()
@@ -55,7 +62,7 @@ def changes(
     with archive.reading() as session:
         rows = list_changes(session, since=when, source=source, kind=kind, limit=limit)
         if as_json:
-            print(json.dumps({"changes": [change_json(c) for c in rows]}, ensure_ascii=False))
+            print(json.dumps({"changes": [change_json(c, st.config()) for c in rows]}, ensure_ascii=False))
             return
         if not rows:
             err.print("no changes detected yet")
@@ -113,7 +120,7 @@ def history(
                                 "reparse": v.reparse,
                                 "title": v.title,
                                 "fields": v.fields,
-                                "changes": [change_json(c) for c in cs],
+                                "changes": [change_json(c, state(ctx).config()) for c in cs],
                             }
                             for n, (v, cs) in enumerate(rows, 1)
                         ],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import signal
 import subprocess
@@ -313,10 +314,11 @@ def serve(
         None, "--write-metadata", help="Also save the generated Datasette metadata here."
     ),
 ) -> None:
-    """The archive in Datasette, read-only, with full-text search and saved queries.
+    """The archive in Datasette, read-only, with pages for reporters and saved queries.
 
-    Saved queries: latest changes, decisions changed this week, figures about a subject
-    over time. Datasette cannot read PostgreSQL, so a PostgreSQL archive is first copied
+    Pages: /document?key=KEY (versions, what changed, word diffs, text, raw download),
+    /changes (and its Atom feed), /search, /figures?subject=... (a chart). Saved queries:
+    latest changes, decisions changed this week, figures about a subject over time. Datasette cannot read PostgreSQL, so a PostgreSQL archive is first copied
     into an SQLite snapshot (same schema) and that is served.
 
     Example: councilwatch serve --port 8001   (then open http://127.0.0.1:8001/)
@@ -324,6 +326,8 @@ def serve(
     from sqlalchemy.engine import make_url
 
     from councilwatch.datasette_metadata import datasette_metadata
+    from councilwatch.web.plugin import RAW_DB_ENV
+    from councilwatch.web.plugin import TEMPLATES as web_templates
     from storage.snapshot import sqlite_snapshot
 
     st = state(ctx)
@@ -334,6 +338,7 @@ def serve(
             if not db_path.name or db_path.name == ":memory:":
                 raise UserError("serve needs an archive in a file, not an in-memory database")
             immutable = False
+            raw_url = None
         else:
             db_path = snapshot or Path("councilwatch-snapshot.db")
             err.print(
@@ -347,8 +352,15 @@ def serve(
                 markup=False,
             )
             immutable = True
+            raw_url = make_url(archive.url).render_as_string(hide_password=False)
     finally:
         archive.dispose()
+    # The raw bodies stay in a PostgreSQL archive (the snapshot holds the public tables
+    # only): the view reads them from there for "download the page as fetched".
+    environ = dict(os.environ)
+    environ.pop(RAW_DB_ENV, None)
+    if raw_url:
+        environ[RAW_DB_ENV] = raw_url
     metadata = datasette_metadata(db_path)
     text = json.dumps(metadata, indent=2, ensure_ascii=False)
     if metadata_out:
@@ -358,20 +370,23 @@ def serve(
         meta_file.write_text(text, encoding="utf-8")
         # A snapshot never changes: immutable. A live archive file is opened by Datasette
         # with mode=ro, so it stays read-only while crawls keep writing to it.
+        # Datasette with councilwatch's pages and read-only guard (councilwatch/web/).
         command = [
-            sys.executable, "-m", "datasette", "serve",
+            sys.executable, "-m", "councilwatch.web", "serve",
             *(["-i"] if immutable else []), str(db_path.resolve()),
             "--metadata", str(meta_file),
             "--host", host, "--port", str(port),
             "--setting", "sql_time_limit_ms", "3500",
             "--setting", "max_returned_rows", "2000",
             "--setting", "default_page_size", "50",
+            "--setting", "truncate_cells_html", "300",
+            "--template-dir", str(web_templates),
         ]  # fmt: skip
         err.print(
             f"serving {db_path} read-only at http://{host}:{port}/ (Ctrl-C to stop)",
             markup=False,
         )
-        process = subprocess.Popen(command)
+        process = subprocess.Popen(command, env=environ)
         # A service manager stops us with SIGTERM: stop Datasette with us.
         signal.signal(signal.SIGTERM, lambda *_: process.terminate())
         try:

@@ -69,6 +69,8 @@ def test_metadata_configures_search_and_hides_tables_journalists_do_not_need(jou
     assert database["tables"]["blobs"] == {"hidden": True}
     assert database["tables"]["alembic_version"] == {"hidden": True}
     assert database["tables"]["versions_fts_meta"] == {"hidden": True}
+    # Descriptions explain themselves: no pointer to a file that is not in the repository.
+    assert ".md" not in json.dumps(metadata)
 
 
 @pytest.mark.postgres
@@ -158,8 +160,9 @@ def test_serve_shows_the_archive_in_a_real_browser_and_a_search_returns_rows(
         assert "councilwatch archive" in home
         assert "Latest changes" in home and "Figures about a subject over time" in home
 
+        # The versions table's search box leads to the search page: one result, marked.
         found = dump_dom(browser, f"{base}/archive/versions?_search=judicial", tmp_path / "profile")
-        assert "1 row where search matches" in found
+        assert "1 document" in found and "<mark>judicial</mark>" in found
         assert "High Court challenge over children" in found
 
         # The saved query with its :subject parameter, and the read-only refusal, over HTTP.
@@ -170,6 +173,8 @@ def test_serve_shows_the_archive_in_a_real_browser_and_a_search_returns_rows(
         }
         refused = fetch_json(f"{base}/archive.json?sql=delete+from+documents")
         assert refused["ok"] is False and "SELECT" in refused["error"]
+        hidden = fetch_json(f"{base}/archive.json?sql=select+data+from+blobs")
+        assert hidden["ok"] is False and "prohibited" in hidden["error"]
     finally:
         process.terminate()
         process.wait(timeout=20)
