@@ -119,7 +119,6 @@ def test_the_figures_the_issue_names_are_read_with_value_and_subject(text, kind,
         "A mum-of-two spoke; the service is for ages 0-19 in the 2015/16 year.",
         "It took place on 16th February and again in the 60s.",
         "78 Future Arrangements in Children's Social Care",
-        "Quotes ranged from £5-10m.",
         "Tier 2 rules apply to Year 11 and League Two clubs.",
     ],
 )
