@@ -949,13 +949,29 @@ def keep(items: Iterator[Found], taken: list[tuple[int, int]], here: list[Found]
             here.append((a, b, figure))
 
 
-def find_figures(text: str, every_number: bool = False) -> list[Found]:
+def find_figures(
+    text: str,
+    every_number: bool = False,
+    only: set[int] | None = None,
+    spans: list[tuple[int, int, str]] | None = None,
+) -> list[Found]:
     """Each figure with its (start, end) in `text`, so a diff can tell figures from wording.
     Where matches overlap, money wins over a percentage, and both over a count ("£14m").
-    With `every_number`, the other numbers of substance come too, as kind "number"."""
+    With `every_number`, the other numbers of substance come too, as kind "number".
+
+    `only` limits the work to those sentences (indexes into `sentences(text)`, which may be
+    passed as `spans`), each read after the sentence before it for context: a diff of a long
+    report needs the figures of its changed sentences only."""
     found: list[Found] = []
     context = Context()
-    for start, end, sentence in sentences(text):
+    spans = sentences(text) if spans is None else spans
+    wanted = range(len(spans)) if only is None else sorted(only | {i - 1 for i in only if i > 0})
+    previous = -2
+    for i in wanted:
+        start, end, sentence = spans[i]
+        if i != previous + 1:
+            context = Context()  # the sentence before was not read: no context from further back
+        previous = i
         chunk = text[start:end]
         numbers = numbers_in(chunk)
         taken: list[tuple[int, int]] = []
@@ -968,7 +984,8 @@ def find_figures(text: str, every_number: bool = False) -> list[Found]:
         subjects = [f.subject for _, _, f in here if f.kind == "count" and f.subject]
         if subjects:
             context.previous_subject = subjects[-1]
-        found += [(start + a, start + b, figure) for a, b, figure in here]
+        if only is None or i in only:
+            found += [(start + a, start + b, figure) for a, b, figure in here]
     return sorted(found, key=lambda item: item[0])
 
 
