@@ -209,7 +209,11 @@ def figure_summary(old: Figure, new: Figure) -> str:
         if old.denominator == new.denominator:
             tail = f" (of {old.denominator})" if old.denominator else ""
             return f"{new.subject}: {number(old.value)} -> {number(new.value)}{tail}"
-        return f"{new.subject}: {old.text} -> {new.text}"
+
+        def of(f: Figure) -> str:
+            return number(f.value) + (f" of {number(f.denominator)}" if f.denominator else "")
+
+        return f"{new.subject}: {of(old)} -> {of(new)}"
     subject = new.subject or old.subject
     if old.kind == "percent":
         return f"{subject + ': ' if subject else ''}{old.text} -> {new.text}"
@@ -290,11 +294,19 @@ def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list
             rest_new.remove(j)
             pairs.append((i, j))
 
+    changed = [(i, j) for i, j in pairs
+               if (old[i].value, old[i].denominator) != (new[j].value, new[j].denominator)]  # fmt: skip
+    # "Of 64,201 children ..., 3,059 ...": the denominator's own edit is the one change.
+    moved_numbers = {(old[i].value, new[j].value) for i, j in changed if old[i].kind == "number"}
+    changed = [
+        (i, j) for i, j in changed
+        if not (old[i].value == new[j].value
+                and (old[i].denominator, new[j].denominator) in moved_numbers)
+    ]  # fmt: skip
     found = [
         (j, FoundChange("figure", figure_summary(old[i], new[j]), old[i].sentence, new[j].sentence,
                         old[i].value, new[j].value))
-        for i, j in pairs
-        if (old[i].value, old[i].denominator) != (new[j].value, new[j].denominator)
+        for i, j in changed
     ]  # fmt: skip
     found += [
         (j, FoundChange("figure", f"new figure: {describe(new[j])}", None, new[j].sentence, None, new[j].value))

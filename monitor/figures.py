@@ -808,6 +808,11 @@ def counts_in(chunk: str, sentence: str, numbers: list[Number], taken: list[tupl
                         opener_number.text, sentence)  # fmt: skip
         context.counts.append((opener_number.start, opener_subject))
         yield opener_number.start, opener_number.end, figure
+    elif opener_number is not None and every_number:
+        # The denominator of the counts after it: a number of substance of its own for a diff.
+        yield opener_number.start, opener_number.end, Figure(
+            "number", plain(opener_number.value), "number", None, opener_subject,
+            opener_number.text, sentence)  # fmt: skip
 
 
 def is_excluded_number(chunk: str, n: Number) -> bool:

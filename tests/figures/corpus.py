@@ -98,7 +98,7 @@ def unlabelled_numbers(text: Text) -> list[str]:
     covered = [label.text for label in text.figures] + list(text.not_figures)
     spans: list[tuple[int, int]] = []
     for piece in sorted(covered, key=len, reverse=True):
-        for m in re.finditer(rf"(?<![\w]){re.escape(piece)}(?![\w])", text.text):
+        for m in re.finditer(rf"(?<![\d.,]){re.escape(piece)}(?![\d])", text.text):
             if all(m.end() <= a or m.start() >= b for a, b in spans):
                 spans.append(m.span())
                 break
