@@ -360,7 +360,16 @@ def first_word_is_verb(low: str, following: str) -> bool:
         nxt = re.match(r"\s*([A-Za-z]+|\S)?", following)
         word = (nxt.group(1) or "").lower() if nxt else ""
         return word == "" or word in STOP or not word.isalpha()
-    return low in VERBS
+    return low in FIRST_VERBS
+
+
+# Verbs that cannot be the first word of a counted noun ("open" can: "200 open places").
+FIRST_VERBS = {
+    "are", "were", "is", "was", "have", "has", "had", "will", "would", "can", "could", "may",
+    "might", "should", "must", "said", "say", "says", "set", "remain", "remains", "remained",
+    "now", "still", "also", "already", "do", "did", "being", "been", "went", "came", "got",
+    "fell", "rose", "grew", "stayed", "lost", "received", "saw", "voted", "signed",
+}  # fmt: skip
 
 
 
@@ -928,6 +937,7 @@ def elided_subject(chunk: str, n: Number, end: int, subject_at: int, has_denomin
     nearest = context.counts[-1][1] if context.counts else None
     subject = (
         (opener[1] if opener else None)
+        or (number_of_before(chunk, n.start) if moved else None)
         or (nearest if (moved or parenthetical or quantified or fewer_after or after_verb or verb_after) else None)
         or number_of_before(chunk, n.start)
         or nearest
