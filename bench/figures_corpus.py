@@ -63,13 +63,21 @@ def row(name: str, s: Score, texts: int | str) -> str:
             f"{ratio(s.denominators_right, s.denominators)} | {ratio(s.subjects_right, s.subjects)} |")  # fmt: skip
 
 
+def rules_on(scores: dict[str, Score]) -> Score:
+    total = Score()
+    for kind in ("moderngov", "press", "news"):
+        total.add(scores.get(kind, Score()))
+    return total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--before", metavar="COMMIT", help="also score monitor/figures.py at COMMIT")
     args = parser.parse_args()
     texts = load_corpus()
-    per_type = {kind: sum(t.type == kind for t in texts) for kind in ("moderngov", "press", "news")}
+    per_type = {kind: sum(t.type == kind and not t.heldout for t in texts)
+                for kind in ("moderngov", "press", "news")}  # fmt: skip
     councils = len({t.source for t in texts if t.type == "moderngov"})
     print(f"{platform.machine()}, Python {platform.python_version()}; {len(texts)} texts, "
           f"{sum(len(t.figures) for t in texts)} labelled figures, "
@@ -80,6 +88,9 @@ def main() -> None:
     scores = score_corpus(councilwatch, texts)
     for kind in ("moderngov", "press", "news"):
         print(row(f"councilwatch, {kind}", scores[kind], per_type[kind]))
+    print(row("councilwatch, the texts the rules were written on", rules_on(scores), len(texts) - sum(t.heldout for t in texts)))
+    heldout = sum(t.heldout for t in texts)
+    print(row("councilwatch, held out (labelled after the rules, never tuned on)", scores["heldout"], heldout))
     print(row("**councilwatch, all**", scores["all"], len(texts)))
     if args.before:
         before = score_corpus(extractor_at(args.before), texts)["all"]
