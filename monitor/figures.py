@@ -525,11 +525,13 @@ def clause_before(text: str, pos: int) -> str:
 
 
 def what_moved(before: str) -> str | None:
-    found = MOVED_BY.search(before)
+    # End-anchored patterns look at the end of the text only: searching all of it from every
+    # position is quadratic in a sentence's numbers.
+    found = MOVED_BY.search(before, max(0, len(before) - 80))
     if found:
         clause = clause_before(before, found.start())
         return noun_phrase(clause) if clause.strip() else None
-    moved = MOVED_WHAT.search(before)
+    moved = MOVED_WHAT.search(before, max(0, len(before) - 120))
     if moved:
         return noun_phrase(moved.group("what"))
     return None
@@ -537,7 +539,7 @@ def what_moved(before: str) -> str | None:
 
 def clause_subject(before: str) -> str | None:
     """"the savings requirement for the department was £21.3m": the clause's own subject."""
-    found = COPULA.search(before)
+    found = COPULA.search(before, max(0, len(before) - 80))
     if not found:
         return None
     clause = clause_before(before, found.start())
@@ -546,7 +548,9 @@ def clause_subject(before: str) -> str | None:
 
 def subject_before_of(chunk: str, start: int, prepositions: str = "of") -> str | None:
     """"savings of £8m", "a capital bid for around £22m", "RPI at 14.2%"."""
-    of_before = re.search(rf"\s+(?:{prepositions})\s+" + QUANTITY_ADVERBS + r"$", chunk[:start])
+    of_before = re.compile(rf"\s+(?:{prepositions})\s+" + QUANTITY_ADVERBS + r"$").search(
+        chunk, max(0, start - 60), start
+    )
     if of_before:
         return phrase(words_before(chunk, of_before.start()))
     return None
@@ -687,7 +691,7 @@ def money_in(chunk: str, sentence: str) -> Iterator[Found]:
     for m in MONEY.finditer(chunk):
         number = m.group("number") or m.group("number_sign_after") or m.group("number_pounds")
         magnitude = m.group("magnitude") or m.group("magnitude_pounds")
-        if m.group("number_pounds") and WEIGHT_WORDS.search(chunk[: m.start()]):
+        if m.group("number_pounds") and WEIGHT_WORDS.search(chunk, max(0, m.start() - 40), m.start()):
             continue  # "a parcel weighing 15 pounds"
         value = money_value(number, magnitude)
         subject = money_subject(chunk, m.start(), m.end())
@@ -859,7 +863,7 @@ def count_at(chunk: str, sentence: str, n: Number, by_start: dict[int, Number], 
         or after in MEASURES
         or is_label(chunk, n.start, end)
         or previous_word(chunk, n.start) in ORDINAL_CONTEXT
-        or AGE_WORDS.search(before)
+        or AGE_WORDS.search(before, max(0, len(before) - 40))
         or re.match(r"\s*(?:-|–)?\s*years?[\s-]+olds?\b|-year", chunk[end:], re.I)
         or previous_word(chunk, n.start) in MONTHS
     ):
@@ -922,12 +926,12 @@ def elided_subject(chunk: str, n: Number, end: int, subject_at: int, has_denomin
     verb_after = bool(following) and is_verb_like(following, rest[follow.end() :] if follow else "")
     fewer_after = following.lower() in {"fewer", "more", "less"}
     parenthetical = before.rstrip().endswith("(") and rest.lstrip().startswith(")")
-    quantified = bool(QUANTIFIERS.search(before))
+    quantified = bool(QUANTIFIERS.search(before, max(0, len(before) - 40)))
     moved = previous_word(chunk, n.start) in {"by", "to", "from"} and bool(
         MOVEMENT.search(before) or re.search(r"\bfrom\s+[\d,]+\b", before)
     )
     after_verb = previous_word(chunk, n.start) in VERBS | MONEY_VERBS or bool(
-        re.search(r"\b[a-z]+ed\s+$", before)
+        re.compile(r"\b[a-z]+ed\s+$").search(before, max(0, len(before) - 30))
     )
     if not (verb_after or fewer_after or parenthetical or quantified or moved or has_denominator
             or (opener and verb_after) or after_verb):  # fmt: skip
