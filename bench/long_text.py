@@ -3,6 +3,7 @@
 
     python bench/long_text.py               # 250 KB, 500 KB, 1 MB; one edit in the middle
     python bench/long_text.py --sizes 950   # sizes in KB
+    python bench/long_text.py --at 0ab11fc  # monitor/changes.py and figures.py of that commit
 
 The report is built from the real council and news sentences of the labelled figures corpus
 (tests/figures/corpus), repeated with the paragraph number changing, so its figures are as
@@ -16,7 +17,9 @@ from __future__ import annotations
 
 import argparse
 import platform
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,6 +50,19 @@ def edited(text: str) -> str:
     return text[: at + 1] + str(int(number) + 1) + text[end:]
 
 
+def use_monitor_at(commit: str) -> None:
+    """Put `monitor/changes.py` and `monitor/figures.py` of `commit` first on the path."""
+    root = Path(__file__).resolve().parent.parent
+    folder = Path(tempfile.mkdtemp(prefix=f"councilwatch-{commit}-"))
+    (folder / "monitor").mkdir()
+    (folder / "monitor" / "__init__.py").write_text("")
+    for name in ("changes.py", "figures.py"):
+        source = subprocess.run(["git", "show", f"{commit}:monitor/{name}"], cwd=root,
+                                capture_output=True, text=True, check=True).stdout  # fmt: skip
+        (folder / "monitor" / name).write_text(source)
+    sys.path.insert(0, str(folder))
+
+
 def best_of(runs: int, fn) -> float:
     best = float("inf")
     for _ in range(runs):
@@ -59,7 +75,10 @@ def best_of(runs: int, fn) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[250, 500, 1000], help="in KB")
+    parser.add_argument("--at", metavar="COMMIT", help="measure monitor/ as it was at COMMIT")
     args = parser.parse_args()
+    if args.at:
+        use_monitor_at(args.at)
     from monitor.changes import detect_changes
     from monitor.figures import find_figures
 
