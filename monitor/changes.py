@@ -195,7 +195,9 @@ def describe(f: Figure) -> str:
     if f.kind == "number":
         return f"{f.subject or 'number'}: {f.text}"
     if f.kind == "count":
-        return f"{f.subject}: {number(f.value)}" + (f" of {f.denominator}" if f.denominator else "")
+        return f"{f.subject or 'number'}: {number(f.value)}" + (
+            f" of {f.denominator}" if f.denominator else ""
+        )
     return f"{f.text} ({f.subject})" if f.subject else f.text
 
 
@@ -206,14 +208,15 @@ def figure_summary(old: Figure, new: Figure) -> str:
         subject = new.subject or old.subject or "number"
         return f"{subject}: {old.text} -> {new.text}"
     if old.kind == "count":
+        subject = new.subject or old.subject or "number"
         if old.denominator == new.denominator:
             tail = f" (of {old.denominator})" if old.denominator else ""
-            return f"{new.subject}: {number(old.value)} -> {number(new.value)}{tail}"
+            return f"{subject}: {number(old.value)} -> {number(new.value)}{tail}"
 
         def of(f: Figure) -> str:
             return number(f.value) + (f" of {number(f.denominator)}" if f.denominator else "")
 
-        return f"{new.subject}: {of(old)} -> {of(new)}"
+        return f"{subject}: {of(old)} -> {of(new)}"
     subject = new.subject or old.subject
     if old.kind == "percent":
         return f"{subject + ': ' if subject else ''}{old.text} -> {new.text}"

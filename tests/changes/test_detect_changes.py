@@ -333,3 +333,8 @@ def test_one_edit_in_a_long_report_is_one_figure_change():
     [change] = detect_changes("document", {"text": old}, {"text": new})
     assert (change.kind, change.old_value, change.new_value) == ("figure", 8_862_000, 9_862_000)
     assert change.summary == "£8.862m -> £9.862m (forecast overspend)"
+
+
+def test_a_count_with_nothing_to_say_what_it_counts_reads_as_a_number():
+    [change] = page_changes("All nine are now at home.", "All eleven are now at home.")
+    assert (change.kind, change.summary) == ("figure", "number: 9 -> 11")
