@@ -273,6 +273,15 @@ def money_value(number: str, magnitude: str | None) -> int | float:
     return plain(number_value(number) * MAGNITUDES.get((magnitude or "").lower(), 1))
 
 
+WRAPPED_ON = re.compile(r"[a-z(0-9£]")
+CLAUSE_END = re.compile(r"[.!?:;]\s*$")
+# A "sentence" longer than this (a table flattened to one line, a list without full stops) is
+# read in pieces cut at a separator or space: the rules look at a few words around each number,
+# and reading a whole long run before every number would be quadratic in its length.
+LONGEST_SENTENCE = 600
+PIECE_END = re.compile(r".*[|;,•·]\s|.*\s", re.S)
+
+
 def sentences(text: str) -> list[tuple[int, int, str]]:
     """(start, end, sentence) spans, split at full stops, bullets and line breaks that end a
     sentence. A line break before a lower-case word or a number is wrapping inside one sentence."""
@@ -283,14 +292,22 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
             continue
         if (
             "\n" in match.group()
-            and re.match(r"[a-z(0-9£]", text[match.end() :])
-            and not re.search(r"[.!?:;]\s*$", head)
+            and WRAPPED_ON.match(text, match.end())
+            and not CLAUSE_END.search(head)
         ):
             continue
         spans.append((start, match.start()))
         start = match.end()
     spans.append((start, len(text)))
-    return [(a, b, " ".join(text[a:b].split())) for a, b in spans if text[a:b].strip()]
+    out = []
+    for a, b in spans:
+        while b - a > LONGEST_SENTENCE:
+            cut = PIECE_END.match(text, a, a + LONGEST_SENTENCE)
+            end = cut.end() if cut and cut.end() > a + LONGEST_SENTENCE // 2 else a + LONGEST_SENTENCE
+            out.append((a, end))
+            a = end
+        out.append((a, b))
+    return [(a, b, " ".join(text[a:b].split())) for a, b in out if text[a:b].strip()]
 
 
 def is_verb_like(token: str, following: str) -> bool:

@@ -274,3 +274,10 @@ def test_measures_durations_ages_and_codes_are_not_money_or_counts(text):
 def test_subjects_come_from_the_clause_before_or_after(text, value, subject):
     figure = [f for f in extract_figures(text) if f.value == value][0]
     assert figure.subject == subject
+
+
+def test_a_table_flattened_to_one_line_gives_every_rows_figures():
+    rows = " ".join(f"Ward {i} | £{i * 1000:,} | {i % 7 + 2} schools |" for i in range(1, 301))
+    figures = extract_figures(rows)
+    assert [f.value for f in figures if f.kind == "money"] == [i * 1000 for i in range(1, 301)]
+    assert all(len(f.sentence) <= 600 and f.text in f.sentence for f in figures)
