@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,7 +22,7 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from monitor.figures import Figure, find_figures
+from monitor.figures import Figure, find_figures, sentences
 
 
 @dataclass
@@ -51,9 +52,10 @@ class FoundChange:
 # --- normalising -------------------------------------------------------------------------
 
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-QUOTES = str.maketrans(
-    {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\xa0": " ", "\u2060": ""}
-)
+QUOTE_PAIRS = (
+    ("‘", "'"), ("’", "'"), ("“", '"'), ("”", '"'), ("–", "-"), ("—", "-"), ("\xa0", " "),
+    ("\u2060", ""),
+)  # fmt: skip
 
 
 def clean(value: Any) -> str:
@@ -62,7 +64,10 @@ def clean(value: Any) -> str:
         return ""
     text = html.unescape(str(value))
     text = TAG.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).translate(QUOTES)
+    text = unicodedata.normalize("NFKC", text)
+    for char, replacement in QUOTE_PAIRS:  # str.translate is several times slower on long text
+        if char in text:
+            text = text.replace(char, replacement)
     return " ".join(text.split())
 
 
@@ -92,10 +97,9 @@ Compare = Callable[[str, Any, Any], list["FoundChange"]]
 def sentence_spans(words: list[str]) -> list[tuple[int, int]]:
     """Word ranges of the sentences: a word ending in . ! ? ; or : ends one."""
     spans, start = [], 0
-    for i, word in enumerate(words):
-        if word.endswith((".", "!", "?", ";", ":")):
-            spans.append((start, i + 1))
-            start = i + 1
+    for i in [i for i, word in enumerate(words) if word[-1] in ".!?;:"]:
+        spans.append((start, i + 1))
+        start = i + 1
     if start < len(words):
         spans.append((start, len(words)))
     return spans
@@ -112,13 +116,30 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
     if keys_a == keys_b:
         return None
     spans_a, spans_b = sentence_spans(keys_a), sentence_spans(keys_b)
-    sentences = SequenceMatcher(
+    sentences_a = [tuple(keys_a[x:y]) for x, y in spans_a]
+    sentences_b = [tuple(keys_b[x:y]) for x, y in spans_b]
+    # The sentences both versions start and end with are equal without asking difflib, whose
+    # matching costs more than a walk along a long report edited in one place.
+    head = 0
+    while head < min(len(sentences_a), len(sentences_b)) and sentences_a[head] == sentences_b[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(sentences_a), len(sentences_b)) - head
+        and sentences_a[-1 - tail] == sentences_b[-1 - tail]
+    ):
+        tail += 1
+    middle = SequenceMatcher(
         None,
-        [tuple(keys_a[x:y]) for x, y in spans_a],
-        [tuple(keys_b[x:y]) for x, y in spans_b],
+        sentences_a[head : len(sentences_a) - tail],
+        sentences_b[head : len(sentences_b) - tail],
         autojunk=False,
     )
-    runs = [op for op in sentences.get_opcodes() if op[0] != "equal"]
+    runs = [
+        (tag, i1 + head, i2 + head, j1 + head, j2 + head)
+        for tag, i1, i2, j1, j2 in middle.get_opcodes()
+        if tag != "equal"
+    ]
     _, s1, s2, t1, t2 = runs[0]
     a_from = spans_a[s1][0] if s1 < len(spans_a) else len(a)
     a_to = spans_a[s2 - 1][1] if s2 > s1 else a_from
@@ -149,12 +170,17 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
 
 def figure_words(text: str, spans: list[tuple[int, int, Figure]]) -> tuple[str, str]:
     """The text with each figure glued into one word, and the same with each figure blanked:
-    word for word aligned, so a figure edit ("£8 million" -> "£8m") is not a wording edit."""
-    glued = masked = text
-    for start, end, _ in reversed(spans):
-        glued = glued[:start] + re.sub(r"\s+", GLUE, glued[start:end]) + glued[end:]
-        masked = masked[:start] + "#" + masked[end:]
-    return glued, masked
+    word for word aligned, so a figure edit ("£8 million" -> "£8m") is not a wording edit.
+    Built from pieces in one pass: rebuilding the string once per figure is quadratic."""
+    glued, masked, at = [], [], 0
+    for start, end, _ in spans:
+        between = text[at:start]
+        glued += [between, re.sub(r"\s+", GLUE, text[start:end])]
+        masked += [between, "#"]
+        at = end
+    glued.append(text[at:])
+    masked.append(text[at:])
+    return "".join(glued), "".join(masked)
 
 
 # A word joiner: not whitespace to str.split(), and clean() removes any in the input.
@@ -166,17 +192,31 @@ def number(value: int | float) -> str:
 
 
 def describe(f: Figure) -> str:
+    if f.kind == "number":
+        return f"{f.subject or 'number'}: {f.text}"
     if f.kind == "count":
-        return f"{f.subject}: {number(f.value)}" + (f" of {f.denominator}" if f.denominator else "")
+        return f"{f.subject or 'number'}: {number(f.value)}" + (
+            f" of {f.denominator}" if f.denominator else ""
+        )
     return f"{f.text} ({f.subject})" if f.subject else f.text
 
 
 def figure_summary(old: Figure, new: Figure) -> str:
+    if "number" in (old.kind, new.kind):
+        # A number the extractor does not take for a figure still changed ("All nine are now
+        # at home" -> "All eleven ..."): said with the words around it.
+        subject = new.subject or old.subject or "number"
+        return f"{subject}: {old.text} -> {new.text}"
     if old.kind == "count":
+        subject = new.subject or old.subject or "number"
         if old.denominator == new.denominator:
             tail = f" (of {old.denominator})" if old.denominator else ""
-            return f"{new.subject}: {number(old.value)} -> {number(new.value)}{tail}"
-        return f"{new.subject}: {old.text} -> {new.text}"
+            return f"{subject}: {number(old.value)} -> {number(new.value)}{tail}"
+
+        def of(f: Figure) -> str:
+            return number(f.value) + (f" of {number(f.denominator)}" if f.denominator else "")
+
+        return f"{subject}: {of(old)} -> {of(new)}"
     subject = new.subject or old.subject
     if old.kind == "percent":
         return f"{subject + ': ' if subject else ''}{old.text} -> {new.text}"
@@ -199,16 +239,17 @@ def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list
         return (f.kind, f.unit, f.subject, re.sub(r"\d[\d,.]*", "#", clean(f.sentence).casefold()))
 
     # The same figure in the same sentence, wherever the sentence now is, is unchanged.
-    unmatched: dict[tuple, list[Figure]] = {}
-    for g in new_figures:
-        unmatched.setdefault((value_key(g), clean(g.sentence)), []).append(g)
-    new = list(new_figures)
+    unmatched: dict[tuple, list[int]] = {}
+    for j, g in enumerate(new_figures):
+        unmatched.setdefault((value_key(g), clean(g.sentence)), []).append(j)
+    gone_new: set[int] = set()
     old = []
     for f in old_figures:
         if same_place := unmatched.get((value_key(f), clean(f.sentence))):
-            new.remove(same_place.pop(0))
+            gone_new.add(same_place.pop(0))
         else:
             old.append(f)
+    new = [g for j, g in enumerate(new_figures) if j not in gone_new]
 
     # Figures in sentences worded alike apart from their numbers pair up in reading order (a
     # table of wards, each with a new amount); the rest by value, subject and sentence likeness.
@@ -241,7 +282,7 @@ def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list
     for i in rest_old:
         for j in rest_new:
             o, n = old[i], new[j]
-            if (o.kind, o.unit) != (n.kind, n.unit):
+            if (o.kind, o.unit) != (n.kind, n.unit) and {o.kind, n.kind} != {"count", "number"}:
                 continue
             score = (sentence_likeness(o, n) if by_sentence else 0.0) + (
                 1.0 if o.subject and o.subject == n.subject else 0.0
@@ -256,11 +297,19 @@ def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list
             rest_new.remove(j)
             pairs.append((i, j))
 
+    changed = [(i, j) for i, j in pairs
+               if (old[i].value, old[i].denominator) != (new[j].value, new[j].denominator)]  # fmt: skip
+    # "Of 64,201 children ..., 3,059 ...": the denominator's own edit is the one change.
+    moved_numbers = {(old[i].value, new[j].value) for i, j in changed if old[i].kind == "number"}
+    changed = [
+        (i, j) for i, j in changed
+        if not (old[i].value == new[j].value
+                and (old[i].denominator, new[j].denominator) in moved_numbers)
+    ]  # fmt: skip
     found = [
         (j, FoundChange("figure", figure_summary(old[i], new[j]), old[i].sentence, new[j].sentence,
                         old[i].value, new[j].value))
-        for i, j in pairs
-        if (old[i].value, old[i].denominator) != (new[j].value, new[j].denominator)
+        for i, j in changed
     ]  # fmt: skip
     found += [
         (j, FoundChange("figure", f"new figure: {describe(new[j])}", None, new[j].sentence, None, new[j].value))
@@ -280,6 +329,27 @@ def figure_changes(old_figures: list[Figure], new_figures: list[Figure]) -> list
     return [change for _, change in sorted(found, key=lambda pair: pair[0])] + gone
 
 
+def changed_figures(old: str, new: str) -> tuple[list, list]:
+    """The figures, and every other number that is not a date, year, label or identifier, of
+    the sentences one version has and the other lacks. A sentence both have (wherever it now
+    is) holds no figure change, so a long report edited in one place costs one sentence's
+    extraction, not the whole report's."""
+    old_sentences, new_sentences = sentences(old), sentences(new)
+    old_count = Counter(s for *_, s in old_sentences)
+    new_count = Counter(s for *_, s in new_sentences)
+    # Every copy of a sentence that one version has more often than the other is read, in both
+    # versions, so the copies the diff aligns are masked alike.
+    differ = {s for s in old_count.keys() | new_count.keys() if old_count[s] != new_count[s]}
+
+    def read(spans: list) -> set[int]:
+        return {i for i, (*_, sentence) in enumerate(spans) if sentence in differ}
+
+    return (
+        find_figures(old, every_number=True, only=read(old_sentences), spans=old_sentences),
+        find_figures(new, every_number=True, only=read(new_sentences), spans=new_sentences),
+    )
+
+
 def prose(kind: str = "text") -> Compare:
     """Running text: its figures compared by meaning, the rest as wording of the given kind."""
 
@@ -291,7 +361,7 @@ def prose(kind: str = "text") -> Compare:
             verb = "added" if new_text else "removed"
             return [FoundChange(kind, f"{label} {verb}: {shorten(new_text or old_text)}", old_text or None,
                                 new_text or None)]  # fmt: skip
-        old_spans, new_spans = find_figures(old_text), find_figures(new_text)
+        old_spans, new_spans = changed_figures(old_text, new_text)
         changes = figure_changes([f for *_, f in old_spans], [f for *_, f in new_spans])
         (old_glued, old_masked), (new_glued, new_masked) = (
             figure_words(old_text, old_spans),
@@ -534,9 +604,16 @@ def detect_changes(
     if kind == "meeting":
         compare["items"] = make_items(titles or {})
     found: list[FoundChange] = []
+    figures_seen: set[tuple] = set()
     for name in dict.fromkeys([*old, *new]):
         rule = compare.get(name, PROSE)
-        found += rule(LABELS.get(name, name.replace("_", " ")), old.get(name), new.get(name))
+        field_changes = rule(LABELS.get(name, name.replace("_", " ")), old.get(name), new.get(name))
+        # One edit is one change: a figure repeated in another field (the minutes quoting the
+        # report, the headline the body) is said once, under the subject found first.
+        figures_here = {(c.old_value, c.new_value) for c in field_changes if c.kind == "figure"}
+        found += [c for c in field_changes
+                  if c.kind != "figure" or (c.old_value, c.new_value) not in figures_seen]  # fmt: skip
+        figures_seen |= figures_here
     if kind not in FIELDS or kind == "meeting":
         found += title_changes(old_title, new_title, found)
     # Minutes often repeat the resolution: one edit, said once.

@@ -3,7 +3,8 @@ tests/changes/test_labelled_pairs.py).
 
 Every pair starts from a real capture in `fixtures/` (ModernGov meeting and decision pages from
 Kingston and Kirklees, two council home pages, a Newsquest article, an Oxfordshire cabinet item)
-and applies either an edit a council or newsroom makes, or noise a site produces between two
+or a passage of the labelled figures corpus (tests/figures/corpus: other councils' minutes and
+decisions, local news), and applies either an edit a council or newsroom makes, or noise a site produces between two
 fetches. Each edit is checked to apply, so a pair can never silently become "no change".
 
 The label `alert` is what users asked for: true for decisions, statuses, dates, figures, agenda
@@ -320,8 +321,70 @@ def field_pairs() -> list[Pair]:
     ]  # fmt: skip
 
 
+# --- number changes in the shapes real reporting uses (tests/figures/corpus, real text) -------
+
+
+def corpus_text(url: str, starts: str) -> str:
+    """One passage of the labelled figures corpus: real council or news text."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
+    from tests.figures.corpus import load_corpus
+
+    return next(t.text for t in load_corpus() if t.url == url and t.text.startswith(starts))
+
+
+def shape_pairs() -> list[Pair]:
+    cypnow = "https://www.cypnow.co.uk/content/news/number-of-childrens-centres-falls-by-more-than-400"
+    nursery = "https://www.nurseryworld.co.uk/news/article/120-children-s-centres-to-close-or-under-threat"
+    trafford = "https://democratic.trafford.gov.uk/mgAi.aspx?ID=38841"
+    slough = "https://democracy.slough.gov.uk/mgDecisionDetails.aspx?IId=43743&Opt=1"
+    ealing = "https://ealing.nub.news/news/local-news/please-dont-close-our-children-centres-parents-plea-as-ealing-council-to-close-12-260788"
+    community = "https://www.communitycare.co.uk/2014/06/12/10-key-stats-social-workers-ofsteds-latest-looked-children-research/"
+    fewer = corpus_text(cypnow, "Cornwall")
+    closures = corpus_text(nursery, "The future")
+    councils = corpus_text(nursery, "The figures")
+    places = corpus_text(trafford, "Many applications")
+    consultation = corpus_text(slough, "· Authorised")
+    southall = corpus_text(ealing, "Southall")
+    placed = corpus_text(community, "Of 64,201")
+    rows = [
+        # (kind, field, name, alert, kinds, text, old, new)
+        ("article", "body", "noun before the number: the number of centres fell from 22 to nine", True,
+         {"figure"}, fewer, "fell from 22 to nine", "fell from 22 to seven"),
+        ("article", "body", "noun elided: 10 fewer", True, {"figure"}, fewer,
+         "Birmingham has 10 fewer", "Birmingham has 12 fewer"),
+        ("article", "body", "noun elided in the sentence after: a further 101 are at risk", True,
+         {"figure"}, closures, "a further 101 are at risk", "a further 111 are at risk"),
+        ("article", "body", "number word with its denominator before it: eight of the 37 councils", True,
+         {"figure"}, councils, "contacted, eight said", "contacted, nine said"),
+        ("article", "body", "N of the M in words: four of the six", True, {"figure"}, southall,
+         "four of the six", "five of the six"),
+        ("agenda_item", "minutes", "noun elided: with 12 coming from outside the borough", True,
+         {"figure"}, places, "with 12 coming", "with 14 coming"),
+        ("decision", "decision", "number without a noun: a 6 week consultation", True, {"figure"},
+         consultation, "a 6 week consultation", "a 9 week consultation"),
+        ("article", "body", "number in words: Twenty-one children", True, {"figure"},
+         placed, "Twenty-one children", "Twenty-three children"),
+        ("article", "body", "denominator changed: Of 64,201 children", True, {"figure"}, placed,
+         "Of 64,201 children", "Of 65,000 children"),
+        ("decision", "purpose", "year changed is wording, not a figure", False, {"text"}, consultation,
+         "in the Spring 2023", "in the Spring 2024"),
+        ("article", "body", "a number's wording tidied around it", False, {"text"}, fewer,
+         "since the coalition government was formed", "since the coalition came to power"),
+    ]  # fmt: skip
+    pairs = []
+    for kind, field_name, name, alert, kinds, text, old, new in rows:
+        edited = replace(text, old, new, 1)
+        pairs.append(
+            Pair(f"corpus {kind.replace('_', ' ')}: {name}", "edit:" + "+".join(sorted(kinds)), alert,
+                 kinds, kind=kind, old_fields={field_name: text}, new_fields={field_name: edited})
+        )  # fmt: skip
+    return pairs
+
+
 def labelled_pairs() -> list[Pair]:
-    return whole_page_pairs() + field_pairs()
+    return whole_page_pairs() + field_pairs() + shape_pairs()
 
 
 # --- the two detectors measured -------------------------------------------------------------

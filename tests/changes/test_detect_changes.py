@@ -266,3 +266,75 @@ def test_changing_an_amount_is_always_a_figure_change(sentences, before, after):
     new = old.replace(f"£{before:,}", f"£{after:,}")
     changes = detect_changes("page", {"title": "T", "text": old}, {"title": "T", "text": new})
     assert [(c.kind, c.old_value, c.new_value) for c in changes] == [("figure", before, after)]
+
+
+# --- every number of substance is a figure change (issue 15) -------------------------------
+
+
+def page_changes(old: str, new: str):
+    return detect_changes("page", {"title": "Update", "text": old}, {"title": "Update", "text": new})
+
+
+def test_a_count_whose_noun_is_in_the_sentence_before_changes_as_a_figure():
+    [change] = page_changes(
+        "Nine pupils tested positive. All nine are now at home.",
+        "Nine pupils tested positive. All eleven are now at home.",
+    )
+    assert (change.kind, change.summary) == ("figure", "pupils: 9 -> 11")
+    assert (change.old_value, change.new_value) == (9, 11) and change.alert
+
+
+def test_a_number_the_extractor_does_not_name_still_changes_as_a_figure():
+    [change] = page_changes(
+        "The council ran a 6 week consultation on the plans.",
+        "The council ran a 9 week consultation on the plans.",
+    )
+    assert change.kind == "figure" and change.alert
+    assert (change.old_value, change.new_value) == (6, 9)
+    assert change.summary == "week consultation: 6 -> 9"
+
+
+def test_a_year_date_or_item_number_edited_is_wording_not_a_figure():
+    for old, new in [
+        ("A report will come to Cabinet in Spring 2023.", "A report will come to Cabinet in Spring 2024."),
+        ("The meeting on 15 January agreed it.", "The meeting on 16 January agreed it."),
+        ("See item 78 of the agenda.", "See item 79 of the agenda."),
+    ]:
+        assert [c.kind for c in page_changes(old, new)] == ["text"], (old, new)
+
+
+def test_a_figure_quoted_in_two_fields_is_one_change():
+    text = "The council will cut 200 posts."
+    item = {"title": "Staffing", "text": text, "minutes": text}
+    edited_item = {"title": "Staffing", "text": text.replace("200", "250"),
+                   "minutes": text.replace("200", "250")}  # fmt: skip
+    changes = detect_changes("agenda_item", item, edited_item)
+    assert [(c.kind, c.old_value, c.new_value) for c in changes] == [("figure", 200, 250)]
+
+
+def test_a_range_edit_changes_only_the_bound_that_moved():
+    [change] = page_changes(
+        "Between 20 and 35 per cent of families were affected.",
+        "Between 25 and 35 per cent of families were affected.",
+    )
+    assert (change.old_value, change.new_value) == (20, 25)
+
+
+def test_one_edit_in_a_long_report_is_one_figure_change():
+    paragraph = (
+        "The Committee considered the report. A forecast overspend of £8.862m reflected a "
+        "reduction of £0.136m on the FR1 overspend position of £8.998m. Of the 37 councils "
+        "that were contacted, eight said they had no plans to close centres. "
+    )
+    old = "".join(f"Paragraph {k}. " + paragraph.replace("37", str(37 + k)) for k in range(2000))
+    new = old.replace("Paragraph 1000. The Committee considered the report. A forecast overspend of £8.862m",
+                      "Paragraph 1000. The Committee considered the report. A forecast overspend of £9.862m")  # fmt: skip
+    assert new != old
+    [change] = detect_changes("document", {"text": old}, {"text": new})
+    assert (change.kind, change.old_value, change.new_value) == ("figure", 8_862_000, 9_862_000)
+    assert change.summary == "£8.862m -> £9.862m (forecast overspend)"
+
+
+def test_a_count_with_nothing_to_say_what_it_counts_reads_as_a_number():
+    [change] = page_changes("All nine are now at home.", "All eleven are now at home.")
+    assert (change.kind, change.summary) == ("figure", "number: 9 -> 11")

@@ -119,7 +119,6 @@ def test_the_figures_the_issue_names_are_read_with_value_and_subject(text, kind,
         "A mum-of-two spoke; the service is for ages 0-19 in the 2015/16 year.",
         "It took place on 16th February and again in the 60s.",
         "78 Future Arrangements in Children's Social Care",
-        "Quotes ranged from £5-10m.",
         "Tier 2 rules apply to Year 11 and League Two clubs.",
     ],
 )
@@ -192,3 +191,93 @@ def test_percent_spellings_agree(n, spelling):
 def test_any_text_gives_figures_whose_text_sits_in_their_sentence(text):
     for figure in extract_figures(text):
         assert " ".join(figure.text.split()) in figure.sentence
+
+
+# --- the shapes of real reporting (issue 15) ----------------------------------------------
+
+
+def counts(text):
+    return [(f.value, f.denominator, f.subject) for f in extract_figures(text) if f.kind == "count"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The council will close 12 of its 30 libraries.", [(12, 30, "libraries")]),
+        ("It will cut 45 of the current 210 posts.", [(45, 210, "posts")]),
+        ("Ealing will close 12 of the borough's 25 children's centres.", [(12, 25, "children's centres")]),
+        ("The county will have cut from 40 to 25 centres.", [(40, None, "centres"), (25, None, "centres")]),
+        ("There will be about 150 fewer pupils.", [(150, None, "pupils")]),
+        ("The number of children in care rose to 815, up from 760.",
+         [(815, None, "children in care"), (760, None, "children in care")]),
+        ("The cuts fell on 23 of 37 across the district.", [(23, 37, "cuts")]),
+        ("Nine pupils tested positive. All nine are now at home.", [(9, None, "pupils"), (9, None, "pupils")]),
+        ("12 have been rated outstanding.", [(12, None, None)]),
+        ("Of the 52 schools visited, 31 were good and eight were outstanding.",
+         [(31, 52, "schools"), (8, 52, "schools")]),
+        ("It found twenty-three of thirty-seven schools had no head.", [(23, 37, "schools")]),
+        ("Some three hundred families will lose support.", [(300, None, "families")]),
+        ("The trust employs forty five staff.", [(45, None, "staff")]),
+        ("Cornwall now has just 18 children's centres compared to 40 in 2010.",
+         [(18, None, "children's centres"), (40, None, "children's centres")]),
+        ("The council now operates ten child and family centres.", [(10, None, "child and family centres")]),
+    ],
+)  # fmt: skip
+def test_counts_in_the_shapes_local_reporting_uses(text, expected):
+    assert counts(text) == expected
+
+
+def test_a_fraction_in_words_is_a_percentage_of_its_subject():
+    [figure] = extract_figures("Two thirds of parents said the centre helped.")
+    assert (figure.kind, figure.value, figure.unit, figure.subject) == ("percent", 66.7, "%", "parents")
+    assert figure.text == "Two thirds"
+
+
+def test_a_range_is_two_figures_sharing_the_range_as_their_text():
+    low, high = extract_figures("Between 20 and 35 per cent of families were affected.")
+    assert (low.kind, low.value, high.value) == ("percent", 20, 35)
+    assert low.text == high.text == "Between 20 and 35 per cent"
+    assert low.subject == high.subject == "families"
+    low, high = extract_figures("Quotes ranged from £5-10m.")
+    assert (low.value, high.value, low.unit) == (5_000_000, 10_000_000, "GBP")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The council sent a parcel weighing 15 pounds.",
+        "The park covers 412 km2 of land.",
+        "The depot handles 3,000 t of waste.",
+        "Children travel up to 50 miles to school.",
+        "It ran a 6 week consultation for 24 hours a day over the next two years.",
+        "Support for 16 and 17 year olds, and care leavers aged 19 to 21.",
+        "Savings arising from SSHH 540 – looked after children.",
+    ],
+)
+def test_measures_durations_ages_and_codes_are_not_money_or_counts(text):
+    assert extract_figures(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "subject"),
+    [
+        ("Council agreed the net budget requirement of £212.4m.", 212_400_000, "net budget requirement"),
+        ("It set a Band D charge of £1,892.10 for the year.", 1_892.1, "band d charge"),
+        ("Parking charges will rise by 4.5% in April.", 4.5, "parking charges"),
+        ("It was reported that the Children's Services budget for 2018/19 was £57.4m.", 57_400_000,
+         "children's services budget"),
+        ("Mitigations of £5.7m had reduced this pressure to £9.6m.", 9_600_000, "pressure"),
+        ("It was granted permission to raise council tax by an extra 9.99%.", 9.99, "council tax"),
+        ("The total came to 2,450.00 £ for the hall.", 2_450, "hall"),
+    ],
+)  # fmt: skip
+def test_subjects_come_from_the_clause_before_or_after(text, value, subject):
+    figure = [f for f in extract_figures(text) if f.value == value][0]
+    assert figure.subject == subject
+
+
+def test_a_table_flattened_to_one_line_gives_every_rows_figures():
+    rows = " ".join(f"Ward {i} | £{i * 1000:,} | {i % 7 + 2} schools |" for i in range(1, 301))
+    figures = extract_figures(rows)
+    assert [f.value for f in figures if f.kind == "money"] == [i * 1000 for i in range(1, 301)]
+    assert all(len(f.sentence) <= 600 and f.text in f.sentence for f in figures)
