@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from monitor.changes import STATUS_WORDS
@@ -125,11 +125,13 @@ def pending_for(session: Session, keys: list[str]) -> dict[str, SuspectPage]:
 
 
 def documents_at(session: Session, source_name: str, url: str) -> list[Document]:
-    """The source's archived documents last read from `url` (a page that now yields none)."""
+    """The source's archived documents last read from `url`, or keyed by it (a page that
+    now yields none)."""
+    keys = [f"{source_name}:{kind}:{url}" for kind in ("page", "article", "document")]
     query = (
         select(Document)
         .join(Source, Document.source_id == Source.id)
-        .where(Source.name == source_name, Document.url == url)
+        .where(Source.name == source_name, or_(Document.url == url, Document.key.in_(keys)))
     )
     return list(session.scalars(query))
 
@@ -169,7 +171,12 @@ def sight(
     if row is None:
         row = SuspectPage(document_key=key)
         session.add(row)
-    row.url, row.reason, row.detail, row.content_hash = url, verdict.reason, verdict.detail, verdict.digest
+    row.url, row.reason, row.detail, row.content_hash = (
+        url,
+        verdict.reason,
+        verdict.detail,
+        verdict.digest,
+    )
     row.first_seen_at = row.last_seen_at = now
     row.last_run_id, row.sightings, row.confirmed_at = crawl_run_id, 1, None
     return HOLD, row

@@ -82,7 +82,9 @@ def _error_title(text: str | None) -> str | None:
     text = _one_line(text)
     if not text or len(text) > MAX_TITLE_CHARS:
         return None
-    return next((p for p in [text, *SEGMENTS.split(text)] if ERROR_TITLE.match(p.strip(" ."))), None)
+    return next(
+        (p for p in [text, *SEGMENTS.split(text)] if ERROR_TITLE.match(p.strip(" ."))), None
+    )
 
 
 def error_wording(body: bytes | str | None, content_type: str | None = None) -> str | None:

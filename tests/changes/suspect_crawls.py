@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import MAINTAINERS, AlertItem
-from storage.models import Change, Document, SuspectPage, Version
+from storage.models import Change, Document, SuspectPage
 
 SITES = Path(__file__).resolve().parent / "suspect_sites"
 
@@ -26,7 +26,9 @@ class Snapshot:
     stdout: str
     versions: dict[str, int] = field(default_factory=dict)  # document key -> versions
     latest_text: dict[str, str] = field(default_factory=dict)
-    changes: dict[str, list[tuple[str, bool]]] = field(default_factory=dict)  # key -> (summary, alert)
+    changes: dict[str, list[tuple[str, bool]]] = field(
+        default_factory=dict
+    )  # key -> (summary, alert)
     subscriber_items: int = 0
     maintainer_events: list[tuple[str | None, str, str]] = field(default_factory=list)
     suspects: dict[str, tuple[str, int, bool]] = field(default_factory=dict)

@@ -96,7 +96,10 @@ def test_a_half_served_page_is_held_back_on_the_first_crawl_that_sees_it(crawls)
     budget = key(crawls, BUDGET)
     assert shot(crawls, 2).versions[budget] == 1
     assert shot(crawls, 2).suspects[budget] == ("shrunk", 1, False)
-    assert "held back as suspect: it lost 79% of its words at once (116 -> 24)" in shot(crawls, 2).stdout
+    assert (
+        "held back as suspect: it lost 79% of its words at once (116 -> 24)"
+        in shot(crawls, 2).stdout
+    )
 
 
 def test_a_half_served_page_seen_again_is_stored_saying_it_was_confirmed(crawls):
