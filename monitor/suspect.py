@@ -103,7 +103,10 @@ def lost_substance(
     """Why the new fields look like a half-served page, or None when the loss is explained."""
     if kind in LIST_KINDS and (new.get("committee") or new.get("title") or new_title):
         return None
-    old_text, new_text = text_projection(old_title, old), text_projection(new_title, new)
+    # Fields in one order on both sides: PostgreSQL's JSONB hands them back reordered, and
+    # where one field's words meet the next decides what reads as a figure.
+    old_text = text_projection(old_title, dict(sorted(old.items())))
+    new_text = text_projection(new_title, dict(sorted(new.items())))
     if _status_words(new_text) - _status_words(old_text):
         return None  # "withdrawn", "cancelled": the page says why it lost its text
     old_words, new_words = len(old_text.split()), len(new_text.split())
