@@ -3,6 +3,9 @@ it, and one when it works again (real crawls of a replayed site, a real SMTP ser
 
 from __future__ import annotations
 
+from alert_helpers import SECRET
+from standardwebhooks.webhooks import Webhook
+
 from alerts.health import problem_url
 
 PAGE = (
@@ -12,7 +15,7 @@ PAGE = (
 
 
 def test_a_url_failing_in_three_crawls_in_a_row_is_reported_once_and_again_when_it_recovers(
-    replay, write_config, cli, db_url, smtp_server
+    replay, write_config, cli, db_url, smtp_server, receiver
 ):
     replay.add("/consultation", PAGE)  # /gone answers 404: the council removed it
     gone = f"{replay.url}gone"
@@ -25,6 +28,8 @@ urls = ["{replay.url}consultation", "{gone}"]
 
 [maintainers]
 email = "ops@example.org"
+webhook = "{receiver.url}"
+webhook_secret_env = "OPS_SECRET"
 url_failures_before_alert = 3
 
 [smtp]
@@ -36,7 +41,7 @@ port = {smtp_server.port}
     for crawl in range(5):
         if crawl == 4:
             replay.add("/gone", PAGE.replace("31 of 44", "29 of 44"))
-        result = cli("crawl", db=db_url)
+        result = cli("crawl", db=db_url, env={"OPS_SECRET": SECRET})
         assert result.returncode == 0, result.stdout + result.stderr
         subjects.append([m["Subject"] for m in smtp_server.inbox.messages])
 
@@ -48,6 +53,11 @@ port = {smtp_server.port}
     text = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
     assert "needs attention: a problem in 3 crawls in a row: HTTP 404" in text
     assert all(m["To"] == "ops@example.org" for m in smtp_server.inbox.messages)
+    payloads = [Webhook(SECRET).verify(r.body, r.headers) for r in receiver.requests]
+    assert [(p["type"], p["url"], p["state"]) for p in payloads] == [
+        ("source.health", gone, "failing"),
+        ("source.health", gone, "recovered"),
+    ]
 
 
 def test_a_problem_names_its_url_unless_it_is_about_the_whole_source():
