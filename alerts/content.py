@@ -75,9 +75,12 @@ class HealthEvent:
     reason: str | None
     detected_at: datetime | None = None
     about: str | None = None  # set for delivery problems: "alerts to campaign by webhook"
+    url: str | None = None  # set for one URL of a source that keeps failing
 
     @property
     def label(self) -> str:
+        if self.url:
+            return f"{self.url} (source {self.source})"
         return self.about or f"source {self.source}"
 
 
@@ -136,6 +139,7 @@ def message_content(
             reason=item.event.get("reason"),
             detected_at=item.created_at,
             about=item.event.get("about"),
+            url=item.event.get("url"),
         )
         for item in message.items
         if item.event

@@ -1,5 +1,10 @@
 """Source health for maintainers: tell them once when a source breaks, and once when it recovers.
 
+The same for each URL a source's crawls report a problem for (an HTTP error, a refused
+answer, a page held back as suspect, a redirect away): a URL with a problem in
+`[maintainers] url_failures_before_alert` crawls in a row (default 2) is reported once,
+naming it, and once more when it works again. `url_health` holds each URL's streak.
+
 A source is failing when its crawl failed, found nothing, or found far fewer documents
 than its recent runs did (the council redesigned its site and our parser now matches
 nothing, or the site is serving an error page with a 200). `source_health` holds the
@@ -18,7 +23,7 @@ from sqlalchemy import select
 from alerts.outbox import SourceHealth, enqueue_health
 from councilwatch.config import Config
 from storage.db import Archive
-from storage.models import CrawlRun, Source
+from storage.models import CrawlRun, Document, Source, UrlHealth
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -106,4 +111,86 @@ def check_health(config: Config, archive: Archive, results, *, now: datetime | N
             enqueue_health(session, config, event, now=now)
             changed += 1
             log.warning("source %s is %s: %s", result.source, state, reason)
+    for result in results:
+        if result.status == "finished" and result.run_id is not None:
+            with archive.session() as session:
+                changed += check_url_health(session, config, result, now=now)
     return changed
+
+
+def problem_url(problem: str) -> str | None:
+    """The URL a crawl problem is about ("<url>: <what went wrong>"), or None for problems
+    about the whole source ("<source>: the crawl found no documents at all")."""
+    url, sep, _ = problem.partition(": ")
+    return url if sep and url.startswith(("http://", "https://")) else None
+
+
+def urls_read(session, source: str, run_id: int, urls: list[str]) -> set[str]:
+    """Which of `urls` this run read a document from: seen (stored or unchanged) since it began."""
+    if not urls:
+        return set()
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        return set()
+    query = (
+        select(Document.url)
+        .join(Source, Document.source_id == Source.id)
+        .where(Source.name == source, Document.url.in_(urls), Document.last_seen >= run.started_at)
+    )
+    return set(session.scalars(query))
+
+
+def check_url_health(session, config: Config, result, *, now: datetime) -> int:
+    """Count each URL's crawls in a row with a problem; queue one alert when a URL reaches
+    the threshold and one when it works again. Returns how many alerts were queued.
+
+    Only finished crawls count: when a whole crawl fails (the site is down), the source's
+    alert says so, and its URLs keep the streaks they had. A URL neither failing nor read
+    in a crawl (not asked this time) keeps its streak too.
+    """
+    threshold = config.maintainers.url_failures_before_alert
+    failing: dict[str, str] = {}
+    for problem in result.problems:
+        url = problem_url(problem)
+        if url and url not in failing:
+            failing[url] = problem[len(url) + 2 :]
+    rows = {
+        row.url: row
+        for row in session.scalars(select(UrlHealth).where(UrlHealth.source == result.source))
+    }
+    queued = 0
+    for url, reason in failing.items():
+        row = rows.get(url)
+        if row is None:
+            row = UrlHealth(source=result.source, url=url, failures=0, first_failed_at=now)
+            session.add(row)
+        if row.last_run_id == result.run_id:
+            continue  # this run was counted already
+        row.failures += 1
+        row.reason, row.last_run_id = reason, result.run_id
+        if row.failures >= threshold and row.alerted_at is None:
+            row.alerted_at = now
+            event = {
+                "source": result.source,
+                "url": url,
+                "state": "failing",
+                "reason": f"a problem in {row.failures} crawls in a row: {reason}",
+                "run_id": result.run_id,
+            }
+            queued += enqueue_health(session, config, event, now=now) and 1
+            log.warning("%s (source %s) is failing: %s", url, result.source, reason)
+    quiet = [url for url in rows if url not in failing]
+    for url in urls_read(session, result.source, result.run_id, quiet):
+        row = rows[url]
+        if row.alerted_at is not None:
+            event = {
+                "source": result.source,
+                "url": url,
+                "state": "recovered",
+                "reason": f"it was read normally again after {row.failures} crawls with a problem",
+                "run_id": result.run_id,
+            }
+            queued += enqueue_health(session, config, event, now=now) and 1
+            log.warning("%s (source %s) has recovered", url, result.source)
+        session.delete(row)
+    return queued

@@ -54,7 +54,8 @@ class AlertItem(Base):
     subscription: Mapped[str] = mapped_column(String(200))
     channel: Mapped[str] = mapped_column(String(20))  # email | webhook | apprise | feed
     change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), nullable=True)
-    # For source-health alerts (no change row): {"source", "state", "reason", "run_id"}.
+    # For source-health alerts (no change row): {"source", "state", "reason", "run_id"},
+    # plus "url" for one URL's health.
     event: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     created_at: Mapped[datetime] = mapped_column()
     # Immediate alerts are due at once; a daily digest's at its next digest hour.
@@ -244,7 +245,8 @@ def enqueue_health(
     """Queue a health alert to every maintainer channel.
 
     `event` is {"source", "state": failing|recovered, "reason", ...}; a delivery problem
-    has "about" ("alerts to campaign by webhook") instead of a source.
+    has "about" ("alerts to campaign by webhook") instead of a source; a URL's health
+    also has "url".
     """
     queued = 0
     wanted = [("email", config.maintainers.email), ("webhook", config.maintainers.webhook)]
@@ -261,6 +263,7 @@ def enqueue_health(
                 event.get("about"),
                 event["state"],
                 now.isoformat(),
+                *([event["url"]] if event.get("url") else []),
             ),
             subscription=MAINTAINERS,
             channel=channel,

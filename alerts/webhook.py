@@ -48,6 +48,8 @@ def build_payload(
         }
         if health.about:
             payload["about"] = health.about
+        if health.url:
+            payload["url"] = health.url
         return payload
     assert doc is not None
     payload: dict[str, Any] = {

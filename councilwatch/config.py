@@ -157,6 +157,9 @@ class Maintainers(Model):
     email: str | None = None
     webhook: str | None = None
     webhook_secret_env: str | None = None
+    # A URL with a problem (HTTP error, refused, suspect page, redirected away) in this
+    # many crawls of its source in a row is reported to the maintainers, once.
+    url_failures_before_alert: int = Field(default=2, ge=1)
 
 
 class Database(Model):

@@ -15,9 +15,17 @@ from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_alerts
 from councilwatch.config import Config
+from monitor import suspect
 from monitor.changes import detect_changes
+from spiders.error_pages import error_wording
 from spiders.items import PARSER_VERSION, DocumentItem, InvalidDocument, PageItem, validate
-from storage.archive import Recorded, documents_by_key, record_document, source_row
+from storage.archive import (
+    Recorded,
+    content_hash,
+    documents_by_key,
+    record_document,
+    source_row,
+)
 from storage.blobs import look_up_blobs
 from storage.models import Change, Document
 from storage.search import index_version
@@ -82,12 +90,59 @@ def import_pages(
     source = source_row(session, source_name, source_type) if new_keys else None
     look_up_blobs(session, [page.body for page, docs in zip(pages, valid, strict=True) if docs])
 
+    pending = suspect.pending_for(session, list({doc.key for docs in valid for doc, _ in docs}))
     alerts: list[Change] = []
     for page, docs, outcome in zip(pages, valid, outcomes, strict=True):
         titles = {doc.key: doc.title for doc in page.documents}
         recorded_all: list[tuple[DocumentItem, dict, Recorded]] = []
+        wording = page_wording(page, docs, known)
+        if wording and not page.documents:
+            # The spider read an error page where documents were (ModernGov's parser
+            # finds none on it): those documents are what went bad.
+            docs = [(None, document) for document in suspect.documents_at(
+                session, source_name, page.url)]  # fmt: skip
+            pending |= suspect.pending_for(session, [d.key for _, d in docs])
+            if not docs:
+                outcome.problems.append(
+                    f"{suspect.unavailable(wording).detail}; nothing stored"
+                )
+        confirmed_shrinks: dict[str, suspect.Verdict] = {}
+        back: set[str] = set()
         with session.no_autoflush:
             for doc, fields in docs:
+                if doc is None:  # an archived document whose page now reads as an error
+                    document = fields
+                    key, kind, title, fields = document.key, document.kind, None, {}
+                else:
+                    document = known.get(doc.key)
+                    key, kind, title = doc.key, doc.kind, doc.title
+                previous = document.latest_version if document is not None else None
+                verdict = suspect.judge(kind, previous, title, fields, wording)
+                row = pending.get(key)
+                if verdict is None:
+                    if row is not None:  # it reads well again
+                        if row.confirmed_at is not None and row.reason == suspect.UNAVAILABLE:
+                            back.add(key)
+                        session.delete(row)
+                        del pending[key]
+                elif previous is None:
+                    # Never stored and reading as an error page: nothing to hold back.
+                    outcome.problems.append(f"{key}: {verdict.detail}; not stored")
+                    continue
+                else:
+                    action, row = suspect.sight(
+                        session, row, key, page.url, verdict, crawl_run_id=crawl_run_id, now=now
+                    )
+                    pending[key] = row
+                    outcome.problems.append(suspect.problem(action, key, verdict, row))
+                    outcome.documents += 1
+                    if action == suspect.CONFIRM and verdict.reason == suspect.UNAVAILABLE:
+                        outcome.changes.append(gone_change(session, document, verdict, now))
+                    if action != suspect.CONFIRM or verdict.reason == suspect.UNAVAILABLE:
+                        continue
+                    confirmed_shrinks[key] = verdict
+                    session.delete(row)
+                    del pending[key]
                 recorded = record_document(
                     session,
                     source,
@@ -106,8 +161,10 @@ def import_pages(
                 )
                 known[doc.key] = recorded.document
                 recorded_all.append((doc, fields, recorded))
-        outcome.documents = len(recorded_all)
+        outcome.documents += len(recorded_all)
         for doc, fields, recorded in recorded_all:
+            if doc.key in back:
+                outcome.changes.append(back_change(session, recorded, now))
             if recorded.version is None:
                 continue
             outcome.new_versions += 1
@@ -115,12 +172,91 @@ def import_pages(
             if recorded.new_document:
                 outcome.new_documents += 1
                 continue  # a document seen for the first time is not a change
-            outcome.changes += understood_changes(session, doc, fields, recorded, titles, now)
+            if doc.key in confirmed_shrinks:
+                outcome.changes += confirmed_changes(
+                    session, doc, fields, recorded, titles, confirmed_shrinks[doc.key], now
+                )
+            else:
+                outcome.changes += understood_changes(session, doc, fields, recorded, titles, now)
         alerts += [c for c in outcome.changes if c.alert]
     if alerts:
         session.flush()  # the alerts name their changes by id
         enqueue_alerts(session, config, alerts, now=now)
     return outcomes
+
+
+def page_wording(page: PageItem, docs, known: dict[str, Document]) -> str | None:
+    """The error-page wording of this page, looked for only when it could matter: the
+    page yields nothing, or a document on it is new or changed (an unchanged page is
+    the same good page as before)."""
+    if docs and all(
+        (document := known.get(doc.key)) is not None
+        and document.latest_version is not None
+        and document.latest_version.content_hash == content_hash(doc.title, fields)
+        for doc, fields in docs
+    ):
+        return None
+    return error_wording(page.body, page.content_type)
+
+
+def gone_change(session: Session, document: Document, verdict, now: datetime) -> Change:
+    """One change for a page confirmed unavailable; the last good version stays the latest."""
+    latest = document.latest_version
+    row = Change(
+        document=document,
+        old_version=latest,
+        new_version=latest,
+        kind="status",
+        summary=f"no longer available: the page now reads {verdict.wording!r} "
+        "(confirmed on a second crawl)",
+        before=None,
+        after=verdict.wording,
+        alert=True,
+        detected_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def back_change(session: Session, recorded: Recorded, now: datetime) -> Change:
+    """The page once confirmed unavailable reads normally again."""
+    row = Change(
+        document=recorded.document,
+        old_version=recorded.previous,
+        new_version=recorded.version or recorded.previous,
+        kind="status",
+        summary="available again: the page reads normally again",
+        alert=True,
+        detected_at=now,
+    )
+    session.add(row)
+    return row
+
+
+def confirmed_changes(
+    session: Session,
+    doc: DocumentItem,
+    fields: dict,
+    recorded: Recorded,
+    titles: dict[str, str | None],
+    verdict,
+    now: datetime,
+) -> list[Change]:
+    """A shrunken page confirmed by a second crawl: its changes say so, led by what it lost."""
+    lead = Change(
+        document=recorded.document,
+        old_version=recorded.previous,
+        new_version=recorded.version,
+        kind="status",
+        summary=f"confirmed on a second crawl: {verdict.detail}",
+        alert=True,
+        detected_at=now,
+    )
+    session.add(lead)
+    changes = understood_changes(session, doc, fields, recorded, titles, now)
+    for change in changes:
+        change.summary = "confirmed on a second crawl: " + change.summary
+    return [lead, *changes]
 
 
 def understood_changes(

@@ -183,3 +183,42 @@ class HttpValidator(Base):
     content_type: Mapped[str | None] = mapped_column(Text)
     body_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"))
     checked_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SuspectPage(Base):
+    """A document's page that read as an error page or lost most of its substance at once.
+
+    Held back, not stored as a version, until a later crawl shows the same thing again
+    (`monitor/suspect.py`). Kept in the archive so the next crawl, in another process or
+    on another host, can confirm it. A confirmed unavailable page keeps its row
+    (`confirmed_at` set) so its return can be told as one change.
+    """
+
+    __tablename__ = "suspect_pages"
+
+    document_key: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(20))  # unavailable | shrunk
+    detail: Mapped[str] = mapped_column(Text)  # what was seen, for problems and alerts
+    # Of the error wording (unavailable) or of the held-back fields (shrunk).
+    content_hash: Mapped[str] = mapped_column(String(64))
+    first_seen_at: Mapped[datetime] = mapped_column()
+    last_seen_at: Mapped[datetime] = mapped_column()
+    last_run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    sightings: Mapped[int] = mapped_column(Integer, default=1)
+    confirmed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class UrlHealth(Base):
+    """A URL that a source's recent crawls reported a problem for, and whether the
+    maintainers were told (`alerts/health.py`). Deleted when the URL works again."""
+
+    __tablename__ = "url_health"
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # crawls in a row
+    reason: Mapped[str] = mapped_column(Text)  # the latest problem
+    first_failed_at: Mapped[datetime] = mapped_column()
+    last_run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    alerted_at: Mapped[datetime | None] = mapped_column(nullable=True)

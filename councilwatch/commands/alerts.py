@@ -90,7 +90,7 @@ def list_command(
                     "channel": i.channel,
                     "status": i.status,
                     "change": i.change_id,
-                    "summary": i.change.summary if i.change else (i.event or {}).get("reason"),
+                    "summary": i.change.summary if i.change else _event_summary(i.event),
                     "due_at": iso(i.due_at),
                 }
                 for i in waiting
@@ -175,3 +175,11 @@ def test_command(
         out.print(f"{channel}: {'sent' if error is None else 'FAILED - ' + error}", markup=False)
     if any(error for _, error in results):
         raise typer.Exit(1)
+
+
+def _event_summary(event: dict | None) -> str | None:
+    """A health event in one line; one URL's health names the URL."""
+    event = event or {}
+    if event.get("url"):
+        return f"{event['url']}: {event['state']}: {event.get('reason') or ''}".rstrip(": ")
+    return event.get("reason")

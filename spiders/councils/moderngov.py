@@ -40,6 +40,7 @@ import scrapy
 from councilwatch.config import UK
 from spiders.base import SourceSpider
 from spiders.councils import moderngov_parse as mg
+from spiders.error_pages import error_page_item
 
 # Recently changed pages (from RSS) go first; follow-ups of a page before the next sweep item.
 PRIORITY_RSS = 30
@@ -333,6 +334,9 @@ class ModernGovSpider(SourceSpider):
     # -- content -----------------------------------------------------------------------
     def emit(self, response, page: mg.ModernGovPage, what: str):
         """The page to store (if it holds anything), its problems, and its follow-ups."""
+        if not page.documents and (gone := error_page_item(response, self.source.name)):
+            yield gone  # an error page where documents were: the importer holds them back
+            return
         for problem in page.problems:
             self.problem(response.url, problem)
         if page.documents:
@@ -372,6 +376,9 @@ class ModernGovSpider(SourceSpider):
         try:
             page = page_type.parse(response, self.source.name, **completes)
         except Exception as exc:  # noqa: BLE001 - a page that breaks the parser is a problem
+            if gone := error_page_item(response, self.source.name):
+                yield gone
+                return
             # Scrapy would log it and go on; the crawl summary must name the page too.
             self.logger.exception("parsing %s failed", response.url)
             self.problem(

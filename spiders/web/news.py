@@ -27,6 +27,7 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 
 from spiders.base import SourceSpider
+from spiders.error_pages import error_page_item
 from spiders.settings import DOWNLOAD_MAXSIZE
 from spiders.web.article import (
     ArticleRefused,
@@ -226,9 +227,15 @@ class NewsSpider(SourceSpider):
         try:
             item = parse_article(response, self.source.name, self.keywords_by_topic)
         except ArticleRefused as exc:
+            if gone := error_page_item(response, self.source.name):
+                yield gone  # an article now an error page: the importer holds it back
+                return
             self.problem(response.url, f"not stored: {exc}")
             return
         if item is None:
+            if gone := error_page_item(response, self.source.name):
+                yield gone
+                return
             # Off topic: expected for most of a local paper, so counted, not a problem.
             self.crawler.stats.inc_value("councilwatch/articles_off_topic")
             self.logger.debug("off topic: %s", response.url)

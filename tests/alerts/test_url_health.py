@@ -1,0 +1,65 @@
+"""Health per URL: a watched URL failing in N crawls in a row raises one maintainer alert naming
+it, and one when it works again (real crawls of a replayed site, a real SMTP server)."""
+
+from __future__ import annotations
+
+from alert_helpers import SECRET
+from standardwebhooks.webhooks import Webhook
+
+from alerts.health import problem_url
+
+PAGE = (
+    "<html><head><title>Consultation</title></head><body><main><h1>Consultation</h1>"
+    "<p>Funding would be withdrawn from 31 of 44 children's centres.</p></main></body></html>"
+)
+
+
+def test_a_url_failing_in_three_crawls_in_a_row_is_reported_once_and_again_when_it_recovers(
+    replay, write_config, cli, db_url, smtp_server, receiver
+):
+    replay.add("/consultation", PAGE)  # /gone answers 404: the council removed it
+    gone = f"{replay.url}gone"
+    write_config(
+        f"""
+[[sources]]
+name = "camp"
+type = "page"
+urls = ["{replay.url}consultation", "{gone}"]
+
+[maintainers]
+email = "ops@example.org"
+webhook = "{receiver.url}"
+webhook_secret_env = "OPS_SECRET"
+url_failures_before_alert = 3
+
+[smtp]
+host = "127.0.0.1"
+port = {smtp_server.port}
+"""
+    )
+    subjects = []
+    for crawl in range(5):
+        if crawl == 4:
+            replay.add("/gone", PAGE.replace("31 of 44", "29 of 44"))
+        result = cli("crawl", db=db_url, env={"OPS_SECRET": SECRET})
+        assert result.returncode == 0, result.stdout + result.stderr
+        subjects.append([m["Subject"] for m in smtp_server.inbox.messages])
+
+    failing = f"councilwatch: {gone} (source camp) is failing"
+    assert subjects[1] == []
+    assert subjects[2] == [failing]
+    assert subjects[3] == [failing]
+    assert subjects[4] == [failing, f"councilwatch: {gone} (source camp) is back"]
+    text = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
+    assert "needs attention: a problem in 3 crawls in a row: HTTP 404" in text
+    assert all(m["To"] == "ops@example.org" for m in smtp_server.inbox.messages)
+    payloads = [Webhook(SECRET).verify(r.body, r.headers) for r in receiver.requests]
+    assert [(p["type"], p["url"], p["state"]) for p in payloads] == [
+        ("source.health", gone, "failing"),
+        ("source.health", gone, "recovered"),
+    ]
+
+
+def test_a_problem_names_its_url_unless_it_is_about_the_whole_source():
+    assert problem_url("https://council.example/a?b=1: HTTP 404") == "https://council.example/a?b=1"
+    assert problem_url("camp: the crawl found no documents at all") is None
