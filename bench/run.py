@@ -241,7 +241,7 @@ def pipeline_crawl(site: Site, config: Path, db: str) -> dict:
 class Receiver:
     """A local webhook receiver: answers 204, counts webhook-ids, verifies signatures."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         from standardwebhooks.webhooks import Webhook
 
         self.ids: dict[str, int] = {}
@@ -264,6 +264,8 @@ class Receiver:
                 with receiver.lock:
                     receiver.ids[uid] = receiver.ids.get(uid, 0) + 1
                     receiver.bad_signatures += not ok
+                if delay:
+                    time.sleep(delay)  # a receiver that takes its time, as real ones do
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -284,7 +286,7 @@ class Receiver:
         self.server.server_close()
 
 
-def measure_alerts(db: str, config_path: Path, count: int) -> dict:
+def measure_alerts(db: str, config_path: Path, count: int, receiver_delay: float = 0.0) -> dict:
     """`count` alert-worthy changes on distinct documents, queued by the real outbox code
     and delivered by the real deliverer, one webhook per document, to a local receiver."""
     from sqlalchemy import select
@@ -296,7 +298,7 @@ def measure_alerts(db: str, config_path: Path, count: int) -> dict:
     from storage.models import Change, Document
     from storage.types import utcnow
 
-    receiver = Receiver()
+    receiver = Receiver(receiver_delay)
     os.environ["CW_BENCH_WEBHOOK_SECRET"] = WEBHOOK_SECRET
     config = load_config(config_path, required=True)
     sub = Subscription(name="bench-hook", webhook=receiver.url,
