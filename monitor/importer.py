@@ -32,6 +32,8 @@ class PageOutcome:
     new_versions: int = 0
     changes: list[Change] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Documents found unchanged: the crawl records them once, at its end (storage.coverage).
+    unchanged_ids: list[int] = field(default_factory=list)
 
 
 def import_page(
@@ -109,6 +111,7 @@ def import_pages(
         outcome.documents = len(recorded_all)
         for doc, fields, recorded in recorded_all:
             if recorded.version is None:
+                outcome.unchanged_ids.append(recorded.document.id)
                 continue
             outcome.new_versions += 1
             index_version(session, recorded.version)

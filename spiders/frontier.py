@@ -18,8 +18,9 @@ from __future__ import annotations
 import logging
 
 from scrapy import Request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from storage.coverage import last_seen
 from storage.db import DatabaseError
 from storage.models import Document, Source
 
@@ -55,13 +56,16 @@ class StalestFirstMiddleware:
             self.offsets = {}
             try:
                 with archive.reading() as session:
-                    rows = session.execute(
-                        select(Document.url, func.min(Document.last_seen))
+                    docs = session.scalars(
+                        select(Document)
                         .join(Source, Source.id == Document.source_id)
                         .where(Source.name == spider.source.name)
-                        .group_by(Document.url)
                     ).all()
-                self.offsets = offsets_by_age(dict(rows))
+                    seen = last_seen(session, docs)
+                by_url: dict[str, object] = {}
+                for doc in docs:  # a page of several documents: its least recently seen
+                    by_url[doc.url] = min(by_url.get(doc.url, seen[doc.id]), seen[doc.id])
+                self.offsets = offsets_by_age(by_url)
             except DatabaseError as exc:
                 log.warning("pages in the spider's own order: %s", exc)
         return self.offsets

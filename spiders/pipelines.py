@@ -21,6 +21,7 @@ from councilwatch.config import database_url
 from monitor.importer import PageOutcome, import_pages
 from spiders.items import PageItem
 from storage.archive import source_row
+from storage.coverage import record_coverage
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun
 from storage.types import utcnow
@@ -75,6 +76,8 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.counts = RunCounts()
         self.progress_due = 0.0
+        # Documents found unchanged, recorded once when the crawl ends (storage.coverage).
+        self.unchanged: set[int] = set()
         # Pages are stored on one thread of their own, in the order they come, so that
         # the crawl downloads and parses the next pages while the database works; the
         # pages that arrive meanwhile wait, and are then stored together.
@@ -198,6 +201,7 @@ class ArchivePipeline:
             counts = self.counts
             for outcome in outcomes:
                 counts = counts.plus(outcome)
+                self.unchanged.update(outcome.unchanged_ids)
             if time.monotonic() >= self.progress_due:
                 self._write_counts(session, counts)
                 self.progress_due = time.monotonic() + PROGRESS_SECONDS
@@ -237,6 +241,7 @@ class ArchivePipeline:
                     )
                 for name, value in dataclasses.asdict(self.counts).items():
                     setattr(run, name, value)
+                record_coverage(session, run.id, run.source_id, self.unchanged, utcnow())
                 run.problems = problems
                 run.stats = stats if reason == "finished" else {**stats, "finish_reason": reason}
                 run.finished_at = utcnow()
