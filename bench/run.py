@@ -158,6 +158,27 @@ def table_bytes(url: str) -> dict[str, int]:
     return dict(rows)
 
 
+def row_writes(url: str) -> dict[str, int]:
+    """PostgreSQL's cumulative row updates and current dead rows in the archive's tables
+    (the dead-row check: an unchanged crawl should rewrite nothing). Zeros on SQLite."""
+    if url.startswith("sqlite"):
+        return {"updated": 0, "dead": 0, "tables": {}}
+    import psycopg
+
+    time.sleep(1.0)  # backends report their counts when they end; give them a moment
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://", 1)) as conn:
+        # The archive's content; a crawl's own bookkeeping (its crawl_runs row, updated
+        # with its progress, and its lease in crawl_locks) is one row each.
+        rows = conn.execute(
+            "SELECT relname, n_tup_upd + n_tup_del, n_dead_tup FROM pg_stat_user_tables "
+            "WHERE relname NOT IN ('crawl_runs', 'crawl_locks')"
+        ).fetchall()
+    return {
+        "updated": sum(r[1] for r in rows), "dead": sum(r[2] for r in rows),
+        "tables": {r[0]: [r[1], r[2]] for r in rows if r[1] or r[2]},
+    }  # fmt: skip
+
+
 def _size(path: Path) -> int:
     return path.stat().st_size if path.exists() else 0
 
@@ -241,7 +262,7 @@ def pipeline_crawl(site: Site, config: Path, db: str) -> dict:
 class Receiver:
     """A local webhook receiver: answers 204, counts webhook-ids, verifies signatures."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         from standardwebhooks.webhooks import Webhook
 
         self.ids: dict[str, int] = {}
@@ -264,6 +285,8 @@ class Receiver:
                 with receiver.lock:
                     receiver.ids[uid] = receiver.ids.get(uid, 0) + 1
                     receiver.bad_signatures += not ok
+                if delay:
+                    time.sleep(delay)  # a receiver that takes its time, as real ones do
                 self.send_response(204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -284,7 +307,7 @@ class Receiver:
         self.server.server_close()
 
 
-def measure_alerts(db: str, config_path: Path, count: int) -> dict:
+def measure_alerts(db: str, config_path: Path, count: int, receiver_delay: float = 0.0) -> dict:
     """`count` alert-worthy changes on distinct documents, queued by the real outbox code
     and delivered by the real deliverer, one webhook per document, to a local receiver."""
     from sqlalchemy import select
@@ -296,7 +319,7 @@ def measure_alerts(db: str, config_path: Path, count: int) -> dict:
     from storage.models import Change, Document
     from storage.types import utcnow
 
-    receiver = Receiver()
+    receiver = Receiver(receiver_delay)
     os.environ["CW_BENCH_WEBHOOK_SECRET"] = WEBHOOK_SECRET
     config = load_config(config_path, required=True)
     sub = Subscription(name="bench-hook", webhook=receiver.url,
@@ -389,16 +412,20 @@ def run_backend(backend: str, sites: list[Site], big: Site | None, config: Path,
         # validators (full 200 answers, as many council servers do), then from servers that
         # answer If-None-Match with 304, the path where the stored body is re-read.
         set_conditional(sites, False)
+        writes_first = row_writes(db)
         plain = [pipeline_crawl(site, config, db) for site in sites]
         after_plain = archive_bytes(db)
+        writes_plain = row_writes(db)
         set_conditional(sites, True)
         second = [pipeline_crawl(site, config, db) for site in sites]
         after_second = archive_bytes(db)
+        writes_second = row_writes(db)
         result |= {
             "after_first": after_first, "tables_first": tables_first,
             "after_plain": after_plain, "after_second": after_second,
             "versions_first": versions_first, "first": first, "bare": bare, "plain": plain,
-            "second": second,
+            "second": second, "writes_first": writes_first, "writes_plain": writes_plain,
+            "writes_second": writes_second,
         }  # fmt: skip
         if args.alerts:
             result["alerts"] = measure_alerts(db, config, args.alerts)
@@ -445,6 +472,10 @@ def summarise(r: dict) -> dict:
         "second_new_versions": total(r["second"], "new_versions"),
         "second_changes": total(r["second"], "changes"),
         "second_growth": r["after_second"] - r["after_plain"],
+        "plain_updates": r["writes_plain"]["updated"] - r["writes_first"]["updated"],
+        "plain_dead": r["writes_plain"]["dead"] - r["writes_first"]["dead"],
+        "second_updates": r["writes_second"]["updated"] - r["writes_plain"]["updated"],
+        "second_dead": r["writes_second"]["dead"] - r["writes_plain"]["dead"],
         "second_pps": pages2 / secs2, "second_time_ratio": secs2 / secs1,
         "second_not_modified": sum(c["statuses"].get(304, 0) for c in r["second"]),
         "raw_bytes": raw, "growth_first": growth1, "storage_ratio": growth1 / raw,
@@ -506,6 +537,8 @@ def table(results: list[dict], meta: dict) -> str:
             lambda x, r: f"{x['second_new_versions']} ({x['second_changes']})"),
         row("... archive growth", "",
             lambda x, r: f"{x['second_growth'] / mb:+.2f} MB"),
+        row("dead-row check, PostgreSQL: rows updated or deleted (dead rows added) by the 200 crawl; by the 304 crawl", "0; 0",
+            lambda x, r: f"{x['plain_updates']} ({x['plain_dead']:+d}); {x['second_updates']} ({x['second_dead']:+d})"),
         row("... time / first crawl time (304 answers)", "",
             lambda x, r: f"{x['second_time_ratio']:.2f} ({x['second_not_modified']})"),
         row("archive growth, first crawl / raw bytes served", "≤ 25%",

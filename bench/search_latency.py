@@ -224,6 +224,15 @@ def build(url: str, documents: int, seed: int = 8) -> dict:
             .where(Document.id == latest.c.document_id)
             .values(latest_version_id=latest.c.id)
         )
+        if archive.dialect == "postgresql":
+            # The ids above were given explicitly, which PostgreSQL's sequences do not see:
+            # move each on past its table's largest id, or the first crawl into this
+            # archive fails on a duplicate key.
+            for table in ("sources", "documents", "versions", "figures"):
+                conn.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                ))  # fmt: skip
     # Fresh statistics and a vacuumed heap, as autovacuum gives a long-running archive.
     with archive.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if archive.dialect == "postgresql" else "ANALYZE"))

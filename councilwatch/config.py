@@ -169,8 +169,18 @@ class Database(Model):
 class Crawl(Model):
     # Goes into the User-Agent so a council's webmaster can reach whoever runs the crawl.
     contact: str = "https://github.com/councilwatch/councilwatch"
-    # A crawl still running after this long is stopped and counted as failed.
-    timeout_minutes: int = Field(default=60, ge=1)
+    # How many sources are crawled at once by `crawl` and `run`, each in its own crawl
+    # process (about 100-200 MB each while it runs) and each at its own site's pace.
+    sources_in_parallel: int = Field(default=8, ge=1, le=64)
+    # A crawl that has had no response for this long is stopped and counted as failed.
+    # A crawl that keeps receiving pages is never stopped for taking long.
+    stall_minutes: float = Field(default=10, gt=0)
+    # Pages one crawl of a source fetches at most (0: no limit). The next crawl fetches
+    # the pages not fetched for longest first, so a large council is covered in passes.
+    max_pages: int = Field(default=3000, ge=0)
+    # Deprecated (it used to stop every crawl after this long, progress or not): read as
+    # `stall_minutes` when that is not set, so old configs keep working.
+    timeout_minutes: int | None = Field(default=None, ge=1)
     # Seconds between requests to one site, and requests in flight per site. Council
     # servers are small public services: keep these polite for real sites. AutoThrottle
     # slows down further when a site answers slowly.
@@ -178,6 +188,13 @@ class Crawl(Model):
     concurrency: int = Field(default=1, ge=1, le=16)
     # Where each crawl writes its log file (relative paths are beside the config file).
     log_dir: str = "logs"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _timeout_is_stall(cls, data):
+        if isinstance(data, dict) and "timeout_minutes" in data and "stall_minutes" not in data:
+            data = {**data, "stall_minutes": data["timeout_minutes"]}
+        return data
 
 
 class Alerts(Model):

@@ -87,13 +87,19 @@ COLUMNS = {
         "url": "Where the document was found",
         "title": "Title in its latest version",
         "first_seen": "When it was first archived (UK time on the page; UTC in SQL and exports)",
-        "last_seen": "When it was last seen on the site (UK time on the page; UTC in SQL and exports)",
+        "last_seen": (
+            "When it was first archived or last changed (UK time on the page; UTC in SQL); "
+            "crawl_coverage has each later crawl that found it unchanged, and export shows the latest"
+        ),
         "latest_version_id": "Its current version",
     },
     "versions": {
         "document_id": "The document this is a version of",
         "seen_at": "When this version was first seen (UK time on the page; UTC in SQL and exports)",
-        "last_seen": "When this version was last seen unchanged (UK time on the page; UTC in SQL and exports)",
+        "last_seen": (
+            "For a replaced version, when it was last seen; for the latest, when it was stored "
+            "(later sightings: crawl_coverage)"
+        ),
         "title": "Title in this version",
         "fields": (
             "Everything extracted from the page (JSON): a meeting's date, status and items, "

@@ -69,6 +69,8 @@ class CrawlResult:
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     log_file: str | None = None
+    # Stopped by `[crawl] max_pages`: the next crawl fetches the pages not reached first.
+    budget_reached: bool = False
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,10 @@ def crawl_command(config: Config, source: str, run_id: int, log_file: Path | Non
         "-s", f"DOWNLOAD_DELAY={config.crawl.delay_seconds}",
         "-s", f"AUTOTHROTTLE_START_DELAY={config.crawl.delay_seconds}",
         "-s", f"CONCURRENT_REQUESTS_PER_DOMAIN={config.crawl.concurrency}",
+        # The page budget: Scrapy closes the spider after this many responses
+        # ("closespider_pagecount"); the next crawl fetches the stalest pages first.
+        "-s", f"CLOSESPIDER_PAGECOUNT={config.crawl.max_pages}",
+        "-s", f"COUNCILWATCH_STALL_SECONDS={config.crawl.stall_minutes * 60:g}",
     ]  # fmt: skip
     if log_file is not None:
         command += ["-s", f"LOG_FILE={log_file}"]
@@ -172,7 +178,16 @@ def _run_child(config, archive, source, run_id, verbose, stop_requested, lock_na
     log_file = None if verbose else log_path(config, source, run_id)
     command = crawl_command(config, source, run_id, log_file)
     started = time.monotonic()
-    deadline = started + config.crawl.timeout_minutes * 60
+    # The crawl stops itself when no response has come for stall_minutes (the
+    # pipeline's stall check). This is the backstop for a crawl process that is wedged
+    # (its reactor no longer runs, so Scrapy's once-a-minute stats line stops too):
+    # its log file has not grown for three times that long.
+    # (Only when that line is logged, at the default log level.)
+    wedged_after = max(3 * config.crawl.stall_minutes * 60, 300)
+    watched_log = log_file
+    if os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO").upper() not in ("INFO", "DEBUG"):
+        watched_log = None
+    log_size, log_grew = -1, started
     renew_every = locks.LEASE_SECONDS / 3
     next_renewal = started + renew_every
     log.info("crawling %s (run %s): %s", source, run_id, " ".join(command))
@@ -200,10 +215,15 @@ def _run_child(config, archive, source, run_id, verbose, stop_requested, lock_na
                     proc.send_signal(signal.SIGTERM)
                     kill_at = now + STOP_GRACE_SECONDS
                     continue
-            if ended_by is None and (stop_requested() or now > deadline):
+            if watched_log is not None and ended_by is None:
+                size = watched_log.stat().st_size if watched_log.exists() else 0
+                if size != log_size:
+                    log_size, log_grew = size, now
+            wedged = watched_log is not None and now - log_grew > wedged_after
+            if ended_by is None and (stop_requested() or wedged):
                 ended_by = (
-                    "stopped" if now <= deadline
-                    else f"timed out after {config.crawl.timeout_minutes} minutes"
+                    f"wedged: the crawl process logged nothing for {wedged_after / 60:g} minutes"
+                    if wedged else "stopped"
                 )  # fmt: skip
                 proc.send_signal(signal.SIGTERM)
                 kill_at = now + STOP_GRACE_SECONDS
@@ -252,4 +272,5 @@ def _finish(archive, run_id, source, returncode, ended_by, stderr_tail, seconds,
             problems=problems,
             seconds=seconds,
             log_file=str(log_file) if log_file else None,
+            budget_reached=(run.stats or {}).get("finish_reason") == "closespider_pagecount",
         )

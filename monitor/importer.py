@@ -40,6 +40,8 @@ class PageOutcome:
     new_versions: int = 0
     changes: list[Change] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Documents found unchanged: the crawl records them once, at its end (storage.coverage).
+    unchanged_ids: list[int] = field(default_factory=list)
 
 
 def import_page(
@@ -166,6 +168,7 @@ def import_pages(
             if doc.key in back:
                 outcome.changes.append(back_change(session, recorded, now))
             if recorded.version is None:
+                outcome.unchanged_ids.append(recorded.document.id)
                 continue
             outcome.new_versions += 1
             index_version(session, recorded.version)

@@ -51,8 +51,6 @@ from storage.models import CrawlRun, Source
 log = logging.getLogger("councilwatch.run")
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 900}
-# Crawls of different councils run side by side (each is its own process and site).
-CRAWL_WORKERS = 4
 
 
 def trigger_for(schedule: str) -> CronTrigger:
@@ -83,7 +81,7 @@ class JobDone:
 class Service:
     """The scheduler and its jobs; `run_until_signalled` is `councilwatch run`."""
 
-    def __init__(self, config: Config, archive: Archive, *, workers: int = CRAWL_WORKERS):
+    def __init__(self, config: Config, archive: Archive, *, workers: int | None = None):
         self.config = config
         self.archive = archive
         self.stopping = threading.Event()
@@ -94,7 +92,11 @@ class Service:
             job_defaults=JOB_DEFAULTS,
             jobstores={"default": MemoryJobStore()},
             executors={
-                "default": ThreadPoolExecutor(max_workers=workers),
+                # Crawls of different councils run side by side, each its own process
+                # at its own site's pace: `[crawl] sources_in_parallel` at once.
+                "default": ThreadPoolExecutor(
+                    max_workers=workers or config.crawl.sources_in_parallel
+                ),
                 # Delivery has its own worker so a morning of long crawls does not hold it up.
                 "alerts": ThreadPoolExecutor(max_workers=1),
             },

@@ -12,7 +12,7 @@ from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -51,7 +51,6 @@ class ConditionalGetMiddleware:
         # url -> (its validator headers, the body, its media type); the body is hashed and
         # stored on the writer thread, not here on the crawl's.
         self.pending: dict[str, tuple[dict[str, str | None], bytes, str | None]] = {}
-        self.rechecked: list[str] = []  # urls answered 304 since the last batch
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -86,8 +85,8 @@ class ConditionalGetMiddleware:
         if response.status == 304 and validator is not None:
             with archive.reading() as session:
                 body = read_blob(session, validator.body_sha256)
-            self.rechecked.append(request.url)
-            self._maybe_flush(archive)
+            # Nothing is written for a 304: an unchanged re-crawl adds no bytes and, on
+            # PostgreSQL, no dead rows (`checked_at` is when the validator was stored).
             return _as_downloaded(request, response, body, validator.content_type)
         if response.status == 200:
             etag = response.headers.get(b"ETag")
@@ -99,8 +98,15 @@ class ConditionalGetMiddleware:
                     "last_modified": modified.decode("latin-1") if modified else None,
                     "content_type": ctype.decode("latin-1") if ctype else None,
                 }
-                self.pending[request.url] = (headers, response.body, media_type(response))
-                self._maybe_flush(archive)
+                # The same validators as stored (a server that ignores If-None-Match but
+                # sends the same ETag) name the same body: nothing to rewrite.
+                if validator is None or headers != {
+                    "etag": validator.etag,
+                    "last_modified": validator.last_modified,
+                    "content_type": validator.content_type,
+                }:
+                    self.pending[request.url] = (headers, response.body, media_type(response))
+                    self._maybe_flush(archive)
         return response
 
     def _validators_of_site(self, archive, url: str) -> dict[str, Validator]:
@@ -127,26 +133,25 @@ class ConditionalGetMiddleware:
         return self.known[site]
 
     def _maybe_flush(self, archive) -> None:
-        if len(self.pending) + len(self.rechecked) >= self.FLUSH_EVERY:
+        if len(self.pending) >= self.FLUSH_EVERY:
             self._flush(archive)
 
     def _flush(self, archive) -> None:
         pending, self.pending = self.pending, {}
-        rechecked, self.rechecked = self.rechecked, []
-        if pending or rechecked:
+        if pending:
             source_name = self.crawler.spider.source.name
             writer = self.crawler.spider.archive_writer
-            writer.submit(_write_validators, archive, source_name, pending, rechecked)
+            writer.submit(_write_validators, archive, source_name, pending)
 
     def spider_closed(self, spider, reason):
         archive = getattr(spider, "archive", None)
-        if archive is not None and (self.pending or self.rechecked):
+        if archive is not None and self.pending:
             # Written here and now: the pipeline's writer may already have stopped.
-            _write_validators(archive, spider.source.name, self.pending, self.rechecked)
+            _write_validators(archive, spider.source.name, self.pending)
 
 
-def _write_validators(archive, source_name, pending, rechecked) -> None:
-    """Store validators (and the bodies a 304 will need) and mark URLs answered 304."""
+def _write_validators(archive, source_name, pending) -> None:
+    """Store validators (and the bodies a 304 will need)."""
     now = utcnow()
     try:
         with archive.session() as session:
@@ -172,12 +177,6 @@ def _write_validators(archive, source_name, pending, rechecked) -> None:
                         },
                     ),
                     rows,
-                )
-            if rechecked:
-                session.execute(
-                    update(HttpValidator)
-                    .where(HttpValidator.url.in_(rechecked))
-                    .values(checked_at=now)
                 )
     except (DatabaseError, SQLAlchemyError) as exc:
         log.warning(

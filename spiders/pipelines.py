@@ -15,11 +15,13 @@ from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 from sqlalchemy import update
+from twisted.internet.task import LoopingCall
 
 from councilwatch.config import database_url
 from monitor.importer import PageOutcome, import_pages
 from spiders.items import PageItem
 from storage.archive import source_row
+from storage.coverage import record_coverage
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun
 from storage.types import utcnow
@@ -74,12 +76,20 @@ class ArchivePipeline:
         self.run_id: int | None = None
         self.counts = RunCounts()
         self.progress_due = 0.0
+        # Documents found unchanged, recorded once when the crawl ends (storage.coverage).
+        self.unchanged: set[int] = set()
         # Pages are stored on one thread of their own, in the order they come, so that
         # the crawl downloads and parses the next pages while the database works; the
         # pages that arrive meanwhile wait, and are then stored together.
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
         self.lock = threading.Lock()
         self.waiting: list[tuple[PageItem, Future[PageOutcome]]] = []
+        # A crawl is never stopped for taking long, only for receiving nothing: no
+        # response for this long (`[crawl] stall_minutes`) closes it as "stalled".
+        self.stall_seconds = crawler.settings.getfloat("COUNCILWATCH_STALL_SECONDS", 0)
+        self.last_response = time.monotonic()
+        self.stall_check: LoopingCall | None = None
+        crawler.signals.connect(self._response_received, signal=signals.response_received)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -104,6 +114,25 @@ class ArchivePipeline:
         # them on the writer thread, after the pages that came before.
         spider.archive = self.archive
         spider.archive_writer = self.writer
+        if self.stall_seconds > 0:
+            self.last_response = time.monotonic()
+            self.stall_check = LoopingCall(self._check_stall, spider)
+            self.stall_check.start(min(30.0, self.stall_seconds / 4), now=False)
+
+    def _response_received(self, *args, **kwargs) -> None:
+        self.last_response = time.monotonic()
+
+    def _check_stall(self, spider) -> None:
+        idle = time.monotonic() - self.last_response
+        if idle > self.stall_seconds:
+            self.stall_check.stop()
+            self.stall_check = None
+            spider.problem(
+                spider.source.name,
+                f"stalled: no response for {idle / 60:.1f} minutes; stopped "
+                "(the next crawl fetches the pages not reached first)",
+            )
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="stalled"))
 
     async def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
@@ -172,6 +201,7 @@ class ArchivePipeline:
             counts = self.counts
             for outcome in outcomes:
                 counts = counts.plus(outcome)
+                self.unchanged.update(outcome.unchanged_ids)
             if time.monotonic() >= self.progress_due:
                 self._write_counts(session, counts)
                 self.progress_due = time.monotonic() + PROGRESS_SECONDS
@@ -184,6 +214,8 @@ class ArchivePipeline:
         )
 
     def spider_closed(self, spider, reason):
+        if self.stall_check is not None and self.stall_check.running:
+            self.stall_check.stop()
         self.writer.shutdown(wait=True)  # the pages and validators it still holds first
         if self.archive is None or self.run_id is None:
             return
@@ -199,13 +231,17 @@ class ArchivePipeline:
                 # A news source that read articles and found none on its topics today
                 # ran fine (the news spider counts those it left out).
                 found = self.counts.documents or stats.get("councilwatch/articles_off_topic", 0)
-                if not found and reason == "finished":
+                # The page budget (`[crawl] max_pages`) ends a pass, not a failure: the
+                # next crawl goes on with the pages this one did not reach.
+                complete = reason in ("finished", "closespider_pagecount")
+                if not found and complete:
                     problems.append(
                         f"{spider.source.name}: the crawl found no documents at all "
                         "(site down, blocked, or its layout changed?)"
                     )
                 for name, value in dataclasses.asdict(self.counts).items():
                     setattr(run, name, value)
+                record_coverage(session, run.id, run.source_id, self.unchanged, utcnow())
                 run.problems = problems
                 run.stats = stats if reason == "finished" else {**stats, "finish_reason": reason}
                 run.finished_at = utcnow()
@@ -214,7 +250,7 @@ class ArchivePipeline:
                     # nothing wrong with the source; the next run completes the crawl.
                     run.status = "interrupted"
                 else:
-                    run.status = "finished" if reason == "finished" and found else "failed"
+                    run.status = "finished" if complete and found else "failed"
         except DatabaseError as exc:
             log.error("could not record the end of crawl run %s: %s", self.run_id, exc)
         finally:

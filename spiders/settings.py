@@ -48,6 +48,9 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.ConditionalGetMiddleware": 560,
     "spiders.middlewares.ResponseGuardMiddleware": 570,
 }
+# Pages not stored for longest go first, so a crawl cut short by `[crawl] max_pages` is
+# carried on by the next one (spiders/frontier.py).
+SPIDER_MIDDLEWARES = {"spiders.frontier.StalestFirstMiddleware": 900}
 ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
 
 LOG_LEVEL = os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO")

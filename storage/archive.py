@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from storage import coverage
 from storage.blobs import put_blob, sha256
 from storage.db import insert_ignoring_duplicates
 from storage.models import Document, Source, Version
@@ -106,11 +107,16 @@ def record_document(
         session.add(document)
     else:
         previous = document.latest_version
-        document.last_seen = now
 
     if previous is not None and previous.content_hash == digest:
-        previous.last_seen = now
+        # Nothing is written: the crawl records the documents it found unchanged once,
+        # at its end (storage.coverage), instead of rewriting each row.
         return Recorded(document, previous, None, False)
+    if previous is not None:
+        # The version being replaced was last seen at the newest crawl that found it.
+        seen = coverage.last_seen(session, [document])[document.id]
+        previous.last_seen = max(previous.last_seen, seen)
+        document.last_seen = now
 
     revert = (
         previous is not None

@@ -222,3 +222,28 @@ class UrlHealth(Base):
     first_failed_at: Mapped[datetime] = mapped_column()
     last_run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     alerted_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class CrawlCoverage(Base):
+    """The documents one crawl found unchanged, recorded once, when the crawl ends.
+
+    An unchanged document is not rewritten (no `last_seen` update per document per
+    crawl, which on PostgreSQL left a dead row version of every version row each
+    crawl): `documents.last_seen` and `versions.last_seen` are written with a version,
+    and when a document was last seen is the later of that and the newest coverage row
+    of its source that holds it (`storage.coverage.last_seen`).
+    """
+
+    __tablename__ = "crawl_coverage"
+
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("crawl_runs.id", ondelete="CASCADE"), primary_key=True
+    )
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    seen_at: Mapped[datetime] = mapped_column()
+    # The documents' ids, sorted, as [[first, last], ...] ranges: a source's documents
+    # are mostly filed together, so a crawl of thousands of them is a few ranges.
+    document_ranges: Mapped[list[Any]] = mapped_column(JSONType)
+    documents: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_crawl_coverage_source_id_seen_at", "source_id", "seen_at"),)

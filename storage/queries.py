@@ -10,7 +10,9 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
+from storage import coverage
 from storage.models import Change, Document, Source, Version
 
 
@@ -52,10 +54,23 @@ def find_document(session: Session, key_or_url: str) -> Document | None:
     )
 
 
+def show_last_seen(session: Session, docs: list[Document], latest: list[Version] = ()) -> None:
+    """Give these documents (and their latest versions) their true `last_seen`, read from
+    the crawls' coverage rows (storage.coverage), for reading only: never written back."""
+    seen = coverage.last_seen(session, docs)
+    for doc in docs:
+        set_committed_value(doc, "last_seen", seen[doc.id])
+    by_doc = {doc.latest_version_id: seen[doc.id] for doc in docs}
+    for version in latest:
+        if version.id in by_doc:
+            set_committed_value(version, "last_seen", max(version.last_seen, by_doc[version.id]))
+
+
 def versions_with_changes(session: Session, doc: Document) -> list[tuple[Version, list[Change]]]:
     versions = list(
         session.scalars(select(Version).where(Version.document_id == doc.id).order_by(Version.id))
     )
+    show_last_seen(session, [doc], versions[-1:])
     changes: dict[int, list[Change]] = {}
     for change in session.scalars(
         select(Change).where(Change.document_id == doc.id).order_by(Change.id)
@@ -84,7 +99,13 @@ def export_documents(
         query = query.where(Document.kind == kind)
     if source:
         query = query.where(Source.name == source)
-    for doc, source_name, fields, n in session.execute(query).yield_per(500):
+    for chunk in session.execute(query).yield_per(500).partitions():
+        show_last_seen(session, [doc for doc, *_ in chunk])
+        yield from _document_rows(chunk)
+
+
+def _document_rows(chunk) -> Iterator[dict[str, Any]]:
+    for doc, source_name, fields, n in chunk:
         yield {
             "key": doc.key,
             "source": source_name,
@@ -114,7 +135,7 @@ def export_versions(
     """Every stored version of every document, in key order then oldest first."""
     numbers = numbered_versions()
     query = (
-        select(Version, Document.key, Document.kind, Source.name, numbers.c.number)
+        select(Version, Document, Source.name, numbers.c.number)
         .join(Document, Document.id == Version.document_id)
         .join(Source, Source.id == Document.source_id)
         .join(numbers, numbers.c.version_id == Version.id)
@@ -124,11 +145,18 @@ def export_versions(
         query = query.where(Document.kind == kind)
     if source:
         query = query.where(Source.name == source)
-    for v, key, doc_kind, source_name, number in session.execute(query).yield_per(500):
+    for chunk in session.execute(query).yield_per(500).partitions():
+        docs = list({doc.id: doc for _, doc, *_ in chunk}.values())
+        show_last_seen(session, docs, [v for v, *_ in chunk])
+        yield from _version_rows(chunk)
+
+
+def _version_rows(chunk) -> Iterator[dict[str, Any]]:
+    for v, doc, source_name, number in chunk:
         yield {
-            "key": key,
+            "key": doc.key,
             "source": source_name,
-            "kind": doc_kind,
+            "kind": doc.kind,
             "version": number,
             "version_id": v.id,
             "seen_at": v.seen_at.isoformat(),

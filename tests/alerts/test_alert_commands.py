@@ -68,7 +68,7 @@ def test_killing_the_sender_mid_run_and_re_running_delivers_each_alert_exactly_o
     env = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
     env.update(COUNCILWATCH_DB=db_url, CAMPAIGN_SECRET=SECRET)
 
-    # The receiver holds the first request: the sender has sent, and is killed before
+    # The receiver holds the requests: the sender has sent, and is killed before
     # it can hear the answer or record anything.
     receiver.hold = threading.Event()
     sender = subprocess.Popen(
@@ -84,7 +84,9 @@ def test_killing_the_sender_mid_run_and_re_running_delivers_each_alert_exactly_o
         sender.kill()
         sender.wait()
     receiver.hold.set()
-    [unanswered] = receiver.requests
+    # One request, or both: webhooks about different documents are sent side by side.
+    unanswered = list(receiver.requests)
+    assert unanswered
 
     again = cli("alerts", "send", db=db_url, env={"CAMPAIGN_SECRET": SECRET})
     assert again.returncode == 0, again.stderr
@@ -94,7 +96,8 @@ def test_killing_the_sender_mid_run_and_re_running_delivers_each_alert_exactly_o
     acknowledged = receiver.acknowledged()
     ids = [r.headers["webhook-id"] for r in acknowledged]
     assert len(ids) == len(set(ids)) == 2  # each alert acknowledged exactly once
-    assert unanswered.headers["webhook-id"] in ids  # the retry carried the same id
+    # The retries carried the same ids.
+    assert {r.headers["webhook-id"] for r in unanswered} <= set(ids)
     keys = sorted(r.json["document"]["key"] for r in acknowledged)
     assert keys == ["oxon:decision:1", "oxon:decision:2"]
     with archive.session() as session:

@@ -484,3 +484,53 @@ def test_maintainers_hear_once_when_a_subscriber_channel_fails_for_days_and_once
     text = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
     assert "9 attempts failed; the last: receiver answered HTTP 500" in text
     assert len(receiver.acknowledged()) == 2
+
+
+def test_webhooks_to_a_slow_receiver_are_sent_side_by_side_each_exactly_once(
+    sqlite_archive, monkeypatch
+):
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[str] = []
+    in_flight = [0, 0]  # now, most at once
+    lock = threading.Lock()
+
+    class Slow(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            with lock:
+                in_flight[0] += 1
+                in_flight[1] = max(in_flight[1], in_flight[0])
+                seen.append(self.headers["webhook-id"])
+            time.sleep(0.2)
+            with lock:
+                in_flight[0] -= 1
+            self.send_response(204)
+            self.send_header("content-length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Slow)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    url = f"http://127.0.0.1:{server.server_address[1]}/hook"
+    config = make_config({"name": "campaign", "webhook": url, "webhook_secret_env": "HOOK_SECRET"})
+    try:
+        for ident in range(1, 13):
+            change_decision(sqlite_archive, config, ident, [FIGURE], title=f"Decision {ident}")
+        report = deliver_due(config, sqlite_archive, now=T0)
+        again = deliver_due(config, sqlite_archive, now=T0 + timedelta(days=1))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert report.delivered == 12 and report.failed == 0 and again.delivered == 0
+    assert len(seen) == 12 and len(set(seen)) == 12
+    assert in_flight[1] > 1  # not one at a time
+    delivered = _one(sqlite_archive, AlertMessage, AlertMessage.status == "delivered")
+    assert sorted(m.uid for m in delivered) == sorted(seen)

@@ -30,13 +30,48 @@ def count(archive, model) -> int:
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_storing_unchanged_content_adds_no_version_only_last_seen(archive):
+def test_storing_unchanged_content_writes_nothing_and_the_crawls_coverage_says_when_it_was_seen(
+    archive,
+):
+    from storage.coverage import record_coverage
+    from storage.models import CrawlRun, Source
+    from storage.queries import show_last_seen
+
     store(archive, page("We object to closing 31 of 44 centres."), T0)
-    store(archive, page("We object to closing 31 of 44 centres."), T0 + timedelta(days=1))
+    again = store(archive, page("We object to closing 31 of 44 centres."), T0 + timedelta(days=1))
     with archive.session() as session:
-        versions = session.scalars(select(Version)).all()
-        assert len(versions) == 1
-        assert versions[0].last_seen == T0 + timedelta(days=1)
+        [version] = session.scalars(select(Version)).all()
+        assert version.last_seen == T0  # the row was not rewritten
+        # What the crawl's pipeline does once, at the end of the crawl:
+        run = CrawlRun(source=session.scalar(select(Source)), started_at=T0)
+        session.add(run)
+        session.flush()
+        record_coverage(session, run.id, run.source_id, again.unchanged_ids, T0 + timedelta(days=1))
+    with archive.session() as session:
+        doc = session.scalar(select(Document))
+        version = session.scalar(select(Version))
+        show_last_seen(session, [doc], [version])
+        assert doc.last_seen == version.last_seen == T0 + timedelta(days=1)
+    with archive.session() as session:
+        assert session.scalar(select(Version.last_seen)) == T0  # shown, never written back
+
+
+def test_a_replaced_version_keeps_when_it_was_last_seen(archive):
+    from storage.coverage import record_coverage
+    from storage.models import CrawlRun, Source
+
+    store(archive, page("31 of 44 centres."), T0)
+    again = store(archive, page("31 of 44 centres."), T0 + timedelta(days=1))
+    with archive.session() as session:
+        run = CrawlRun(source=session.scalar(select(Source)), started_at=T0)
+        session.add(run)
+        session.flush()
+        record_coverage(session, run.id, run.source_id, again.unchanged_ids, T0 + timedelta(days=1))
+    store(archive, page("29 of 44 centres."), T0 + timedelta(days=2))
+    with archive.session() as session:
+        first, second = session.scalars(select(Version).order_by(Version.id)).all()
+        assert first.last_seen == T0 + timedelta(days=1)
+        assert second.seen_at == second.last_seen == T0 + timedelta(days=2)
 
 
 def test_changed_content_adds_exactly_one_version(archive):
