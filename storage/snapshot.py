@@ -16,7 +16,10 @@ from sqlalchemy import create_engine, select
 from storage.db import Archive, upgrade
 from storage.models import Base
 
-PUBLIC_TABLES = ("sources", "crawl_runs", "documents", "versions", "changes", "figures")
+# crawl_coverage says when each crawl last saw a document unchanged (`storage.coverage`).
+PUBLIC_TABLES = (
+    "sources", "crawl_runs", "documents", "versions", "changes", "figures", "crawl_coverage",
+)  # fmt: skip
 BATCH = 1000
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage.blobs import read_blob
+from storage.coverage import last_seen
 from storage.models import Blob, Change, Document, Source, Version
 from storage.queries import (
     find_document,
@@ -166,6 +167,7 @@ def document_page(
     default = count
     if version_id and version_id.isdigit() and int(version_id) in ids:
         default = ids[int(version_id)]
+    seen_last = last_seen(session, [doc])[doc.id]
     shown_n = _number(show, default, count)
     to_n = _number(diff_to, shown_n, count)
     from_n = _number(diff_from, max(1, to_n - 1), count)
@@ -175,7 +177,8 @@ def document_page(
             id=v.id,
             title=v.title,
             seen=uk_time(v.seen_at),
-            last_seen=uk_time(v.last_seen),
+            # The latest version was last seen when its document was (crawl coverage).
+            last_seen=uk_time(seen_last if n == count else v.last_seen),
             reparse=bool(v.reparse),
             has_raw=v.raw_sha256 is not None,
             changes=[_change_row(c) for c in cs],
@@ -205,7 +208,7 @@ def document_page(
         source=doc.source.name,
         source_type=doc.source.type,
         first_seen=uk_time(doc.first_seen),
-        last_seen=uk_time(doc.last_seen),
+        last_seen=uk_time(seen_last),
         versions=versions,
         shown=versions[shown_n - 1],
         text=shown_version.text or "",
