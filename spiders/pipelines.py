@@ -199,7 +199,8 @@ class ArchivePipeline:
                 # A news source that read articles and found none on its topics today
                 # ran fine (the news spider counts those it left out).
                 found = self.counts.documents or stats.get("councilwatch/articles_off_topic", 0)
-                if not found and reason == "finished":
+                # A site given up (unreachable) has said why in its own problem line.
+                if not found and reason == "finished" and not spider.sites_given_up:
                     problems.append(
                         f"{spider.source.name}: the crawl found no documents at all "
                         "(site down, blocked, or its layout changed?)"
