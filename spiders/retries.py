@@ -147,11 +147,29 @@ class PoliteRetryMiddleware(RetryMiddleware):
 
     def _give_up_on_site(self, site: str, root: str, message: str) -> None:
         self.given_up[site] = message
+        self._drop_queued(site, message)
         spider = self.crawler.spider
         if hasattr(spider, "problem"):
             spider.problem(root, message)
         if hasattr(spider, "sites_given_up"):
             spider.sites_given_up[root] = message
+
+    def _drop_queued(self, site: str, message: str) -> None:
+        """Requests for the site already waiting in its download slot (they passed
+        `process_request` before it was given up) are dropped there, not sent."""
+        slots = getattr(getattr(self.crawler.engine, "downloader", None), "slots", {})
+        for slot in list(slots.values()):
+            queue = getattr(slot, "queue", None)
+            if not queue:
+                continue
+            waiting = list(queue)
+            queue.clear()
+            for request, arrived in waiting:
+                if _site(request.url)[0] != site:
+                    queue.append((request, arrived))
+                    continue
+                self.crawler.stats.inc_value("councilwatch/requests_to_sites_given_up")
+                arrived.errback(CrawlProblem(watched_url(request), message, report=False))
 
     # -- answers ---------------------------------------------------------------------
     def process_response(self, request, response, spider=None):
