@@ -128,9 +128,19 @@ class PoliteRetryMiddleware(RetryMiddleware):
         due = max(self.paused_until.get(site, 0.0), request.meta.get("cw_not_before", 0.0))
         wait = due - time.monotonic()
         if wait > 0:
-            await _sleep(wait)
+            await self._wait(request, wait)
             self._refuse_if_given_up(request, site)
         return None
+
+    async def _wait(self, request, seconds: float) -> None:
+        """Sleep in steps of a second, so that a crawl told to stop (SIGTERM, the
+        scheduler shutting down) is not held up by a long Retry-After: Scrapy's
+        graceful stop waits for every request in progress, and this one is."""
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            if not getattr(self.crawler.engine, "running", True):
+                raise CrawlProblem(watched_url(request), "crawl stopping", report=False)
+            await _sleep(min(left, 1.0))
 
     def _refuse_if_given_up(self, request, site: str) -> None:
         if site in self.given_up:

@@ -6,7 +6,12 @@ behaviours (the crawl waited at least as long as it was asked to), not benchmark
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -149,3 +154,30 @@ def test_an_unreachable_moderngov_site_is_one_problem_not_one_per_page(crawl):
     assert len(lines) == 1, result.stdout
     assert lines[0].startswith(f"{down}: site unreachable: connection refused after 4 attempts")
     assert result.returncode == 1
+
+
+def test_a_crawl_told_to_stop_during_a_retry_after_wait_stops_at_once(server, write_config):
+    server.route("/busy", lambda n: (503, {"Retry-After": "200"}, b"busy"))
+    path = write_config(f'[[sources]]\nname = "site"\ntype = "page"\nurls = ["{server.url}busy"]\n')
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
+    environ["COUNCILWATCH_DB"] = f"sqlite:///{path.parent / 'archive.db'}"
+    crawl = subprocess.Popen(
+        [sys.executable, "-c", "from councilwatch.cli import run; run()", "crawl", "--no-alerts"],
+        cwd=path.parent,
+        env=environ,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 60
+    while not server.times("/busy") and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert server.times("/busy"), "the crawl never asked for the page"
+    time.sleep(1)  # now waiting out the 200 s
+    stopped_at = time.monotonic()
+    crawl.send_signal(signal.SIGTERM)
+    out, _ = crawl.communicate(timeout=60)
+    assert crawl.returncode == 143, out
+    # Well within the 30 s the crawl would get before being killed.
+    assert time.monotonic() - stopped_at < 15
+    assert "site: INTERRUPTED" in out
