@@ -1,8 +1,8 @@
-"""Redirects against real servers on three loopback addresses: a source crawls only its hosts.
+"""Redirects against real servers on three loopback addresses: a source scene only its hosts.
 
 The council's site is on 127.0.0.1; 127.0.0.2 is someone else's site, which must never
 be asked for anything; 127.0.0.3 is where one council moved (named in its
-`allowed_hosts`). Two crawls of the same archive: in the first every watched page
+`allowed_hosts`). Two scene of the same archive: in the first every watched page
 answers; before the second, three of them turn into an off-host redirect and two loops,
 and one page changes a figure (so the outbox check below can tell "nothing sent" from
 "nothing would ever be sent").
@@ -83,7 +83,7 @@ def problems(result) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def crawls(tmp_path_factory):
+def scene(tmp_path_factory):
     with (
         ReplayServer(host="127.0.0.1") as home,
         ReplayServer(host="127.0.0.2") as other,
@@ -105,6 +105,15 @@ def crawls(tmp_path_factory):
             home.add(f"/chain/{n}", **redirect(f"{h}chain/{n + 1}"))
         home.add("/democracy", **redirect(moved.url + "democracy", 301))
         moved.add("/democracy", page("Democracy, at the new domain"))
+        # A ModernGov site whose pages all moved to a host the source does not name.
+        for path in (
+            "mgRss.aspx",
+            "mgWebService.asmx/GetCommittees",
+            "mgDelegatedDecisions.aspx",
+            "mgListOfficerDecisions.aspx",
+            "mgCommitteeStructure.aspx",
+        ):
+            home.add(f"/council/{path}", **redirect(f"{other.url}council/{path}", 301))
         home.add("/feed", rss([h + "news/1.local-story/", other.url + "news/2.their-story/"]))
         home.add("/news/1.local-story/", article("Local story"))
         other.add("/news/2.their-story/", article("Their story"))
@@ -112,7 +121,7 @@ def crawls(tmp_path_factory):
         run.first = run.cli("crawl", "--no-alerts")
         run.first_documents = run.documents()
         run.first_outbox = run.outbox_keys()
-        # Between the crawls: one page changes, three go wrong.
+        # Between the scene: one page changes, three go wrong.
         home.add("/steady", page("Consultation /steady", "£3.1m"))
         home.add("/away", **redirect(other.url + "elsewhere", 301))
         home.add("/loop", **redirect(h + "loop"))
@@ -148,6 +157,11 @@ urls = ["{h}democracy"]
 allowed_hosts = ["{moved.split("/")[2].split(":")[0]}"]
 
 [[sources]]
+name = "council"
+type = "moderngov"
+base_url = "{h}council/"
+
+[[sources]]
 name = "paper"
 type = "news"
 feeds = ["{h}feed"]
@@ -181,96 +195,104 @@ def key(source: str, url: str) -> str:
 # -- the watched pages that go wrong (issue 13, "Done when") ---------------------------
 
 
-def test_a_watched_page_redirected_to_another_host_is_a_problem_naming_it(crawls):
-    h = crawls.home.url
+def test_a_watched_page_redirected_to_another_host_is_a_problem_naming_it(scene):
+    h = scene.home.url
     assert (
-        f"{h}away: redirected to other host 127.0.0.2, not followed ({crawls.other.url}elsewhere; "
+        f"{h}away: redirected to other host 127.0.0.2, not followed ({scene.other.url}elsewhere; "
         "add the host to the source's allowed_hosts if it moved there)"
-    ) in problems(crawls.second)
+    ) in problems(scene.second)
 
 
-def test_nothing_is_asked_of_or_stored_from_the_other_host(crawls):
-    assert crawls.other.hits == []
-    assert not [url for url, _ in crawls.second_documents.values() if "127.0.0.2" in url]
+def test_nothing_is_asked_of_or_stored_from_the_other_host(scene):
+    assert scene.other.hits == []
+    assert not [url for url, _ in scene.second_documents.values() if "127.0.0.2" in url]
 
 
-def test_a_page_redirecting_to_itself_is_a_problem_naming_it(crawls):
-    h = crawls.home.url
-    assert f"{h}loop: redirect loop: {h}loop -> {h}loop" in problems(crawls.second)
+def test_a_page_redirecting_to_itself_is_a_problem_naming_it(scene):
+    h = scene.home.url
+    assert f"{h}loop: redirect loop: {h}loop -> {h}loop" in problems(scene.second)
 
 
-def test_a_two_page_redirect_loop_is_a_problem_naming_the_watched_page(crawls):
-    h = crawls.home.url
-    assert f"{h}ping: redirect loop: {h}ping -> {h}pong -> {h}ping" in problems(crawls.second)
+def test_a_two_page_redirect_loop_is_a_problem_naming_the_watched_page(scene):
+    h = scene.home.url
+    assert f"{h}ping: redirect loop: {h}ping -> {h}pong -> {h}ping" in problems(scene.second)
 
 
-def test_pages_that_went_wrong_keep_their_last_version(crawls):
-    h = crawls.home.url
+def test_pages_that_went_wrong_keep_their_last_version(scene):
+    h = scene.home.url
     for path in ("away", "loop", "ping"):
         doc = key("watched", h + path)
-        assert crawls.first_documents[doc] == (h + path, 1)
-        assert crawls.second_documents[doc] == (h + path, 1)
+        assert scene.first_documents[doc] == (h + path, 1)
+        assert scene.second_documents[doc] == (h + path, 1)
 
 
-def test_subscribers_hear_of_the_real_change_and_nothing_of_the_pages_that_went_wrong(crawls):
-    assert crawls.first_outbox == []
+def test_subscribers_hear_of_the_real_change_and_nothing_of_the_pages_that_went_wrong(scene):
+    assert scene.first_outbox == []
     # The steady page's figure changed (£2.3m to £3.1m): that, and only that, is queued.
-    assert set(crawls.second_outbox) == {key("watched", crawls.home.url + "steady")}
+    assert set(scene.second_outbox) == {key("watched", scene.home.url + "steady")}
 
 
-def test_a_crawl_with_pages_gone_wrong_still_finishes_when_others_were_read(crawls):
-    assert crawls.second.returncode == 0, crawls.second.stdout + crawls.second.stderr
-    assert "watched: ok" in crawls.second.stdout
+def test_a_crawl_with_pages_gone_wrong_still_finishes_when_others_were_read(scene):
+    assert scene.second.returncode == 0, scene.second.stdout + scene.second.stderr
+    assert "watched: ok" in scene.second.stdout
 
 
 # -- redirects that are followed --------------------------------------------------------
 
 
-def test_a_page_moved_within_its_host_keeps_its_key_and_records_where_it_went(crawls):
-    h = crawls.home.url
-    assert crawls.first_documents[key("same-host", h + "old")] == (h + "new", 1)
+def test_a_page_moved_within_its_host_keeps_its_key_and_records_where_it_went(scene):
+    h = scene.home.url
+    assert scene.first_documents[key("same-host", h + "old")] == (h + "new", 1)
     assert (
         f"{h}old: moved permanently to {h}new; still watched under its configured URL "
         "(put the new URL in the source's urls)"
-    ) in problems(crawls.first)
+    ) in problems(scene.first)
 
 
-def test_a_temporary_redirect_keeps_the_watched_url_and_is_no_problem(crawls):
-    h = crawls.home.url
-    assert crawls.first_documents[key("same-host", h + "today")] == (h + "today", 1)
-    assert not [p for p in problems(crawls.first) if p.startswith(f"{h}today")]
-    assert key("same-host", h + "holding") not in crawls.first_documents
+def test_a_temporary_redirect_keeps_the_watched_url_and_is_no_problem(scene):
+    h = scene.home.url
+    assert scene.first_documents[key("same-host", h + "today")] == (h + "today", 1)
+    assert not [p for p in problems(scene.first) if p.startswith(f"{h}today")]
+    assert key("same-host", h + "holding") not in scene.first_documents
 
 
-def test_two_watched_urls_redirected_to_one_page_both_keep_their_documents(crawls):
-    h = crawls.home.url
+def test_two_watched_urls_redirected_to_one_page_both_keep_their_documents(scene):
+    h = scene.home.url
     for twin in ("twin-a", "twin-b"):
-        assert crawls.first_documents[key("same-host", h + twin)] == (h + "together", 1)
+        assert scene.first_documents[key("same-host", h + twin)] == (h + "together", 1)
 
 
-def test_too_many_redirects_is_a_problem_naming_the_watched_url(crawls):
-    h = crawls.home.url
-    assert f"{h}chain/1: too many redirects (11), gave up at {h}chain/12" in problems(crawls.first)
+def test_too_many_redirects_is_a_problem_naming_the_watched_url(scene):
+    h = scene.home.url
+    assert f"{h}chain/1: too many redirects (11), gave up at {h}chain/12" in problems(scene.first)
 
 
-def test_allowed_hosts_lets_a_council_that_moved_domain_be_followed(crawls):
-    h = crawls.home.url
-    stored = crawls.first_documents[key("moved-council", h + "democracy")]
-    assert stored == (crawls.moved.url + "democracy", 1)
-    assert [hit.target for hit in crawls.moved.hits if hit.target != "/robots.txt"] == [
-        "/democracy"
+def test_allowed_hosts_lets_a_council_that_moved_domain_be_followed(scene):
+    h = scene.home.url
+    stored = scene.first_documents[key("moved-council", h + "democracy")]
+    assert stored == (scene.moved.url + "democracy", 1)
+    assert [hit.target for hit in scene.moved.hits if hit.target != "/robots.txt"] == ["/democracy"]
+
+
+def test_a_moderngov_page_redirected_to_another_host_is_a_problem_and_not_followed(scene):
+    h = scene.home.url
+    decisions = [
+        p for p in problems(scene.first) if p.startswith(f"{h}council/mgDelegatedDecisions.aspx?")
     ]
+    assert len(decisions) == 1
+    assert ": redirected to other host 127.0.0.2, not followed" in decisions[0]
+    assert scene.other.hits == []
 
 
 # -- links to other hosts ----------------------------------------------------------------
 
 
-def test_a_feed_link_to_another_host_is_not_followed(crawls):
-    h = crawls.home.url
-    articles = [k for k in crawls.first_documents if k.startswith("paper:article:")]
+def test_a_feed_link_to_another_host_is_not_followed(scene):
+    h = scene.home.url
+    articles = [k for k in scene.first_documents if k.startswith("paper:article:")]
     # The canonical URL is on a host the source does not crawl: the URL fetched is the key.
     assert articles == [f"paper:article:{h}news/1.local-story/"]
-    assert crawls.other.hits == []
+    assert scene.other.hits == []
 
 
 # -- configuration --------------------------------------------------------------------------
