@@ -57,6 +57,10 @@ def _without_fragment(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(fragment=""))
 
 
+class _SelfRefresh(Exception):
+    """A page whose meta refresh names itself: an auto-reload, not a redirect."""
+
+
 class _SourceRedirects:
     """What both redirect middlewares check before a redirect is followed."""
 
@@ -64,6 +68,8 @@ class _SourceRedirects:
         watched = watched_url(request)
         chain = [*request.meta.get("redirect_urls", []), request.url]
         target = redirected.url
+        if reason == "meta refresh" and _without_fragment(target) == _without_fragment(request.url):
+            raise _SelfRefresh
         hosts = _hosts_of_crawl(self.crawler)
         if hosts is not None and host_of(target) not in hosts:
             self.crawler.stats.inc_value("councilwatch/redirect_other_host")
@@ -90,4 +96,13 @@ class RedirectMiddleware(_SourceRedirects, redirect.RedirectMiddleware):
 
 
 class MetaRefreshMiddleware(_SourceRedirects, redirect.MetaRefreshMiddleware):
-    """Scrapy's meta-refresh redirects, within the source's hosts, without loops."""
+    """Scrapy's meta-refresh redirects, within the source's hosts, without loops.
+
+    A page that refreshes to itself (news front pages reload every few minutes) is the
+    page: it is parsed as it is, not reported as a loop."""
+
+    def process_response(self, request, response, spider=None):
+        try:
+            return super().process_response(request, response)
+        except _SelfRefresh:
+            return response

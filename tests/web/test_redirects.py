@@ -101,6 +101,12 @@ def scene(tmp_path_factory):
         home.add("/twin-a", **redirect(h + "together", 301))
         home.add("/twin-b", **redirect(h + "together", 301))
         home.add("/together", page("Both ways lead here"))
+        home.add(
+            "/reloading",
+            page("Live updates").replace(
+                "<head>", f'<head><meta http-equiv="refresh" content="30; url={h}reloading">'
+            ),
+        )
         for n in range(1, 13):
             home.add(f"/chain/{n}", **redirect(f"{h}chain/{n + 1}"))
         home.add("/democracy", **redirect(moved.url + "democracy", 301))
@@ -135,7 +141,9 @@ def scene(tmp_path_factory):
 
 def config(h: str, moved: str) -> str:
     urls = ", ".join(f'"{h}{p}"' for p in ("steady", "away", "loop", "ping"))
-    same = ", ".join(f'"{h}{p}"' for p in ("old", "today", "twin-a", "twin-b", "chain/1"))
+    same = ", ".join(
+        f'"{h}{p}"' for p in ("old", "today", "twin-a", "twin-b", "chain/1", "reloading")
+    )
     return f"""[crawl]
 delay_seconds = 0
 timeout_minutes = 5
@@ -260,6 +268,12 @@ def test_two_watched_urls_redirected_to_one_page_both_keep_their_documents(scene
     h = scene.home.url
     for twin in ("twin-a", "twin-b"):
         assert scene.first_documents[key("same-host", h + twin)] == (h + "together", 1)
+
+
+def test_a_page_whose_meta_refresh_reloads_itself_is_stored_not_a_loop(scene):
+    h = scene.home.url
+    assert scene.first_documents[key("same-host", h + "reloading")] == (h + "reloading", 1)
+    assert not [p for p in problems(scene.first) if p.startswith(f"{h}reloading")]
 
 
 def test_too_many_redirects_is_a_problem_naming_the_watched_url(scene):
