@@ -42,6 +42,10 @@ HTTPERROR_ALLOWED_CODES = [304]
 DOWNLOADER_MIDDLEWARES = {
     "spiders.middlewares.ConditionalGetMiddleware": 560,
     "spiders.middlewares.ResponseGuardMiddleware": 590,
+}
+ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
+
+DOWNLOADER_MIDDLEWARES |= {
     # A source fetches only from its own hosts; redirects elsewhere, loops and endless
     # chains are problems, not silently followed or dropped (spiders/redirects.py).
     "spiders.redirects.SourceHostsMiddleware": 50,
@@ -57,7 +61,6 @@ REDIRECT_MAX_TIMES = 10
 RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a failed page; doubles each time
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this crawl
-ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
 
 LOG_LEVEL = os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
