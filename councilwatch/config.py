@@ -7,9 +7,11 @@ A council is configuration, not code: every source is a `[[sources]]` table whos
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
@@ -42,6 +44,10 @@ def _check_cron(value: str) -> str:
     return value
 
 
+# A DNS name or an IPv4 address, without scheme, port or path.
+HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+
+
 def _check_http_url(value: str) -> str:
     if not value.startswith(("http://", "https://")):
         raise ValueError(f"{value!r} is not an http(s) URL")
@@ -51,13 +57,28 @@ def _check_http_url(value: str) -> str:
 Cron = Annotated[str, Field(description="cron expression, Europe/London")]
 
 
+def _check_host(value: str) -> str:
+    host = value.strip().lower()
+    if not HOST_NAME.match(host):
+        hint = urlsplit(host).hostname if "//" in host else None
+        raise ValueError(
+            f"{value!r} is not a host name"
+            + (f" (write just the host: {hint!r})" if hint else " (e.g. 'democracy.example.gov.uk')")
+        )
+    return host
+
+
 class SourceBase(Model):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     schedule: Cron = "0 6 * * *"
     topics: list[str] = []
     enabled: bool = True
+    # Hosts this source may also fetch from, besides those of its own URLs: a council
+    # that moved to a new domain (its old URLs redirect there), a paper's other domain.
+    allowed_hosts: list[str] = []
 
     _cron = field_validator("schedule")(_check_cron)
+    _hosts = field_validator("allowed_hosts")(lambda values: [_check_host(v) for v in values])
 
 
 class ModernGovSource(SourceBase):

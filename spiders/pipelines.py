@@ -232,9 +232,10 @@ class ArchivePipeline:
                 # ran fine (the news spider counts those it left out).
                 found = self.counts.documents or stats.get("councilwatch/articles_off_topic", 0)
                 # The page budget (`[crawl] max_pages`) ends a pass, not a failure: the
-                # next crawl goes on with the pages this one did not reach.
+                # next crawl goes on with the pages this one did not reach. A site given
+                # up (unreachable) has said why in its own problem line.
                 complete = reason in ("finished", "closespider_pagecount")
-                if not found and complete:
+                if not found and complete and not spider.sites_given_up:
                     problems.append(
                         f"{spider.source.name}: the crawl found no documents at all "
                         "(site down, blocked, or its layout changed?)"

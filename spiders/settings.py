@@ -53,6 +53,23 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {"spiders.frontier.StalestFirstMiddleware": 900}
 ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
 
+DOWNLOADER_MIDDLEWARES |= {
+    # A source fetches only from its own hosts; redirects elsewhere, loops and endless
+    # chains are problems, not silently followed or dropped (spiders/redirects.py).
+    "spiders.redirects.SourceHostsMiddleware": 50,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "spiders.redirects.RedirectMiddleware": 600,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "spiders.redirects.MetaRefreshMiddleware": 580,
+    # Retries come later, not at once: Retry-After, backoff, unreachable sites (spiders/retries.py).
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "spiders.retries.PoliteRetryMiddleware": 550,
+}
+REDIRECT_MAX_TIMES = 10
+RETRY_BACKOFF_BASE = 1.0  # seconds before the first retry of a failed page; doubles each time
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this crawl
+
 LOG_LEVEL = os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO")
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

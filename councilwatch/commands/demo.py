@@ -147,6 +147,8 @@ lookahead_days = 36500
 name = "oxford-mail"
 type = "news"
 start_urls = ["{news_url}news/"]
+# The demo's stories keep their canonical URLs on the real site: a host of this source.
+allowed_hosts = ["www.oxfordmail.co.uk"]
 topics = ["childrens-services"]
 
 [topics.childrens-services]

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import lxml.html
 from scrapy.http import HtmlResponse, TextResponse
 
+from spiders.hosts import host_of
 from spiders.items import DocumentItem, PageItem, document_key, media_type
 from spiders.web.topics import matching_topics
 
@@ -260,8 +261,13 @@ def iso_time(value: str | None) -> str | None:
     return parsed.astimezone(UK).isoformat()
 
 
-def canonical_url(tree, response_url: str, ld: dict | None) -> str:
-    """<link rel=canonical>, then og:url, then the JSON-LD url, then the URL fetched, cleaned."""
+def canonical_url(tree, response_url: str, ld: dict | None, hosts=None) -> str:
+    """<link rel=canonical>, then og:url, then the JSON-LD url, then the URL fetched, cleaned.
+
+    A canonical URL on another host than the page's (or than the source's `hosts`) is
+    not believed: a syndicated copy or a careless template would make different pages
+    one document. The URL fetched is the key then."""
+    own = {host_of(response_url), *(hosts or ())}
     candidates = [
         *tree.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href'),
         _meta(tree, "og:url"),
@@ -271,7 +277,7 @@ def canonical_url(tree, response_url: str, ld: dict | None) -> str:
     for candidate in candidates:
         if candidate and candidate.strip():
             url = urljoin(response_url, candidate.strip())
-            if url.startswith(("http://", "https://")):
+            if url.startswith(("http://", "https://")) and host_of(url) in own:
                 return clean_url(url)
     return clean_url(response_url)
 
@@ -357,11 +363,13 @@ def _tree(response):
     return tree
 
 
-def extract_article(response) -> Article:
-    """Headline, byline, times, section, canonical URL and body of the article at `response`."""
+def extract_article(response, hosts=None) -> Article:
+    """Headline, byline, times, section, canonical URL and body of the article at `response`.
+
+    `hosts`: the source's hosts, where its canonical URL may be (see `canonical_url`)."""
     tree = _tree(response)
     ld = news_article_json_ld(tree) or {}
-    canonical = canonical_url(tree, response.url, ld or None)
+    canonical = canonical_url(tree, response.url, ld or None, hosts)
 
     headline = (
         _text(ld.get("headline"))
@@ -456,14 +464,16 @@ def parse_article(
     response,
     source: str,
     keywords_by_topic: Mapping[str, Iterable[str]] | None = None,
+    hosts: Iterable[str] | None = None,
 ) -> PageItem | None:
     """The article as a PageItem; None when it matches none of the source's topics.
 
     `keywords_by_topic` is the source's topics with their keywords; None or empty keeps
     every article (the registry and `councilwatch compare` parse without a topic filter).
+    `hosts`: the source's hosts, where the article's canonical URL (its key) may be.
     Raises `ArticleRefused` for a paywall, a consent wall, or a page with no story.
     """
-    article = extract_article(response)
+    article = extract_article(response, hosts)
     if not article.headline:
         raise ArticleRefused("no headline found (is this an article page?)")
     if not article.body:

@@ -173,6 +173,8 @@ class NewsSpider(SourceSpider):
         if not entries:
             self.problem(response.url, "not an RSS or Atom feed, or a feed with no entries")
         for url, when in entries:
+            if not self.on_own_host(url):
+                continue
             if self._recent(when):
                 yield self._article_request(url)
             else:
@@ -192,6 +194,8 @@ class NewsSpider(SourceSpider):
         if not entries:
             self.problem(response.url, "not a sitemap, or an empty one")
         for url, when in entries:
+            if not self.on_own_host(url):
+                continue
             if not self._recent(when):
                 self.crawler.stats.inc_value("councilwatch/articles_not_rechecked")
             elif kind == "index":
@@ -225,7 +229,9 @@ class NewsSpider(SourceSpider):
     # -- articles -------------------------------------------------------------------
     def parse_article(self, response):
         try:
-            item = parse_article(response, self.source.name, self.keywords_by_topic)
+            item = parse_article(
+                response, self.source.name, self.keywords_by_topic, self.hosts
+            )
         except ArticleRefused as exc:
             if gone := error_page_item(response, self.source.name):
                 yield gone  # an article now an error page: the importer holds it back

@@ -18,7 +18,7 @@ import scrapy
 from lxml import etree
 from parsel.csstranslator import css2xpath
 
-from spiders.base import SourceSpider
+from spiders.base import SourceSpider, watched_url
 from spiders.items import DocumentItem, PageItem, document_key
 from spiders.web.article import response_text
 
@@ -346,16 +346,23 @@ def is_document_response(response) -> bool:
     return body[:5] == b"%PDF-" or (body[:4] == b"PK\x03\x04" and b"word/" in body[:4096])
 
 
-def parse_page(response, source: str, selector: str | None = None) -> PageItem:
+def parse_page(
+    response, source: str, selector: str | None = None, watched: str | None = None
+) -> PageItem:
+    """The page as a PageItem, keyed by `watched` (the configured URL; default the URL
+    fetched): a page that redirects keeps its document."""
+    key_url = watched or response.url
     if is_document_response(response):
         from spiders.web.documents import parse_document
 
-        return parse_document(response, source, response.url)
+        item = parse_document(response, source, key_url)
+        item.documents[0].url = _document_url(response, key_url)
+        return item
     title, text = page_text(response_text(response), selector)
     doc = DocumentItem(
-        key=document_key(source, "page", response.url),
+        key=document_key(source, "page", key_url),
         kind="page",
-        url=response.url,
+        url=_document_url(response, key_url),
         title=title,
         fields={"title": title, "text": text},
     )
@@ -367,6 +374,20 @@ def parse_page(response, source: str, selector: str | None = None) -> PageItem:
         content_type=ctype.decode("latin-1") if ctype else None,
         documents=[doc],
     )
+
+
+# Redirect statuses that say the page has moved for good.
+PERMANENT = (301, 308)
+
+
+def moved_permanently(response) -> bool:
+    return any(reason in PERMANENT for reason in response.meta.get("redirect_reasons", []))
+
+
+def _document_url(response, watched: str) -> str:
+    """Where the page is now if it moved for good; else the URL watched (a temporary
+    redirect, to a session URL or a holding page, is not the page's address)."""
+    return response.url if moved_permanently(response) else watched
 
 
 class PageSpider(SourceSpider):
@@ -388,14 +409,25 @@ class PageSpider(SourceSpider):
     def parse(self, response):
         from spiders.web.documents import DocumentUnreadable
 
+        watched = watched_url(response.request)
         try:
-            item = parse_page(response, self.source.name, self.source.selector)
+            item = parse_page(response, self.source.name, self.source.selector, watched)
         except DocumentUnreadable as exc:
-            self.problem(response.url, str(exc))
+            self.problem(watched, str(exc))
             return
         for doc in item.documents:
             if doc.kind == "page" and not doc.fields["text"]:
                 where = f"selector {self.source.selector!r}" if self.source.selector else "page"
-                self.problem(response.url, f"the {where} has no text; not stored")
+                self.problem(watched, f"the {where} has no text; not stored")
                 return
+        if moved_permanently(response):
+            # Still stored under the configured URL, so its history goes on; the
+            # summary says so until the config names the new address.
+            self.problem(
+                watched,
+                f"moved permanently to {response.url}; still watched under its configured "
+                "URL (put the new URL in the source's urls)",
+            )
+        elif watched != response.url:
+            self.logger.info("%s: redirected to %s", watched, response.url)
         yield item

@@ -7,6 +7,7 @@ import functools
 import pytest
 from web_fixtures import CHILDRENS_SERVICES, fixture_bytes, html_response
 
+from spiders.hosts import host_of
 from spiders.parsers import parse_saved
 from spiders.web.article import ArticleRefused, parse_article
 
@@ -63,11 +64,28 @@ CASES = {
 FIELDS = [(name, field) for name, case in CASES.items() for field in case]
 
 
+# The sites the saved pages come from, as a replaying source would name them.
+REPLAYED_HOSTS = {"127.0.0.1", *(host_of(url) for url in (WG, EXAMINER, BMAIL, OXFORD))}
+
+
 @functools.lru_cache
 def parsed(name: str):
-    # Served from the replay host, as in a crawl: the key must still be the canonical URL.
-    item = parse_article(html_response(name, url="http://127.0.0.1:8123/x/1.y/"), "wg")
+    # Served from the replay host, as in a crawl of a source whose allowed_hosts name the
+    # real site: the key must still be the canonical URL.
+    response = html_response(name, url="http://127.0.0.1:8123/x/1.y/")
+    item = parse_article(response, "wg", hosts=REPLAYED_HOSTS)
     return item.documents[0]
+
+
+def test_a_canonical_url_on_another_host_is_not_the_key():
+    # A copy of a Warrington Guardian story on another site keeps its own URL as its key:
+    # trusting the canonical would make the copy and the original one document.
+    response = html_response(
+        "warringtonguardian_article_18779991.html", url="http://127.0.0.1:8123/x/1.y/?ref=rss"
+    )
+    doc = parse_article(response, "wg").documents[0]
+    assert doc.key == "wg:article:http://127.0.0.1:8123/x/1.y/"
+    assert doc.url == "http://127.0.0.1:8123/x/1.y/"
 
 
 @pytest.mark.parametrize("name,field", FIELDS)

@@ -137,6 +137,8 @@ type = "news"
 start_urls = ["{replay.url}news/"]
 feeds = ["{replay.url}news/rss/"]
 sitemaps = ["{replay.url}sitemap.xml.gz"]
+# The replayed pages' canonical URLs are on the real site: that host is this source's too.
+allowed_hosts = ["www.oxfordmail.co.uk"]
 topics = ["childrens-services"]
 recheck_days = 14
 
@@ -144,6 +146,7 @@ recheck_days = 14
 name = "bucks-free-press"
 type = "news"
 feeds = ["{replay.url}bfp/rss/"]
+allowed_hosts = ["www.oxfordmail.co.uk"]
 topics = ["childrens-services"]
 
 # Any other site, no JSON-LD (Reach plc), no topics: every article is kept.
@@ -151,6 +154,7 @@ topics = ["childrens-services"]
 name = "reach"
 type = "news"
 start_urls = ["{replay.url}reach/"]
+allowed_hosts = ["www.examinerlive.co.uk", "www.birminghammail.co.uk"]
 
 [topics.childrens-services]
 keywords = ["children's centre", "early intervention", "looked-after children",
