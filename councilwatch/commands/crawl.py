@@ -16,7 +16,7 @@ import threading
 
 import typer
 
-from councilwatch.app import app, err, out, state
+from councilwatch.app import app, err, out, plural, state
 from councilwatch.config import ConfigError
 
 
@@ -48,7 +48,8 @@ def crawl(
 
     st = state(ctx)
     verbose = verbose or st.verbose
-    config = st.config(required=True)
+    # Secrets are checked only when this run may send: `--no-alerts` sends nothing.
+    config = st.config(required=True, sending=not no_alerts)
     names = sources or [s.name for s in config.sources if s.enabled]
     if not names:
         raise ConfigError(f"{config.path}: no sources configured")
@@ -137,8 +138,8 @@ def _print_result(r) -> None:
     mark = "ok" if r.ok else r.status.upper()
     out.print(
         f"{r.source}: {mark} - {r.pages} pages, {r.documents} documents "
-        f"({r.new_documents} new), {r.new_versions} new versions, {r.changes} changes, "
-        f"{len(r.problems)} problems, {r.seconds:.1f}s",
+        f"({r.new_documents} new), {plural(r.new_versions, 'new version')}, "
+        f"{plural(r.changes, 'change')}, {plural(len(r.problems), 'problem')}, {r.seconds:.1f}s",
         markup=False,
     )
     for problem in r.problems[:10]:
