@@ -27,7 +27,7 @@ import lxml.html
 from scrapy.http import HtmlResponse, TextResponse
 
 from spiders.items import DocumentItem, PageItem, document_key, media_type
-from spiders.web.topics import matching_topics
+from storage.topics import matching_topics
 
 UK = ZoneInfo("Europe/London")
 
