@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from alerts.content import DocumentAlert, HealthEvent, format_value, subject_line
+from alerts.content import DocumentAlert, HealthEvent, subject_line, value_change
 from alerts.email import SendError
 
 
@@ -28,7 +28,7 @@ def render_notification(
         for change in doc.changes:
             line = f"- {change.summary}"
             if change.old_value is not None or change.new_value is not None:
-                line += f" ({format_value(change.old_value)} → {format_value(change.new_value)})"
+                line += f" ({value_change(change).replace(' -> ', ' → ', 1)})"
             lines.append(line)
         if doc.archived_version_url:
             lines.append(f"  [stored version]({doc.archived_version_url})")
