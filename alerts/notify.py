@@ -48,11 +48,7 @@ def send_notification(apprise_env: str, title: str, body: str, *, timeout: float
     result = notifier.notify(
         body=body, title=title, body_format=apprise.NotifyFormat.MARKDOWN, timeout=timeout
     )
-    if isinstance(result, bool):  # Apprise 1.x answers only yes or no
-        if not result:
-            raise SendError(f"Apprise ({apprise_env}) could not deliver")
-        return
-    # 2.x reports per service: a partial failure is a failure (stack notes pitfall 19).
+    # Apprise reports per service: a partial failure is a failure.
     if result.failed_count or not result.success_count:
         raise SendError(
             f"Apprise ({apprise_env}) could not deliver: "
