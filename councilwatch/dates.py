@@ -59,8 +59,8 @@ def _period(text: str, today: date) -> tuple[date, date] | datetime:
             # The same day of that month, or its last (31 March less a month is 28/29 Feb).
             last = (_month_start(first.year, first.month + 1) - timedelta(days=1)).day
             day = first.replace(day=min(today.day, last))
-    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}.*", text):
-        moment = datetime.fromisoformat(text)
+    elif re.fullmatch(r"\d{4}-\d{2}-\d{2}[t ]\d{1,2}:\d{2}.*", text):
+        moment = datetime.fromisoformat(text.upper())  # `text` is lower case by now
         return moment if moment.tzinfo else moment.replace(tzinfo=UK)
     else:
         raise DateError("unknown form")

@@ -55,6 +55,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _sqlite_pragmas_read_only(dbapi_conn, _record) -> None:
+    # A read-only connection cannot switch the file to WAL (that is a write), and needs not:
+    # it reads a WAL archive as it is.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
 def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -83,7 +92,7 @@ def make_engine(url: str, *, writer: bool = True, read_only: bool = False) -> En
                 path = Path(parsed.database).expanduser().resolve()
                 url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
         engine = create_engine(url, connect_args=connect_args)
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
         begin = _sqlite_begin if writer and not read_only else _sqlite_begin_reading
         event.listen(engine, "begin", begin)
         return engine

@@ -48,13 +48,14 @@ def crawl(
 
     st = state(ctx)
     verbose = verbose or st.verbose
-    # Secrets are checked only when this run may send: `--no-alerts` sends nothing.
-    config = st.config(required=True, sending=not no_alerts)
+    config = st.config(required=True)
     names = sources or [s.name for s in config.sources if s.enabled]
     if not names:
         raise ConfigError(f"{config.path}: no sources configured")
     for name in names:
         config.source(name)  # unknown names fail before anything runs
+    # Then the secrets, only when this run may send: `--no-alerts` sends nothing.
+    st.config(sending=not no_alerts)
     archive = st.archive()
     stopped = _StopOnSignal()
     results = []
@@ -137,7 +138,7 @@ class _StopOnSignal:
 def _print_result(r) -> None:
     mark = "ok" if r.ok else r.status.upper()
     out.print(
-        f"{r.source}: {mark} - {r.pages} pages, {r.documents} documents "
+        f"{r.source}: {mark} - {plural(r.pages, 'page')}, {plural(r.documents, 'document')} "
         f"({r.new_documents} new), {plural(r.new_versions, 'new version')}, "
         f"{plural(r.changes, 'change')}, {plural(len(r.problems), 'problem')}, {r.seconds:.1f}s",
         markup=False,
