@@ -54,9 +54,7 @@ def build_feed(sub: Subscription, docs: list[DocumentAlert], *, now: datetime) -
             if change.after:
                 lines.append(f"After: {change.after}")
             if change.old_value is not None or change.new_value is not None:
-                lines.append(
-                    f"Value: {value_change(change)}"
-                )
+                lines.append(f"Value: {value_change(change)}")
             # Plain text content: feedgen escapes it, so scraped text cannot inject markup.
             entry.content("\n".join(lines), type="text")
     return fg.atom_str(pretty=True)

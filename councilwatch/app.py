@@ -85,7 +85,11 @@ SUPPORTED_DATABASES = ("sqlite", "postgresql")
 def checked_db_url(url: str, where: str) -> str:
     """A database URL councilwatch can open, or a UserError saying what to write instead."""
     if "://" not in url:
-        hint = f"; for an SQLite file write sqlite:///{url}" if url.endswith((".db", ".sqlite", ".sqlite3")) else ""
+        hint = (
+            f"; for an SQLite file write sqlite:///{url}"
+            if url.endswith((".db", ".sqlite", ".sqlite3"))
+            else ""
+        )
         raise UserError(
             f"{where}: {url!r} is not a database URL (sqlite:///councilwatch.db or "
             f"postgresql://user@host/name){hint}"

@@ -264,7 +264,7 @@ class Config(Model):
                 raise ConfigError(
                     f"{self.path or 'config'}: {key}: the secret in ${variable} is too short "
                     f"(a webhook secret needs at least {WEBHOOK_SECRET_MIN_BYTES} random bytes; "
-                    "make one with: python -c \"import base64,os; "
+                    'make one with: python -c "import base64,os; '
                     "print('whsec_' + base64.b64encode(os.urandom(32)).decode())\")"
                 )
             values.append(value)

@@ -71,7 +71,9 @@ def changes(
             return
         for c in rows:
             doc = c.document
-            out.print(f"{uk_time(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False)
+            out.print(
+                f"{uk_time(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False
+            )
             if doc.title:
                 out.print(f"    {doc.key}", markup=False, style="dim")
             out.print(f"    {c.summary}", markup=False)
@@ -108,9 +110,7 @@ def history(
             raise UserError(f"no document with key or URL {document!r} in the archive")
         rows = versions_with_changes(session, doc)
         if diff != (0, 0):
-            show_diff(
-                session, doc, [v for v, _ in rows], diff, None if whole else context, as_json
-            )
+            show_diff(session, doc, [v for v, _ in rows], diff, None if whole else context, as_json)
             return
         if as_json:
             print(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -68,6 +69,8 @@ def archived_text(ctx: typer.Context, where: str) -> str | None:
     if where == "-" or Path(where).exists():
         return None
     is_url = where.startswith(("http://", "https://"))
+    if not is_url and not re.match(r"[a-z0-9][a-z0-9_-]*:[a-z_]+:.", where):
+        return None  # a file name, perhaps misspelt: read_input says there is no such file
     from storage.db import ArchiveNotReady
     from storage.queries import find_document
 

@@ -265,7 +265,9 @@ def _show_silence(archive, since) -> None:
             )
             versions = session.scalar(select(func.count()).where(Version.document_id == doc.id))
             verdict = (
-                "no change reported" if not changes else f"{plural(changes, 'change')} reported (wrong!)"
+                "no change reported"
+                if not changes
+                else f"{plural(changes, 'change')} reported (wrong!)"
             )
             out.print(f"  {what}: {verdict}, {plural(versions, 'version')} stored", markup=False)
 
