@@ -112,8 +112,9 @@ class State:
     verbose: bool = False
     _config: Config | None = field(default=None, repr=False)
 
-    def config(self, required: bool = False, *, sending: bool = False) -> Config:
-        """The config; `sending` commands also check that every secret it names is set."""
+    def config(self, required: bool = False, *, sending: bool | str = False) -> Config:
+        """The config; `sending` commands also check that every secret it names is set (or,
+        given a subscription's name, the secrets that subscription uses)."""
         from councilwatch.config import load_config
 
         if self._config is None or (required and self._config.path is None):
@@ -121,7 +122,8 @@ class State:
         if sending:
             from alerts.redact import hide_secrets
 
-            hide_secrets(self._config.check_secrets())
+            only = sending if isinstance(sending, str) else None
+            hide_secrets(self._config.check_secrets(only))
         return self._config
 
     @property
@@ -217,7 +219,7 @@ def uk_time(value: datetime | None) -> str:
     """A timestamp as a UK reader expects it: local time, day first."""
     if value is None:
         return "-"
-    return value.astimezone(UK).strftime("%d %b %Y %H:%M %Z")
+    return value.astimezone(UK).strftime("%d %b %Y %H:%M")
 
 
 def iso(value: datetime | None) -> str | None:

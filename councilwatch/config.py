@@ -235,25 +235,32 @@ class Config(Model):
     def keywords(self, topic: str) -> list[str]:
         return list(self.topics[topic].keywords)
 
-    def check_secrets(self) -> list[str]:
+    def check_secrets(self, only: str | None = None) -> list[str]:
         """The value of every secret the config names (`*_env`); ConfigError, naming the key
         and the variable (never a value), when one is unset or a webhook secret is weak.
 
         Commands that may send call this as they start, so a cron job fails at once and
-        loudly instead of queueing alerts that can never be delivered.
+        loudly instead of queueing alerts that can never be delivered. `only` limits it to
+        what one subscription (or "maintainers") uses, for `alerts test NAME`.
         """
         wanted: list[tuple[str, str, bool]] = []  # (key, variable, is a webhook secret)
+        email = False
         for i, sub in enumerate(self.subscriptions):
+            if only is not None and sub.name != only:
+                continue
             where = f"subscriptions[{i}] ({sub.name})"
+            email = email or bool(sub.email)
             if sub.webhook_secret_env:
                 wanted.append((f"{where}.webhook_secret_env", sub.webhook_secret_env, True))
             if sub.apprise_env:
                 wanted.append((f"{where}.apprise_env", sub.apprise_env, False))
-        if self.maintainers.webhook_secret_env:
-            wanted.append(
-                ("maintainers.webhook_secret_env", self.maintainers.webhook_secret_env, True)
-            )
-        if self.smtp.password_env:
+        if only in (None, "maintainers"):
+            email = email or bool(self.maintainers.email)
+            if self.maintainers.webhook_secret_env:
+                wanted.append(
+                    ("maintainers.webhook_secret_env", self.maintainers.webhook_secret_env, True)
+                )
+        if self.smtp.password_env and (only is None or email):
             wanted.append(("smtp.password_env", self.smtp.password_env, False))
         values = []
         for key, variable, webhook in wanted:

@@ -168,7 +168,13 @@ def test_command(
     """
     from alerts.delivery import send_test
 
-    config = state(ctx).config(required=True, sending=True)
+    st = state(ctx)
+    config = st.config(required=True)
+    maintainers = subscription in ("maintainers", "@maintainers")
+    if not maintainers:
+        config.subscription(subscription)  # an unknown name, before its secrets
+    # Only this subscription's secrets: one channel can be tried while others are set up.
+    st.config(sending="maintainers" if maintainers else subscription)
     results = send_test(config, subscription)
     if not results:
         err.print(f"{subscription}: no email, webhook or Apprise channel to test", markup=False)
