@@ -59,7 +59,8 @@ class GlobalOptionsGroup(TyperGroup):
 app = typer.Typer(
     name="councilwatch",
     cls=GlobalOptionsGroup,
-    help="Watch UK council publications and local news; hear when decisions or figures change.",
+    help="Watch UK council publications and local news; hear when decisions or figures change."
+    " The options below may also come after the command (councilwatch status --db URL).",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -199,7 +200,6 @@ def main_options(
         False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
     ),
 ) -> None:
-    """Global options go before or after the command: `councilwatch status --db URL` works."""
     ctx.obj = State(config_path=config, db=db, verbose=verbose)
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.WARNING,

@@ -96,7 +96,7 @@ class Sort(StrEnum):
 @app.command(context_settings={"ignore_unknown_options": True})
 def search(
     ctx: typer.Context,
-    words: list[str] = typer.Argument(..., metavar="QUERY...", help=SEARCH_HELP),
+    words: list[str] = typer.Argument(..., metavar="QUERY", help=SEARCH_HELP),
     source: str = typer.Option(None, "--source", help="Only this source."),
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(KINDS)}."),
     since: str = typer.Option(
