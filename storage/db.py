@@ -221,7 +221,10 @@ def open_existing(url: str) -> Archive:
     from sqlalchemy import inspect, text
 
     shown = safe_url(url)
-    parsed = make_url(normalise_url(url))
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {shown}") from exc
     if parsed.get_backend_name() == "sqlite":
         if not parsed.database or parsed.database == ":memory:":
             raise ArchiveNotReady(f"no archive at {shown}: an in-memory database is always empty")
