@@ -127,7 +127,7 @@ url = "sqlite:///{db.as_posix()}"
 [crawl]
 # The demo's sites are local; real councils get the polite defaults (2 s between requests).
 delay_seconds = 0
-timeout_minutes = 5
+stall_minutes = 5
 log_dir = "logs"
 
 [alerts]
