@@ -22,8 +22,9 @@ from sqlalchemy import select
 
 from alerts.outbox import SourceHealth, enqueue_health
 from councilwatch.config import Config
+from storage.coverage import holds
 from storage.db import Archive
-from storage.models import CrawlRun, Document, Source, UrlHealth
+from storage.models import CrawlCoverage, CrawlRun, Document, Source, UrlHealth
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -126,18 +127,25 @@ def problem_url(problem: str) -> str | None:
 
 
 def urls_read(session, source: str, run_id: int, urls: list[str]) -> set[str]:
-    """Which of `urls` this run read a document from: seen (stored or unchanged) since it began."""
+    """Which of `urls` this run read a document from: stored by it, or found unchanged
+    (an unchanged document is not rewritten; the run's coverage row holds it)."""
     if not urls:
         return set()
     run = session.get(CrawlRun, run_id)
     if run is None:
         return set()
-    query = (
-        select(Document.url)
+    documents = session.execute(
+        select(Document.id, Document.url, Document.last_seen)
         .join(Source, Document.source_id == Source.id)
-        .where(Source.name == source, Document.url.in_(urls), Document.last_seen >= run.started_at)
-    )
-    return set(session.scalars(query))
+        .where(Source.name == source, Document.url.in_(urls))
+    ).all()
+    coverage = session.get(CrawlCoverage, run_id)
+    ranges = coverage.document_ranges if coverage is not None else []
+    return {
+        url
+        for ident, url, last_seen in documents
+        if last_seen >= run.started_at or holds(ranges, ident)
+    }
 
 
 def check_url_health(session, config: Config, result, *, now: datetime) -> int:

@@ -177,11 +177,11 @@ def _change_filters(request) -> tuple[dict, str | None]:
         args["kind"] = ""
     since = None
     if args["since"]:
-        from councilwatch.app import UserError, parse_when
+        from councilwatch.dates import DateError, date_bound
 
         try:
-            since = parse_when(args["since"], "since")
-        except UserError as exc:
+            since = date_bound(args["since"], "since", end=False)
+        except DateError as exc:
             error = str(exc).replace("since: ", "")
             args["since"] = ""
     return {"args": args, "since": since}, error

@@ -316,7 +316,10 @@ def get_no_redirect(url: str):
 def test_the_figures_chart_has_one_mark_per_figure_each_linking_to_its_document(served, tmp_path):
     subject = urllib.parse.quote("children's centre")
     dom = browse(f"{served.base}/figures?subject={subject}", tmp_path / "profile")
-    [svg] = re.findall(r'<svg class="cw-chart".*?</svg>', dom, re.S)
+    # One chart per kind of figure (money, percentages, counts) about the subject.
+    charts = re.findall(r'<svg class="cw-chart".*?</svg>', dom, re.S)
+    assert charts
+    svg = "".join(charts)
     marks = re.findall(r'class="figure-mark"', svg)
     rows = re.findall(r"<tr><td class=\"cw-nowrap\">", dom)
     from storage.search import figures_over_time
