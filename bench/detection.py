@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.changes.labelled_pairs import (  # noqa: E402 (the repo root must be on the path first)
+from tests.helpers.labelled_pairs import (  # noqa: E402 (the repo root must be on the path first)
     Pair,
     baseline_alert,
     councilwatch_changes,

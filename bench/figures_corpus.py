@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.figures.corpus import Found, Score, councilwatch, load_corpus, score_corpus  # noqa: E402
+from tests.helpers.figures_corpus import Found, Score, councilwatch, load_corpus, score_corpus  # noqa: E402
 
 
 def price_parser_money(text: str) -> list[Found]:

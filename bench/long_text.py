@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.figures.corpus import load_corpus  # noqa: E402 (the repo root must be on the path first)
+from tests.helpers.figures_corpus import load_corpus  # noqa: E402 (the repo root must be on the path first)
 
 
 def report(size: int) -> str:

@@ -25,7 +25,7 @@ from spiders.error_pages import error_wording  # noqa: E402
 from spiders.items import validate  # noqa: E402
 from storage.archive import content_hash  # noqa: E402
 from storage.models import Version  # noqa: E402
-from tests.changes.labelled_pairs import labelled_pairs, old_page  # noqa: E402
+from tests.helpers.labelled_pairs import labelled_pairs, old_page  # noqa: E402
 
 
 def held_back(pair) -> list[str]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from labelled_pairs import KINGSTON_HEADING, KINGSTON_URL, NOISE
+from tests.helpers import FIXTURES as ALL_FIXTURES
+from tests.helpers.labelled_pairs import KINGSTON_HEADING, KINGSTON_URL, NOISE
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ALL_FIXTURES / "changes"
 MEETING = (FIXTURES / "kingston_ieListDocuments_MId10221.html").read_text(encoding="utf-8")
 
 

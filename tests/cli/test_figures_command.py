@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 from typer.testing import CliRunner
 
 from councilwatch.cli import app
 from councilwatch.commands.compare import document_text
 from monitor.figures import extract_figures
+from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ALL_FIXTURES / "figures"
 
 
 def one_page_pdf(text: str) -> bytes:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from archive_data import DECISION, REDUNDANCIES
-
 from councilwatch.commands.search import date_bound
 from storage.search import search
+from tests.helpers.archive_data import DECISION, REDUNDANCIES
 
 
 def test_search_on_the_command_line_says_which_version_matched_and_marks_the_words(

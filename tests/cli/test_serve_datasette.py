@@ -16,13 +16,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from archive_data import DECISION, JUDICIAL_REVIEW, REDUNDANCIES
 from sqlalchemy.engine import make_url
 
 from councilwatch.datasette_metadata import datasette_metadata
 from storage.db import open_archive
 from storage.search import search
 from storage.snapshot import sqlite_snapshot
+from tests.helpers.archive_data import DECISION, JUDICIAL_REVIEW, REDUNDANCIES
 
 
 def sqlite_path(url: str) -> Path:
@@ -75,7 +75,7 @@ def test_metadata_configures_search_and_hides_tables_journalists_do_not_need(jou
 
 @pytest.mark.postgres
 def test_a_postgresql_archive_is_copied_into_a_searchable_sqlite_snapshot(postgres_url, tmp_path):
-    from archive_data import build
+    from tests.helpers.archive_data import build
 
     archive = open_archive(postgres_url)
     build(archive)

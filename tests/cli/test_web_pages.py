@@ -7,12 +7,12 @@ import asyncio
 from datetime import UTC, datetime
 
 import pytest
-from archive_data import store
 from sqlalchemy.engine import make_url
 
 from councilwatch.datasette_metadata import datasette_metadata
 from spiders.items import DocumentItem
 from storage.db import open_archive
+from tests.helpers.archive_data import store
 
 KEY = "hostile:decision:1"
 URL = "https://council.example.gov.uk/ieDecisionDetails.aspx?ID=1"

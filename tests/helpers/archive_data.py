@@ -8,13 +8,13 @@ copies of the shared seeds: real Oxfordshire council papers and Oxford Mail arti
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 
 from councilwatch.config import Config
 from monitor.importer import import_page
 from spiders.items import DocumentItem, PageItem
+from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ALL_FIXTURES / "archive"
 
 
 def seed(name: str) -> str:

@@ -1,5 +1,5 @@
-"""The labelled corpus of real council and news text (corpus/*.toml, described in
-corpus/README.md) and how an extractor is scored on it: by tests/figures/test_figures_corpus.py
+"""The labelled corpus of real council and news text (tests/fixtures/figures_corpus/*.toml,
+described in its README.md) and how an extractor is scored on it: by tests/monitor/test_figures_corpus.py
 as a floor, and by bench/figures_corpus.py as the table in bench/README.md."""
 
 from __future__ import annotations
@@ -8,9 +8,10 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
-CORPUS = Path(__file__).parent / "corpus"
+from tests.helpers import FIXTURES
+
+CORPUS = FIXTURES / "figures_corpus"
 
 
 @dataclass

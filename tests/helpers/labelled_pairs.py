@@ -19,10 +19,11 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-FIXTURES = Path(__file__).parent / "fixtures"
+from tests.helpers import FIXTURES as ALL_FIXTURES
+
+FIXTURES = ALL_FIXTURES / "changes"
 
 KINGSTON_URL = "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&MId=10221&Ver=4"
 CANCELLED_URL = "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&MId=10161&Ver=4"
@@ -321,15 +322,12 @@ def field_pairs() -> list[Pair]:
     ]  # fmt: skip
 
 
-# --- number changes in the shapes real reporting uses (tests/figures/corpus, real text) -------
+# --- number changes in the shapes real reporting uses (tests/fixtures/figures_corpus, real text) -------
 
 
 def corpus_text(url: str, starts: str) -> str:
     """One passage of the labelled figures corpus: real council or news text."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
-    from tests.figures.corpus import load_corpus
+    from tests.helpers.figures_corpus import load_corpus
 
     return next(t.text for t in load_corpus() if t.url == url and t.text.startswith(starts))
 
@@ -444,7 +442,6 @@ def baseline_alert(pair: Pair) -> bool:
 # them is a figure change. Whole pages, through the crawl's parsers: the Oxfordshire issue
 # history of Cabinet item 78, the Kingston meeting page, and item 59's mgAi page.
 
-MODERNGOV_TESTS = Path(__file__).parent.parent / "moderngov"
 OXFORDSHIRE_ISSUE_URL = "https://mycouncil.oxfordshire.gov.uk/ieIssueDetails.aspx?IId=10926&PlanId=0&Opt=3"
 KINGSTON_MGAI_URL = "https://moderngov.kingston.gov.uk/mgAi.aspx?ID=51902"
 ISSUE_PAGE_NOISE = ["script", "cookie banner", "navigation", "view counter", "most read list",
@@ -474,8 +471,8 @@ MGAI_EDITS = [
 
 
 def moderngov_page_pairs() -> list[Pair]:
-    issue = (MODERNGOV_TESTS / "fixtures" / "oxfordshire_ieIssueDetails_item78.html").read_text(encoding="utf-8")
-    mgai = (MODERNGOV_TESTS / "site" / "mgAi_51902.html").read_text(encoding="utf-8")
+    issue = (ALL_FIXTURES / "moderngov" / "oxfordshire_ieIssueDetails_item78.html").read_text(encoding="utf-8")
+    mgai = (ALL_FIXTURES / "moderngov_site" / "mgAi_51902.html").read_text(encoding="utf-8")
     return [
         *page_pairs("Oxfordshire issue page", OXFORDSHIRE_ISSUE_URL, issue, ISSUE_PAGE_NOISE, ISSUE_PAGE_EDITS),
         *page_pairs("Kingston meeting, item cut short", KINGSTON_URL, ITEM_64, ["script"], CUT_SHORT_EDITS),

@@ -3,7 +3,7 @@
 `StaticSite` takes the same `add(target, body, content_type=...)` calls as the replay
 server, so the site builders in web_sites.py (and the demo's folders) write the same pages
 as files under nginx's root. nginx then answers as it does for any static site: gzip for
-text (`gzip on` in tests/nginx/nginx.conf.template), ETag and Last-Modified from the file,
+text (`gzip on` in tests/helpers/nginx.conf.template), ETag and Last-Modified from the file,
 304 for a matching If-None-Match or If-Modified-Since. Targets with a query string have no
 file to be and are left out (`skipped`), from this site and from any it is compared with.
 """
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from councilwatch.replay import guess_type
 
-TEMPLATE = Path(__file__).resolve().parents[1] / "nginx" / "nginx.conf.template"
+TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 NGINX_PATHS = ("/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/local/nginx/sbin/nginx")
 
 

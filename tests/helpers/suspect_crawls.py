@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from alerts.outbox import MAINTAINERS, AlertItem
 from storage.models import Change, Document, SuspectPage
+from tests.helpers import FIXTURES
 
-SITES = Path(__file__).resolve().parent / "suspect_sites"
+SITES = FIXTURES / "suspect_sites"
 
 
 @dataclass

@@ -9,11 +9,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from pathlib import Path
 
 from scrapy.http import HtmlResponse, Request, Response
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+from tests.helpers import FIXTURES as ALL_FIXTURES
+
+FIXTURES = ALL_FIXTURES / "web"
 
 CHILDRENS_SERVICES = [
     "children's centre",

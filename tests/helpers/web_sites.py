@@ -8,7 +8,7 @@ import gzip
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from web_fixtures import FIXTURES, make_docx, make_pdf, make_scanned_pdf
+from tests.helpers.web_fixtures import FIXTURES, make_docx, make_pdf, make_scanned_pdf
 
 REDUNDANCIES = "/news/14912257.staff-could-strike-again-over-200-childrens-centre-redundancies/"
 JUDICIAL = "/news/14876412.high-court-challenge-over-childrens-centre-cuts/"

@@ -10,14 +10,9 @@ from monitor.importer import import_page
 from spiders.items import DocumentItem, PageItem
 from storage.blobs import read_blob
 from storage.models import Blob, Document, Version
+from tests.helpers.items import page
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
-
-
-def page(text: str, body: bytes | None = None, key: str = "camp:page:http://x/a") -> PageItem:
-    doc = DocumentItem(key=key, kind="page", url="http://x/a", title="Our response",
-                       fields={"title": "Our response", "text": text})  # fmt: skip
-    return PageItem(source="camp", url="http://x/a", body=body or text.encode(), documents=[doc])
 
 
 def store(archive, item: PageItem, when: datetime):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from scheduler_helpers import crawl_runs, document_count, lock_row, wait_for
 from sqlalchemy import select
 
 from storage.db import open_archive
 from storage.models import Document, Version
+from tests.helpers.scheduler_helpers import crawl_runs, document_count, lock_row, wait_for
 
 
 def _opened(db_url):

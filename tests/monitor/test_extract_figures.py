@@ -4,15 +4,15 @@ copies of the shared seeds) and on properties of how numbers are printed."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.figures import extract_figures, figures_json
+from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = ALL_FIXTURES / "figures"
 JUDICIAL_REVIEW = (FIXTURES / "oxford-mail-judicial-review.txt").read_text(encoding="utf-8")
 REDUNDANCIES = (FIXTURES / "oxford-mail-redundancies.txt").read_text(encoding="utf-8")
 ITEM_78 = (FIXTURES / "oxfordshire-cabinet-item-78-issue-history.txt").read_text(encoding="utf-8")

@@ -5,7 +5,14 @@ and well formed, and the extractor stays at or above the floor measured when it 
 from __future__ import annotations
 
 import pytest
-from corpus import Found, load_corpus, score_corpus, score_text, unlabelled_numbers
+
+from tests.helpers.figures_corpus import (
+    Found,
+    load_corpus,
+    score_corpus,
+    score_text,
+    unlabelled_numbers,
+)
 
 TEXTS = load_corpus()
 # Measured on the corpus (bench/README.md) less a small margin: a regression, not a wobble,

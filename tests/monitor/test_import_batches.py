@@ -3,13 +3,13 @@
 from datetime import UTC, datetime
 
 from sqlalchemy import func, select
-from test_archive import page
 
 from councilwatch.config import Config
 from monitor.importer import import_pages
 from storage.blobs import read_blob
 from storage.models import Blob, Change, Document, Version
 from storage.search import Figure
+from tests.helpers.items import page
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 

@@ -4,7 +4,8 @@ noise reports nothing at all. bench/detection.py prints the same comparison as f
 from __future__ import annotations
 
 import pytest
-from labelled_pairs import Pair, baseline_alert, councilwatch_changes, labelled_pairs
+
+from tests.helpers.labelled_pairs import Pair, baseline_alert, councilwatch_changes, labelled_pairs
 
 PAIRS = labelled_pairs()
 

@@ -9,7 +9,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from scheduler_helpers import lock_row
 
 from councilwatch.config import Config, PageSource
 from monitor import locks
@@ -17,6 +16,7 @@ from monitor.crawler import start_run
 from storage.db import open_archive
 from storage.models import CrawlRun
 from storage.types import utcnow
+from tests.helpers.scheduler_helpers import lock_row
 
 
 @pytest.fixture(

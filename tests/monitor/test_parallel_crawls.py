@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from scheduler_helpers import crawl_runs, document_count
 
 from councilwatch.replay import ReplayServer
 from storage.db import open_archive
+from tests.helpers.scheduler_helpers import crawl_runs, document_count
 
 
 def page(n: int) -> str:

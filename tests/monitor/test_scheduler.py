@@ -10,11 +10,11 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from scheduler_helpers import crawl_runs, lock_row, wait_for
 
 from councilwatch.config import UK, load_config
 from monitor.scheduler import Service
 from storage.db import open_archive
+from tests.helpers.scheduler_helpers import crawl_runs, lock_row, wait_for
 
 
 @pytest.fixture

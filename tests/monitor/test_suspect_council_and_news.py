@@ -10,14 +10,12 @@ meeting 10337 cancelled and its agenda withdrawn) and the article now a not-foun
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from suspect_crawls import SITES, crawl, new_database
 
 from councilwatch.replay import ReplayServer
+from tests.helpers import FIXTURES
+from tests.helpers.suspect_crawls import SITES, crawl, new_database
 
-MODERNGOV = Path(__file__).resolve().parents[1] / "moderngov"
 WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
 ARTICLE_PATH = "news/24100001.childrens-centres-to-close/"
 DECISION = "kingston:decision:13567"
@@ -68,7 +66,7 @@ def crawls(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("suspect-council")
     admin = request.getfixturevalue("postgres_admin_url") if request.param != "sqlite" else None
     db, drop = new_database(request.param, folder, admin)
-    with ReplayServer(MODERNGOV / "site") as council, ReplayServer() as paper:
+    with ReplayServer(FIXTURES / "moderngov_site") as council, ReplayServer() as paper:
         paper.add("/news/rss/", feed(paper.url), content_type="application/rss+xml")
         paper.add("/" + ARTICLE_PATH, article(paper.url))
         (folder / "councilwatch.toml").write_text(
@@ -82,7 +80,7 @@ def crawls(request, tmp_path_factory):
             encoding="utf-8",
         )
         shots = [crawl(folder, db, "--no-alerts")]
-        council.load(MODERNGOV / "site_v2")
+        council.load(FIXTURES / "moderngov_site_v2")
         paper.add("/" + ARTICLE_PATH, NOT_FOUND_ARTICLE)
         shots.append(crawl(folder, db, "--no-alerts"))
         council.load(SITES / "council_error")

@@ -10,9 +10,9 @@ served; 3. the same again (confirmed); 4. the same again; 5. the good pages are 
 from __future__ import annotations
 
 import pytest
-from suspect_crawls import SITES, crawl, new_database
 
 from councilwatch.replay import ReplayServer
+from tests.helpers.suspect_crawls import SITES, crawl, new_database
 
 CONSULTATION = "consultations/childrens-centres"
 BUDGET = "budget/2026-27"

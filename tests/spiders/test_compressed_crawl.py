@@ -10,10 +10,10 @@ import subprocess
 import sys
 
 import pytest
-from archive_snapshot import snapshot
 
 from councilwatch.commands.demo import SITE, _write_config
 from councilwatch.replay import ReplayServer
+from tests.helpers.archive_snapshot import snapshot
 
 
 def crawl(folder) -> subprocess.CompletedProcess:

@@ -34,10 +34,10 @@ NO_TITLE = """<html><head><title>Oxfordshire County Council</title></head><body>
         (WORDPRESS, "Page not found"),
         (NO_TITLE, "the page you requested could not be found"),
         (
-            (TESTS / "changes/suspect_sites/council_error/runtime_error.html").read_text(),
+            (TESTS / "fixtures/suspect_sites/council_error/runtime_error.html").read_text(),
             "Runtime Error",
         ),
-        ((TESTS / "changes/suspect_sites/pages_gone/not-found.html").read_text(), "Page not found"),
+        ((TESTS / "fixtures/suspect_sites/pages_gone/not-found.html").read_text(), "Page not found"),
     ],
 )
 def test_an_error_page_served_with_200_is_recognised_by_its_wording(page, wording):
@@ -45,8 +45,8 @@ def test_an_error_page_served_with_200_is_recognised_by_its_wording(page, wordin
 
 
 REAL_PAGES = sorted(
-    [*(TESTS / "web/fixtures").glob("*.html"), *(TESTS / "moderngov/site").glob("*.html"),
-     *(TESTS / "moderngov/fixtures").glob("*.html"), *(TESTS / "changes/fixtures").glob("*.html")]
+    [*(TESTS / "fixtures/web").glob("*.html"), *(TESTS / "fixtures/moderngov_site").glob("*.html"),
+     *(TESTS / "fixtures/moderngov").glob("*.html"), *(TESTS / "fixtures/changes").glob("*.html")]
 )  # fmt: skip
 
 

@@ -6,13 +6,13 @@ from concurrent.futures import Future
 import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
-from test_archive import page as archived_page
 
 from spiders.items import PageItem
 from spiders.pipelines import ArchivePipeline
 from spiders.web.page import PageSpider
 from storage.db import open_archive
 from storage.models import Document
+from tests.helpers.items import page as archived_page
 
 
 def page(name: str, body) -> PageItem:

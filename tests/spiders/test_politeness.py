@@ -16,9 +16,9 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
-from timed_server import TimedServer, page
 
 from spiders.retries import retry_after_seconds
+from tests.helpers.timed_server import TimedServer, page
 
 
 def problems(result) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import re
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -18,8 +17,9 @@ from storage import blobs
 from storage.blobs import SAMPLES, forget_dictionaries, put_blob, read_blob, zstd
 from storage.db import Archive, alembic_config
 from storage.models import Base, Blob, BlobDictionary
+from tests.helpers import FIXTURES
 
-CAPTURES = Path(__file__).resolve().parent.parent / "moderngov" / "fixtures"
+CAPTURES = FIXTURES / "moderngov"
 
 
 @pytest.fixture(autouse=True)

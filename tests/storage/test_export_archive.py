@@ -6,9 +6,8 @@ import csv
 import io
 import json
 
-from archive_data import DECISION, ITEM_78
-
 from storage.queries import export_changes, export_documents, export_figures, export_versions
+from tests.helpers.archive_data import DECISION, ITEM_78
 
 
 def test_documents_export_keeps_the_interface_shape(journalist_archive):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 
-from archive_data import DECISION, JUDICIAL_REVIEW, REDUNDANCIES, WHEN
 from sqlalchemy import select
 
 from storage.models import Document, Version
 from storage.search import Figure, figures_over_time
+from tests.helpers.archive_data import DECISION, JUDICIAL_REVIEW, REDUNDANCIES, WHEN
 
 
 def test_each_version_keeps_the_figures_found_in_its_text(journalist_archive):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from archive_data import DECISION
-
 from storage.queries import find_document, versions_with_changes, word_diff
+from tests.helpers.archive_data import DECISION
 
 
 def test_history_keeps_every_version_in_order_with_what_changed(journalist_archive):

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from archive_data import CAMPAIGN, DECISION, ITEM_78, JUDICIAL_REVIEW, REDUNDANCIES, WHEN
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from storage.search import MARK_END, MARK_START, QuerySyntaxError, parse_query, search
+from tests.helpers.archive_data import (
+    CAMPAIGN,
+    DECISION,
+    ITEM_78,
+    JUDICIAL_REVIEW,
+    REDUNDANCIES,
+    WHEN,
+)
 
 
 def keys(archive, query, **options):

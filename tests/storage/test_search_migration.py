@@ -7,13 +7,13 @@ from datetime import UTC, datetime
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from archive_data import REDUNDANCIES, article, seed, store
 from sqlalchemy import inspect
 
 import storage.search  # noqa: F401  (registers the figures table)
 from storage.db import alembic_config, open_archive
 from storage.models import Base
 from storage.search import search
+from tests.helpers.archive_data import REDUNDANCIES, article, seed, store
 
 
 def test_downgrading_removes_the_search_tables_and_upgrading_indexes_existing_versions(db_url):

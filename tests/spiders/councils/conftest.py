@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from moderngov_testsite import SITE, WIDE_WINDOW
 
 from councilwatch.replay import ReplayServer
+from tests.helpers.moderngov_testsite import SITE, WIDE_WINDOW
 
 
 @dataclass

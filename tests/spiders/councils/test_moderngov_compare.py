@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from moderngov_testsite import FIXTURES, SITE
+from tests.helpers.moderngov_testsite import FIXTURES, SITE
 
 MEETING_URL = "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&MId=10221&Ver=4"
 MEETING = (FIXTURES / "kingston_ieListDocuments_MId10221.html").read_text(encoding="utf-8")

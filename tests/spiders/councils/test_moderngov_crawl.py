@@ -11,7 +11,8 @@ import json
 import re
 
 import pytest
-from moderngov_testsite import SITE_BROKEN, SITE_HTML_ONLY, SITE_V2
+
+from tests.helpers.moderngov_testsite import SITE_BROKEN, SITE_HTML_ONLY, SITE_V2
 
 MEETINGS = {"10161", "10221", "10337"}
 AGENDA_ITEMS = {

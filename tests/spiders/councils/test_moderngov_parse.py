@@ -12,11 +12,11 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 
 from spiders.councils import moderngov_parse as mg
 from spiders.items import validate
 from spiders.parsers import parse_saved, saved_response
+from tests.helpers.moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 
 KINGSTON = "https://moderngov.kingston.gov.uk/"
 KIRKLEES = "https://democracy.kirklees.gov.uk/"

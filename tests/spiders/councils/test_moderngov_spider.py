@@ -9,13 +9,13 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import scrapy
-from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 from twisted.python.failure import Failure
 
 from councilwatch.config import UK
 from spiders.councils.moderngov import ModernGovSpider
 from spiders.councils.moderngov_parse import query_param
 from spiders.parsers import saved_response
+from tests.helpers.moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 
 BASE = "http://127.0.0.1:8000/council/"
 

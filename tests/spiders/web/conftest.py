@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from web_fixtures import FIXTURES
+
+from tests.helpers.web_fixtures import FIXTURES
 
 
 @pytest.fixture
@@ -69,7 +70,7 @@ def crawls(site):
     replaces a report; second crawl: those two sources. Tests read the summaries
     (`first`, `second`) and the archive after each (`first_export`, `second_export`).
     """
-    from web_sites import edit_news, edit_pages, serve_news, serve_pages
+    from tests.helpers.web_sites import edit_news, edit_pages, serve_news, serve_pages
 
     site.write_config(serve_news(site.replay) + serve_pages(site.replay))
     first = site.cli("crawl", "--no-alerts")

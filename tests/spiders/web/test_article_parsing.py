@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 
 import pytest
-from web_fixtures import CHILDRENS_SERVICES, fixture_bytes, html_response
 
 from spiders.hosts import host_of
 from spiders.parsers import parse_saved
 from spiders.web.article import ArticleRefused, parse_article
+from tests.helpers.web_fixtures import CHILDRENS_SERVICES, fixture_bytes, html_response
 
 WG = "https://www.warringtonguardian.co.uk/sport/18779991.super-league-confirms-10-positive-covid-19-tests/"
 EXAMINER = "https://www.examinerlive.co.uk/news/local-news/covid-19-patrols-set-come-19071152"

@@ -8,11 +8,11 @@ import io
 import zipfile
 
 import pytest
-from web_fixtures import binary_response, make_docx
 
 from spiders.settings import DOWNLOAD_MAXSIZE
 from spiders.web.documents import DOCX, DocumentUnreadable, parse_document
 from spiders.web.news import SitemapTooLarge, sitemap_entries
+from tests.helpers.web_fixtures import binary_response, make_docx
 
 URLSET = b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
 MIB = b" " * (1024 * 1024)

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from web_fixtures import binary_response, html_response, make_docx, make_pdf, make_scanned_pdf
 
 from spiders.web.documents import DocumentUnreadable, parse_document
 from spiders.web.page import page_text, parse_page
+from tests.helpers.web_fixtures import (
+    binary_response,
+    html_response,
+    make_docx,
+    make_pdf,
+    make_scanned_pdf,
+)
 
 REPORT = ["Children's centres: proposed savings of £1.2m", "31 of 44 centres would close."]
 

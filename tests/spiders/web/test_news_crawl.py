@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 import pytest
-from web_sites import (
+
+from tests.helpers.web_sites import (
     BMAIL,
     CANONICAL,
     EXAMINER,

@@ -1,5 +1,5 @@
 """Crawls of a real web server: Debian's nginx serving a static copy of the news site and the
-watched pages, with `gzip on`, ETags and Last-Modified (tests/nginx/nginx.conf.template).
+watched pages, with `gzip on`, ETags and Last-Modified (tests/helpers/nginx.conf.template).
 nginx must be installed (`.ci/run` installs it); without it these tests are skipped
 locally and fail in CI."""
 
@@ -11,11 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from archive_snapshot import snapshot
-from nginx_site import NginxServer, find_nginx
-from web_sites import serve_news, serve_pages
 
 from councilwatch.replay import ReplayServer
+from tests.helpers.archive_snapshot import snapshot
+from tests.helpers.nginx_site import NginxServer, find_nginx
+from tests.helpers.web_sites import serve_news, serve_pages
 
 
 class WithoutQueries:
