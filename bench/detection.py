@@ -1,4 +1,4 @@
-"""Precision and recall of `alert` on the labelled version pairs (tests/changes/labelled_pairs.py),
+"""Precision and recall of `alert` on the labelled version pairs (tests/helpers/labelled_pairs.py),
 for councilwatch and for a plain "visible text changed" monitor on the same pairs.
 
     python bench/detection.py            # the table for bench/README.md

@@ -1,5 +1,5 @@
 """Figures on real text: precision, recall, denominators and subjects on the labelled corpus
-(tests/figures/corpus), per text type, and price-parser on the money figures as a reference.
+(tests/fixtures/figures_corpus), per text type, and price-parser on the money figures as a reference.
 
     python bench/figures_corpus.py                 # the table for bench/README.md
     python bench/figures_corpus.py --misses        # also every miss, false figure and wrong subject

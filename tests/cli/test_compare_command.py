@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.helpers import FIXTURES as ALL_FIXTURES
 from tests.helpers.labelled_pairs import KINGSTON_HEADING, KINGSTON_URL, NOISE
 
-FIXTURES = ALL_FIXTURES / "changes"
+FIXTURES = ALL_FIXTURES / "moderngov"
 MEETING = (FIXTURES / "kingston_ieListDocuments_MId10221.html").read_text(encoding="utf-8")
 
 

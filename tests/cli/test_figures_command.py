@@ -12,7 +12,7 @@ from councilwatch.commands.compare import document_text
 from monitor.figures import extract_figures
 from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = ALL_FIXTURES / "figures"
+FIXTURES = ALL_FIXTURES / "seeds"
 
 
 def one_page_pdf(text: str) -> bytes:

@@ -14,7 +14,7 @@ from monitor.importer import import_page
 from spiders.items import DocumentItem, PageItem
 from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = ALL_FIXTURES / "archive"
+FIXTURES = ALL_FIXTURES / "seeds"
 
 
 def seed(name: str) -> str:

@@ -1,6 +1,7 @@
 """The labelled corpus of real council and news text (tests/fixtures/figures_corpus/*.toml,
-described in its README.md) and how an extractor is scored on it: by tests/monitor/test_figures_corpus.py
-as a floor, and by bench/figures_corpus.py as the table in bench/README.md."""
+described in its README.md) and how an extractor is scored on it: by
+tests/monitor/test_figures_corpus.py as a floor, and by bench/figures_corpus.py as the table in
+bench/README.md."""
 
 from __future__ import annotations
 

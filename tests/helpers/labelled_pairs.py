@@ -1,9 +1,9 @@
 """A labelled set of version pairs for measuring change detection (bench/detection.py and
-tests/changes/test_labelled_pairs.py).
+tests/monitor/test_labelled_pairs.py).
 
-Every pair starts from a real capture in `fixtures/` (ModernGov meeting and decision pages from
+Every pair starts from a real capture in `tests/fixtures/` or the demo site (ModernGov meeting and decision pages from
 Kingston and Kirklees, two council home pages, a Newsquest article, an Oxfordshire cabinet item)
-or a passage of the labelled figures corpus (tests/figures/corpus: other councils' minutes and
+or a passage of the labelled figures corpus (tests/fixtures/figures_corpus: other councils' minutes and
 decisions, local news), and applies either an edit a council or newsroom makes, or noise a site produces between two
 fetches. Each edit is checked to apply, so a pair can never silently become "no change".
 
@@ -21,9 +21,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.helpers import DEMO_SITE
 from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = ALL_FIXTURES / "changes"
+# Captures by the folder they are in (tests/fixtures/moderngov, web, seeds), or the demo site's.
+FIXTURES = ALL_FIXTURES
 
 KINGSTON_URL = "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&MId=10221&Ver=4"
 CANCELLED_URL = "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&MId=10161&Ver=4"
@@ -51,6 +53,10 @@ class Pair:
 
 def read(name: str) -> str:
     return (FIXTURES / name).read_text(encoding="utf-8")
+
+
+def demo(name: str) -> str:
+    return (DEMO_SITE / name).read_text(encoding="utf-8")
 
 
 def replace(html: str, old: str, new: str, count: int = -1) -> str:
@@ -156,7 +162,7 @@ def page_pairs(
 
 PAGE_NOISE = list(NOISE)
 
-ITEM_64 = read("kingston_ieListDocuments_MId10221.html")
+ITEM_64 = read("moderngov/kingston_ieListDocuments_MId10221.html")
 NEW_ITEM_ROW = """<tr>
 			<td  class="mgItemNumberCell" ><p  class="mgAiTitleTxt" ><a name="AI51950" aria-disabled="true"></a>66.</p></td>
 		<td >
@@ -227,25 +233,25 @@ ARTICLE_EDITS = [
 def whole_page_pairs() -> list[Pair]:
     return [
         *page_pairs("Kingston meeting", KINGSTON_URL, ITEM_64, PAGE_NOISE, KINGSTON_EDITS),
-        *page_pairs("Kingston cancelled meeting", CANCELLED_URL, read("kingston_ieListDocuments_MId10161_cancelled.html"),
+        *page_pairs("Kingston cancelled meeting", CANCELLED_URL, read("moderngov/kingston_ieListDocuments_MId10161_cancelled.html"),
                     PAGE_NOISE, CANCELLED_EDITS),
-        *page_pairs("Kirklees decision", KIRKLEES_MINUTES_URL, read("kirklees_ieDecisionDetails_minutes_trimmed.html"),
+        *page_pairs("Kirklees decision", KIRKLEES_MINUTES_URL, read("moderngov/kirklees_ieDecisionDetails_minutes_trimmed.html"),
                     ["markup and attribute spelling", "entity encoding", "whitespace and line wrapping"], KIRKLEES_EDITS),
         *page_pairs("Kirklees officer decision", KIRKLEES_OFFICER_URL,
-                    read("kirklees_ieDecisionDetails_officer_purpose_trimmed.html"),
+                    demo("council/ieDecisionDetails_13570.html"),
                     ["markup and attribute spelling", "entity encoding", "whitespace and line wrapping"],
                     KIRKLEES_OFFICER_EDITS),
-        *page_pairs("Tameside home page", TAMESIDE_URL, read("tameside_homepage_latest_news.html"), PAGE_NOISE,
+        *page_pairs("Tameside home page", TAMESIDE_URL, read("web/tameside_homepage_latest_news.html"), PAGE_NOISE,
                     TAMESIDE_EDITS),
-        *page_pairs("North Yorkshire home page", NORTHYORKS_URL, read("northyorks_homepage.html"), PAGE_NOISE, []),
-        *page_pairs("Warrington Guardian article", ARTICLE_URL, read("warringtonguardian_article_18779991.html"),
+        *page_pairs("North Yorkshire home page", NORTHYORKS_URL, read("web/northyorks_homepage.html"), PAGE_NOISE, []),
+        *page_pairs("Warrington Guardian article", ARTICLE_URL, read("web/warringtonguardian_article_18779991.html"),
                     PAGE_NOISE, ARTICLE_EDITS),
     ]  # fmt: skip
 
 
 # --- field-level pairs: kinds whose pages are not among the captures ------------------------
 
-ITEM_78 = read("oxfordshire-cabinet-item-78-issue-history.txt")
+ITEM_78 = read("seeds/oxfordshire-cabinet-item-78-issue-history.txt")
 REPORT = (
     ITEM_78.split("Report by Director for Children’s Services (CA7).", 1)[1]
     .split("·", 1)[0]
@@ -472,7 +478,7 @@ MGAI_EDITS = [
 
 def moderngov_page_pairs() -> list[Pair]:
     issue = (ALL_FIXTURES / "moderngov" / "oxfordshire_ieIssueDetails_item78.html").read_text(encoding="utf-8")
-    mgai = (ALL_FIXTURES / "moderngov_site" / "mgAi_51902.html").read_text(encoding="utf-8")
+    mgai = (DEMO_SITE / "council" / "mgAi_51902.html").read_text(encoding="utf-8")
     return [
         *page_pairs("Oxfordshire issue page", OXFORDSHIRE_ISSUE_URL, issue, ISSUE_PAGE_NOISE, ISSUE_PAGE_EDITS),
         *page_pairs("Kingston meeting, item cut short", KINGSTON_URL, ITEM_64, ["script"], CUT_SHORT_EDITS),

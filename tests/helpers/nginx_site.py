@@ -1,7 +1,7 @@
 """A real nginx (Debian's package) serving a static site the tests write, on a free port.
 
 `StaticSite` takes the same `add(target, body, content_type=...)` calls as the replay
-server, so the site builders in web_sites.py (and the demo's folders) write the same pages
+server, so the site builders in tests/helpers/web_sites.py (and the demo's folders) write the same pages
 as files under nginx's root. nginx then answers as it does for any static site: gzip for
 text (`gzip on` in tests/helpers/nginx.conf.template), ETag and Last-Modified from the file,
 304 for a matching If-None-Match or If-Modified-Since. Targets with a query string have no

@@ -12,9 +12,13 @@ import zipfile
 
 from scrapy.http import HtmlResponse, Request, Response
 
+from tests.helpers import DEMO_SITE
 from tests.helpers import FIXTURES as ALL_FIXTURES
 
 FIXTURES = ALL_FIXTURES / "web"
+# The Oxford Mail stories are the demo news site's pages (the demo site is the test site).
+NEWS = DEMO_SITE / "news"
+NEWS_EDITED = DEMO_SITE / "news_edit"
 
 CHILDRENS_SERVICES = [
     "children's centre",
@@ -29,7 +33,11 @@ CHILDRENS_SERVICES = [
 
 
 def fixture_bytes(name: str) -> bytes:
-    return (FIXTURES / name).read_bytes()
+    """A saved page by file name: a web capture, or one of the demo's news pages."""
+    for folder in (FIXTURES, NEWS):
+        if (folder / name).exists():
+            return (folder / name).read_bytes()
+    raise FileNotFoundError(f"no saved page {name} in {FIXTURES} or {NEWS}")
 
 
 def html_response(name_or_body: str | bytes, url: str = "https://www.oxfordmail.co.uk/news/1.x/"):

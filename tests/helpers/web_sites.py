@@ -8,7 +8,14 @@ import gzip
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from tests.helpers.web_fixtures import FIXTURES, make_docx, make_pdf, make_scanned_pdf
+from tests.helpers.web_fixtures import (
+    FIXTURES,
+    NEWS,
+    NEWS_EDITED,
+    make_docx,
+    make_pdf,
+    make_scanned_pdf,
+)
 
 REDUNDANCIES = "/news/14912257.staff-could-strike-again-over-200-childrens-centre-redundancies/"
 JUDICIAL = "/news/14876412.high-court-challenge-over-childrens-centre-cuts/"
@@ -114,11 +121,11 @@ def serve_news(replay) -> str:
         f"<url><loc>{base}{OLD_IN_SITEMAP}</loc><lastmod>2015-01-01</lastmod></url></urlset>",
         content_type="application/xml",
     )
-    replay.add(REDUNDANCIES, FIXTURES / "oxfordmail_redundancies.html")
-    replay.add(JUDICIAL, FIXTURES / "oxfordmail_judicial_review.html")
+    replay.add(REDUNDANCIES, NEWS / "oxfordmail_redundancies.html")
+    replay.add(JUDICIAL, NEWS / "oxfordmail_judicial_review.html")
     replay.add(SPORT, FIXTURES / "warringtonguardian_article_18779991.html")
-    replay.add(OLD, FIXTURES / "oxfordmail_judicial_review.html")
-    replay.add(OLD_IN_SITEMAP, FIXTURES / "oxfordmail_judicial_review.html")
+    replay.add(OLD, NEWS / "oxfordmail_judicial_review.html")
+    replay.add(OLD_IN_SITEMAP, NEWS / "oxfordmail_judicial_review.html")
     replay.add("/reach/", REACH_LISTING)
     # A quiet news day: the feed has nothing on children's services.
     replay.add(
@@ -164,7 +171,7 @@ keywords = ["children's centre", "early intervention", "looked-after children",
 
 def edit_news(replay) -> None:
     """The newsroom edits a story after publication."""
-    replay.add(REDUNDANCIES, FIXTURES / "oxfordmail_redundancies_edited.html")
+    replay.add(REDUNDANCIES, NEWS_EDITED / "oxfordmail_redundancies.html")
 
 
 def serve_pages(replay) -> str:

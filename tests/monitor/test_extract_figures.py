@@ -1,5 +1,5 @@
-"""Figures with their meaning, on real council and local-news text (tests/figures/fixtures are
-copies of the shared seeds) and on properties of how numbers are printed."""
+"""Figures with their meaning, on real council and local-news text (tests/fixtures/seeds) and
+on properties of how numbers are printed."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from monitor.figures import extract_figures, figures_json
 from tests.helpers import FIXTURES as ALL_FIXTURES
 
-FIXTURES = ALL_FIXTURES / "figures"
+FIXTURES = ALL_FIXTURES / "seeds"
 JUDICIAL_REVIEW = (FIXTURES / "oxford-mail-judicial-review.txt").read_text(encoding="utf-8")
 REDUNDANCIES = (FIXTURES / "oxford-mail-redundancies.txt").read_text(encoding="utf-8")
 ITEM_78 = (FIXTURES / "oxfordshire-cabinet-item-78-issue-history.txt").read_text(encoding="utf-8")

@@ -1,6 +1,6 @@
-"""The labelled corpus of real council and news text (corpus/*.toml): its labels are complete
-and well formed, and the extractor stays at or above the floor measured when it was built
-(bench/figures_corpus.py prints the full table; bench/README.md has it)."""
+"""The labelled corpus of real council and news text (tests/fixtures/figures_corpus/*.toml): its
+labels are complete and well formed, and the extractor stays at or above the floor measured when
+it was built (bench/figures_corpus.py prints the full table; bench/README.md has it)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The labelled version pairs (labelled_pairs.py): every edit alerts with the right kind, and
+"""The labelled version pairs (tests/helpers/labelled_pairs.py): every edit alerts with the right kind, and
 noise reports nothing at all. bench/detection.py prints the same comparison as figures."""
 
 from __future__ import annotations

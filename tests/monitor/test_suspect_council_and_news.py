@@ -1,8 +1,8 @@
 """A ModernGov decision page and a news article that turn into error pages are held back like
 watched pages; a meeting cancelled with its agenda withdrawn is a real change, alerted at once.
 
-Four crawls of the replayed Kingston council (tests/moderngov/site) and a local paper, on
-SQLite and PostgreSQL: 1. as published; 2. the council's edits (tests/moderngov/site_v2:
+Four crawls of the replayed Kingston council (tests/fixtures/moderngov_site) and a local paper, on
+SQLite and PostgreSQL: 1. as published; 2. the council's edits (tests/fixtures/moderngov_site_v2:
 meeting 10337 cancelled and its agenda withdrawn) and the article now a not-found page;
 3. decision 13567 answers ASP.NET's "Runtime Error" page (suspect_sites/council_error);
 4. the same again.
@@ -14,6 +14,7 @@ import pytest
 
 from councilwatch.replay import ReplayServer
 from tests.helpers import FIXTURES
+from tests.helpers.moderngov_testsite import council_server
 from tests.helpers.suspect_crawls import SITES, crawl, new_database
 
 WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
@@ -66,7 +67,7 @@ def crawls(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("suspect-council")
     admin = request.getfixturevalue("postgres_admin_url") if request.param != "sqlite" else None
     db, drop = new_database(request.param, folder, admin)
-    with ReplayServer(FIXTURES / "moderngov_site") as council, ReplayServer() as paper:
+    with council_server() as council, ReplayServer() as paper:
         paper.add("/news/rss/", feed(paper.url), content_type="application/rss+xml")
         paper.add("/" + ARTICLE_PATH, article(paper.url))
         (folder / "councilwatch.toml").write_text(

@@ -2,7 +2,7 @@
 back as suspect until a second crawl confirms them; subscribers hear nothing meanwhile, the
 maintainers hear once.
 
-Five crawls of a replayed council (tests/changes/suspect_sites), on SQLite and PostgreSQL:
+Five crawls of a replayed council (tests/fixtures/suspect_sites), on SQLite and PostgreSQL:
 1. the good pages; 2. the consultation page is a not-found page and the budget page half
 served; 3. the same again (confirmed); 4. the same again; 5. the good pages are back.
 """

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from spiders.error_pages import error_wording
-
-TESTS = Path(__file__).resolve().parents[1]
+from tests.helpers import DEMO_SITE, TESTS
 
 IIS_404 = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">
 <html xmlns="http://www.w3.org/1999/xhtml"><head><title>404 - File or directory not found.</title></head>
@@ -46,7 +43,7 @@ def test_an_error_page_served_with_200_is_recognised_by_its_wording(page, wordin
 
 REAL_PAGES = sorted(
     [*(TESTS / "fixtures/web").glob("*.html"), *(TESTS / "fixtures/moderngov_site").glob("*.html"),
-     *(TESTS / "fixtures/moderngov").glob("*.html"), *(TESTS / "fixtures/changes").glob("*.html")]
+     *(TESTS / "fixtures/moderngov").glob("*.html"), *DEMO_SITE.rglob("*.html")]
 )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from councilwatch.replay import ReplayServer
-from tests.helpers.moderngov_testsite import SITE, WIDE_WINDOW
+from tests.helpers.moderngov_testsite import WIDE_WINDOW, council_server
 
 
 @dataclass
@@ -72,7 +72,7 @@ def replayed_council(tmp_path_factory):
     servers: list[ReplayServer] = []
 
     def start(*overlays: Path, extra: str = "") -> ReplayedCouncil:
-        server = ReplayServer(SITE).start()
+        server = council_server().start()
         servers.append(server)
         for overlay in overlays:
             server.load(overlay)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.helpers.moderngov_testsite import FIXTURES, SITE
+from tests.helpers.moderngov_testsite import COUNCIL, FIXTURES
 
 MEETING_URL = "https://moderngov.kingston.gov.uk/ieListDocuments.aspx?CId=711&MId=10221&Ver=4"
 MEETING = (FIXTURES / "kingston_ieListDocuments_MId10221.html").read_text(encoding="utf-8")
@@ -53,7 +53,7 @@ def test_a_figure_revised_in_the_text_of_a_cut_short_item_is_reported(cli, tmp_p
 
 
 def test_two_saved_mgai_pages_compare_their_full_minutes(cli, tmp_path):
-    page = (SITE / "mgAi_51902.html").read_text(encoding="utf-8")
+    page = (COUNCIL / "mgAi_51902.html").read_text(encoding="utf-8")
     new = page.replace("petition, with 60 signatories", "petition, with 64 signatories")
     document = json.loads(
         compare(

@@ -1,9 +1,9 @@
 """Whole-spider tests: `councilwatch crawl` over a replayed ModernGov council on 127.0.0.1,
 checked through `councilwatch export --format jsonl`.
 
-The council (tests/moderngov/site) is crawled once through its web service and once with
+The council (the demo's, with tests/fixtures/moderngov_site on top) is crawled once through its web service and once with
 the web service switched off; the first is then crawled again after the council's edits
-(site_v2) and a redesign of one meeting page (site_broken)."""
+(moderngov_site_v2) and a redesign of one meeting page (moderngov_site_broken)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ EXPECTED = (
     | {f"kingston:decision:{i}" for i in DECISIONS}
     | {f"kingston:issue:{i}" for i in ISSUES}
 )
-# What the council changed before the second crawl (site_v2/routes.toml).
+# What the council changed before the second crawl (tests/fixtures/moderngov_site_v2/routes.toml).
 CHANGED = {
     "kingston:meeting:10221",  # an item added
     "kingston:agenda_item:51899",  # £1,800 -> £2,100 in its decision

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from spiders.councils import moderngov_parse as mg
 from spiders.items import validate
 from spiders.parsers import parse_saved, saved_response
-from tests.helpers.moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
+from tests.helpers.moderngov_testsite import COUNCIL, FIXTURES, SITE, SITE_CALENDAR_ONLY
 
 KINGSTON = "https://moderngov.kingston.gov.uk/"
 KIRKLEES = "https://democracy.kirklees.gov.uk/"
@@ -414,7 +414,7 @@ committee_decision = parse(
 ).documents[0]
 officer_decision = parse(
     KIRKLEES + "ieDecisionDetails.aspx?ID=13570",
-    FIXTURES / "kirklees_ieDecisionDetails_officer_purpose_trimmed.html",
+    COUNCIL / "ieDecisionDetails_13570.html",
     "kirklees",
 ).documents[0]
 multi_paragraph = parse(
@@ -423,7 +423,7 @@ multi_paragraph = parse(
     "kirklees",
 ).documents[0]
 full_decision_page = parse(
-    "http://127.0.0.1:8000/ieDecisionDetails.aspx?ID=13567", SITE / "ieDecisionDetails_13567.html"
+    "http://127.0.0.1:8000/ieDecisionDetails.aspx?ID=13567", COUNCIL / "ieDecisionDetails_13567.html"
 )
 full_decision = full_decision_page.documents[0]
 
@@ -865,7 +865,7 @@ def test_rss_gives_the_links_of_its_items():
     found = mg.links_from_rss(
         response(
             "http://127.0.0.1:8000/mgRss.aspx?XXR=0",
-            SITE / "mgRss_whats_new.xml",
+            COUNCIL / "mgRss_whats_new.xml",
             "application/rss+xml",
         )
     )

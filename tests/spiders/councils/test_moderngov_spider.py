@@ -15,7 +15,7 @@ from councilwatch.config import UK
 from spiders.councils.moderngov import ModernGovSpider
 from spiders.councils.moderngov_parse import query_param
 from spiders.parsers import saved_response
-from tests.helpers.moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
+from tests.helpers.moderngov_testsite import COUNCIL, FIXTURES, SITE_CALENDAR_ONLY
 
 BASE = "http://127.0.0.1:8000/council/"
 
@@ -59,7 +59,7 @@ def test_start_reads_the_whats_new_feed_first_under_the_base_path(spider):
 
 def test_meetings_before_the_lookback_window_are_not_fetched(spider):
     s = spider(f"lookback_days = {days_since(date(2026, 1, 1))}\nlookahead_days = 36500\n")
-    response = answer(BASE + "mgWebService.asmx/GetMeetings", SITE / "GetMeetings.xml")
+    response = answer(BASE + "mgWebService.asmx/GetMeetings", COUNCIL / "GetMeetings.xml")
     assert urls(s.parse_meetings_xml(response, committee="711")) == [
         BASE + "ieListDocuments.aspx?CId=711&MId=10221&Ver=4",
         BASE + "ieListDocuments.aspx?CId=711&MId=10337&Ver=4",

@@ -1,4 +1,5 @@
-"""Fixtures for news, watched-page and document tests: saved pages and crawls."""
+"""Fixtures for the news, watched-page and document crawl tests: the replayed sites and the
+two crawls they share."""
 
 from __future__ import annotations
 
@@ -9,13 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from tests.helpers.web_fixtures import FIXTURES
-
-
-@pytest.fixture
-def fixtures_dir() -> Path:
-    return FIXTURES
 
 
 class Site:
