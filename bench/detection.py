@@ -1,4 +1,4 @@
-"""Precision and recall of `alert` on the labelled version pairs (tests/changes/labelled_pairs.py),
+"""Precision and recall of `alert` on the labelled version pairs (tests/helpers/labelled_pairs.py),
 for councilwatch and for a plain "visible text changed" monitor on the same pairs.
 
     python bench/detection.py            # the table for bench/README.md
@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.changes.labelled_pairs import (  # noqa: E402 (the repo root must be on the path first)
+from tests.helpers.labelled_pairs import (  # noqa: E402 (the repo root must be on the path first)
     Pair,
     baseline_alert,
     councilwatch_changes,

@@ -1,5 +1,5 @@
 """Figures on real text: precision, recall, denominators and subjects on the labelled corpus
-(tests/figures/corpus), per text type, and price-parser on the money figures as a reference.
+(tests/fixtures/figures_corpus), per text type, and price-parser on the money figures as a reference.
 
     python bench/figures_corpus.py                 # the table for bench/README.md
     python bench/figures_corpus.py --misses        # also every miss, false figure and wrong subject
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.figures.corpus import Found, Score, councilwatch, load_corpus, score_corpus  # noqa: E402
+from tests.helpers.figures_corpus import Found, Score, councilwatch, load_corpus, score_corpus  # noqa: E402
 
 
 def price_parser_money(text: str) -> list[Found]:

@@ -6,7 +6,7 @@
     python bench/long_text.py --at 0ab11fc  # monitor/changes.py and figures.py of that commit
 
 The report is built from the real council and news sentences of the labelled figures corpus
-(tests/figures/corpus), repeated with the paragraph number changing, so its figures are as
+(tests/fixtures/figures_corpus), repeated with the paragraph number changing, so its figures are as
 dense as in real reports. Timings are the best of three runs of `detect_changes("document",
 ...)`, the function the importer runs on every new version, in CPU seconds of this process
 (`time.process_time`): the machine is shared, and wall-clock times under load say more about
@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.figures.corpus import load_corpus  # noqa: E402 (the repo root must be on the path first)
+from tests.helpers.figures_corpus import load_corpus  # noqa: E402 (the repo root must be on the path first)
 
 
 def report(size: int) -> str:

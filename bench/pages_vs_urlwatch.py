@@ -4,7 +4,7 @@
     python -m bench.pages_vs_urlwatch    # about a minute on 2 cores
     python -m bench.pages_vs_urlwatch --pages 50 --rounds 1   # a quick check
 
-The pages are real council home pages (Tameside, North Yorkshire, from tests/web/fixtures)
+The pages are real council home pages (Tameside, North Yorkshire, from tests/fixtures/web)
 and a campaign petition page, each made unique, served by one threaded HTTP server on
 127.0.0.1. Side by side, alternating, `--rounds` times:
 
@@ -33,7 +33,7 @@ from pathlib import Path
 from councilwatch.replay import ReplayServer
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "web" / "fixtures"
+FIXTURES = ROOT / "tests" / "fixtures" / "web"
 TEMPLATES = ["tameside_homepage_latest_news.html", "northyorks_homepage.html"]
 PETITION = """<!DOCTYPE html><html><head><title>Petition {n}: keep our children's centres</title>
 </head><body><div id="header"><a href="/">Save Our Centres</a></div><div id="content">

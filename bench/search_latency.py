@@ -12,7 +12,7 @@ production: by the triggers on `versions` that migration 0002 creates. Figures a
 extracted with the real `monitor.figures.extract_figures`, once per distinct sentence.
 
 Texts are sentences from the real Oxfordshire council papers and Oxford Mail articles in
-tests/archive/fixtures, mixed with templated council phrases on other subjects (planning,
+tests/fixtures/seeds, mixed with templated council phrases on other subjects (planning,
 highways, adult care, schools, budgets) with varied places and figures, so that common
 and rare words occur with realistic frequencies.
 """
@@ -32,7 +32,7 @@ from pathlib import Path
 from sqlalchemy import func, insert, select, text, update
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "tests" / "archive" / "fixtures"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"
 
 PLACES = [
     "Banbury", "Bicester", "Didcot", "Witney", "Abingdon", "Wantage", "Thame", "Henley",

@@ -1,6 +1,6 @@
 """How often the suspect-page rules hold back a real change, and what the error-page check costs.
 
-Every labelled version pair (tests/changes/labelled_pairs.py: real captures plus one edit or one
+Every labelled version pair (tests/helpers/labelled_pairs.py: real captures plus one edit or one
 kind of noise) is judged as the importer judges a new version: does its new side read as an
 error page, or look half-served against its old side? None of them is either, so every pair
 held back is a delayed alert. Then the same two soft-404 fixtures the crawl tests serve, and
@@ -25,7 +25,7 @@ from spiders.error_pages import error_wording  # noqa: E402
 from spiders.items import validate  # noqa: E402
 from storage.archive import content_hash  # noqa: E402
 from storage.models import Version  # noqa: E402
-from tests.changes.labelled_pairs import labelled_pairs, old_page  # noqa: E402
+from tests.helpers.labelled_pairs import labelled_pairs, old_page  # noqa: E402
 
 
 def held_back(pair) -> list[str]:
@@ -68,11 +68,11 @@ def main() -> None:
     pages = sorted(
         p
         for folder in (
-            "tests/web/fixtures",
-            "tests/moderngov/site",
-            "tests/moderngov/fixtures",
-            "tests/changes/fixtures",
-            "tests/changes/suspect_sites",
+            "tests/fixtures/web",
+            "tests/fixtures/moderngov_site",
+            "tests/fixtures/moderngov",
+            "tests/fixtures/suspect_sites",
+            "councilwatch/demo_site",
         )  # fmt: skip
         for p in (ROOT / folder).rglob("*.html")
     )

@@ -1,7 +1,7 @@
 """Synthetic ModernGov councils for the benchmarks: a replay folder per council.
 
 Each council is a folder that `councilwatch.replay.ReplayServer` serves (`routes.toml` plus
-pages), built from the markup of the real captures (their copies in `tests/moderngov/fixtures/`;
+pages), built from the markup of the real captures (their copies in `tests/fixtures/moderngov/`;
 see `moderngov.md`): the Kingston page shell and meeting markup (`ieListDocuments`, `mgAi`,
 `ieListMeetings`, `mgCommitteeStructure`), the Kirklees decision pages and lists, the
 Manchester web-service XML, and the issue page and RSS shapes the spider tests use. The
@@ -39,7 +39,9 @@ from urllib.parse import quote
 from councilwatch.config import UK
 
 # The repo's own copies of the real captures, so a generated council is the same on every machine.
-CAPTURES = Path(__file__).resolve().parent.parent / "tests" / "moderngov" / "fixtures"
+CAPTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "moderngov"
+# Captures the demo council already ships (Kirklees decision 13570) are read from there.
+DEMO_COUNCIL = Path(__file__).resolve().parent.parent / "councilwatch" / "demo_site" / "council"
 SHELL_PAGE = "kingston_ieListDocuments_MId10221.html"
 
 # Item titles that recur on real agendas, besides the ones read from the captures.
@@ -80,10 +82,10 @@ NAMES = ["Aubrey", "Hall", "Sweeney", "Patel", "Okafor", "Nowak", "Evans", "Murr
 
 
 def _fixture(name: str) -> Path:
-    path = CAPTURES / name
-    if not path.exists():
-        raise FileNotFoundError(f"real capture {name} not found in {CAPTURES}")
-    return path
+    for folder in (CAPTURES, DEMO_COUNCIL):
+        if (folder / name).exists():
+            return folder / name
+    raise FileNotFoundError(f"real capture {name} not found in {CAPTURES} or {DEMO_COUNCIL}")
 
 
 @dataclass
@@ -115,7 +117,7 @@ def load_corpus() -> Corpus:
         "kingston_ieListDocuments_2025-11-18.html",
         "kirklees_ieDecisionDetails_minutes_trimmed.html",
         "kirklees_ieDecisionDetails_multiparagraph_trimmed.html",
-        "kirklees_ieDecisionDetails_officer_purpose_trimmed.html",
+        "ieDecisionDetails_13570.html",  # Kirklees, an officer decision's purpose (trimmed)
     ]
     for name in names:
         tree = lxml_html.fromstring(_fixture(name).read_bytes())

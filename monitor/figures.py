@@ -2,7 +2,7 @@
 
 Off-the-shelf parsers get UK council money wrong (price-parser reads "£14m" as 14, quantulum3
 as 14 metres), so these are our own rules, measured on a labelled corpus of real council and
-news text (tests/figures/corpus, bench/figures_corpus.py). Numbers written in words
+news text (tests/fixtures/figures_corpus, bench/figures_corpus.py). Numbers written in words
 ("twenty-three", "three hundred", "forty five") are read by text2num's `find_numbers`.
 
 A `Figure` is:

@@ -1,5 +1,6 @@
 """Fixtures every test may use: real archives (SQLite file and PostgreSQL), the replay
-server, a config writer and the real `councilwatch` command."""
+server, a config writer, the real `councilwatch` command, a small campaign site with a config
+watching it, and the journalist archive (tests/helpers/archive_data.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,104 @@ def cli(tmp_path):
         )
 
     return run
+
+
+PAGES = {
+    "/response": "Our response: we object to closing 31 of 44 children's centres.",
+    "/petition": "The petition has 60 signatures so far.",
+    "/budget": "The council proposes a £14m cut to early intervention.",
+    "/meeting": "Cabinet meets on 24 November to decide the future of the centres.",
+}
+
+
+def page_html(title: str, text: str) -> str:
+    return (
+        f"<html><head><title>{title}</title></head><body><nav>Home | News</nav>"
+        f"<main><h1>{title}</h1><p>{text}</p></main><footer>(c) campaign</footer></body></html>"
+    )
+
+
+@pytest.fixture
+def campaign_site(replay):
+    """Four watched pages. `slow(seconds, notices=N)` makes every page but the first answer
+    slowly and adds N notice pages, so a crawl is still busy when a test interrupts it."""
+
+    def serve(delay: float = 0.0, notices: int = 0) -> None:
+        pages = dict(PAGES)
+        for n in range(notices):
+            pages[f"/notice/{n}"] = f"Public notice {n}: the consultation closes on 5 January."
+        for i, (path, text) in enumerate(pages.items()):
+            replay.add(path, page_html(path.strip("/").title(), text), delay=delay if i else 0.0)
+        replay.paths = list(pages)
+
+    serve()
+    replay.slow = serve
+    return replay
+
+
+@pytest.fixture
+def campaign_config(write_config, campaign_site):
+    """Writes councilwatch.toml with source `camp` (and any extra TOML) and returns its path."""
+
+    def write(schedule: str = "0 6 * * *", extra: str = "") -> Path:
+        urls = ", ".join(f'"{campaign_site.url.rstrip("/")}{p}"' for p in campaign_site.paths)
+        return write_config(
+            f'[[sources]]\nname = "camp"\ntype = "page"\nurls = [{urls}]\n'
+            f'schedule = "{schedule}"\n\n{extra}'
+        )
+
+    return write
+
+
+@dataclass
+class Built:
+    url: str
+    archive: object
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
+def journalist_archive(request, tmp_path_factory):
+    """The archive above, on an SQLite file and on PostgreSQL; tests must only read it."""
+    from storage.db import open_archive
+    from tests.helpers.archive_data import build
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('journalist') / 'archive.db'}"
+        drop = None
+    else:
+        import psycopg
+
+        admin = request.getfixturevalue("postgres_admin_url")
+        name = f"cw_test_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = f"{admin.rsplit('/', 1)[0]}/{name}".replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    archive = open_archive(url)
+    build(archive)
+    yield Built(url, archive)
+    archive.dispose()
+    if drop:
+        drop()
+
+
+@pytest.fixture(scope="session")
+def journalist_sqlite_url(tmp_path_factory) -> str:
+    """The same archive on an SQLite file only, for the (slower) command-line tests: the
+    queries behind the commands are tested on both databases."""
+    from storage.db import open_archive
+    from tests.helpers.archive_data import build
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('journalist-cli') / 'archive.db'}"
+    archive = open_archive(url)
+    build(archive)
+    archive.dispose()
+    return url

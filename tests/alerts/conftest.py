@@ -1,5 +1,5 @@
 """Real receivers for alert tests: an SMTP server (aiosmtpd) and an HTTP server on 127.0.0.1,
-(helpers to make changes are in alert_helpers.py)."""
+(helpers to make changes are in tests/helpers/alert_helpers.py)."""
 
 from __future__ import annotations
 

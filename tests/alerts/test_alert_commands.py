@@ -9,7 +9,6 @@ import sys
 import threading
 
 import pytest
-from alert_helpers import FIGURE, SECRET, STATUS, change_decision, make_config
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -17,6 +16,7 @@ from alerts.delivery import deliver_due
 from alerts.outbox import AlertItem, AlertMessage
 from councilwatch.cli import app
 from councilwatch.config import load_config
+from tests.helpers.alert_helpers import FIGURE, SECRET, STATUS, change_decision, make_config
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@ subscriber's email and signed webhook arrive, once."""
 
 from __future__ import annotations
 
-from alert_helpers import SECRET
 from standardwebhooks.webhooks import Webhook
+
+from tests.helpers.alert_helpers import SECRET
 
 PAGE_V1 = (
     "<html><head><title>Our response</title></head><body><nav>Home | News</nav>"

@@ -5,13 +5,21 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
-from alert_helpers import FIGURE, SECRET, STATUS, T0, Edit, change_decision, make_config
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
 from alerts.delivery import deliver_due
 from alerts.outbox import AlertAttempt, AlertItem, AlertMessage, enqueue_alerts
 from storage.models import Change
+from tests.helpers.alert_helpers import (
+    FIGURE,
+    SECRET,
+    STATUS,
+    T0,
+    Edit,
+    change_decision,
+    make_config,
+)
 
 
 def _one(archive, model, *where):
@@ -364,9 +372,8 @@ def test_the_readme_signature_snippet_verifies_a_real_delivery(
 
 
 def test_the_importer_queues_alerts_in_the_same_transaction_as_the_change(archive):
-    from alert_helpers import decision_page
-
     from monitor.importer import import_page
+    from tests.helpers.alert_helpers import decision_page
 
     config = make_config({"name": "campaign", "email": "campaign@example.org"})
     before = decision_page(7, "Children's centres", "Recommendations Approved", "Fund 44 centres.")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from alert_helpers import T0, make_config
-
 from alerts.delivery import deliver_due
 from alerts.health import check_health
 from monitor.crawler import CrawlResult
 from storage.archive import source_row
 from storage.models import CrawlRun
+from tests.helpers.alert_helpers import T0, make_config
 
 
 def _config(smtp_port):

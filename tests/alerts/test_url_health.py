@@ -3,10 +3,10 @@ it, and one when it works again (real crawls of a replayed site, a real SMTP ser
 
 from __future__ import annotations
 
-from alert_helpers import SECRET
 from standardwebhooks.webhooks import Webhook
 
 from alerts.health import problem_url
+from tests.helpers.alert_helpers import SECRET
 
 PAGE = (
     "<html><head><title>Consultation</title></head><body><main><h1>Consultation</h1>"

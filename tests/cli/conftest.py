@@ -1,17 +1,19 @@
-"""The CLI tests' archive: `councilwatch demo` run once for the session (it crawls a council
-and a news site twice), and the real command to run in its folder."""
+"""The demo, run through the real `councilwatch` command (it crawls a council and a news
+site twice), and a way to run more commands in its folder afterwards."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 
 def councilwatch(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    # No COUNCILWATCH_* from the developer's shell: the demo needs no configuration at all.
     environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
     environ.update(env or {})
     return subprocess.run(
@@ -24,8 +26,26 @@ def councilwatch(cwd: Path, *args: str, env: dict | None = None) -> subprocess.C
     )
 
 
+@dataclass
+class DemoRun:
+    folder: Path  # where `councilwatch demo` was started
+    demo_dir: Path  # the --dir it wrote its config and archive into
+    result: subprocess.CompletedProcess
+
+    def councilwatch(self, *args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+        return councilwatch(cwd or self.demo_dir, *args)
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory) -> DemoRun:
+    folder = tmp_path_factory.mktemp("newcomer")
+    result = councilwatch(folder, "demo", "--dir", "explore")
+    return DemoRun(folder=folder, demo_dir=folder / "explore", result=result)
+
+
 @pytest.fixture(scope="session")
 def demo_dir(tmp_path_factory) -> Path:
+    """A demo archive shared by the read-only command tests of the whole session."""
     folder = tmp_path_factory.mktemp("cli-demo")
     result = councilwatch(folder, "demo", "--dir", "demo")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,104 @@
+"""Crawling a replayed site several times, with the archive read after each crawl: what the
+suspect-page and URL-health tests check."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from alerts.outbox import MAINTAINERS, AlertItem
+from storage.models import Change, Document, SuspectPage
+from tests.helpers import FIXTURES
+
+SITES = FIXTURES / "suspect_sites"
+
+
+@dataclass
+class Snapshot:
+    """One crawl's output and the archive right after it."""
+
+    stdout: str
+    versions: dict[str, int] = field(default_factory=dict)  # document key -> versions
+    latest_text: dict[str, str] = field(default_factory=dict)
+    changes: dict[str, list[tuple[str, bool]]] = field(
+        default_factory=dict
+    )  # key -> (summary, alert)
+    subscriber_items: int = 0
+    maintainer_events: list[tuple[str | None, str, str]] = field(default_factory=list)
+    suspects: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
+
+
+def snapshot(db: str, stdout: str) -> Snapshot:
+    engine = create_engine(db)
+    shot = Snapshot(stdout)
+    try:
+        with Session(engine) as session:
+            for doc in session.scalars(select(Document)):
+                shot.versions[doc.key] = len(doc.versions)
+                shot.latest_text[doc.key] = doc.latest_version.text if doc.latest_version else ""
+            for change in session.scalars(select(Change).order_by(Change.id)):
+                shot.changes.setdefault(change.document.key, []).append(
+                    (change.summary, change.alert)
+                )
+            for item in session.scalars(select(AlertItem).order_by(AlertItem.id)):
+                if item.subscription == MAINTAINERS:
+                    if item.channel == "email":
+                        event = item.event or {}
+                        shot.maintainer_events.append(
+                            (event.get("url"), event["state"], event.get("reason") or "")
+                        )
+                else:
+                    shot.subscriber_items += 1
+            for row in session.scalars(select(SuspectPage)):
+                shot.suspects[row.document_key] = (
+                    row.reason,
+                    row.sightings,
+                    row.confirmed_at is not None,
+                )
+    finally:
+        engine.dispose()
+    return shot
+
+
+def councilwatch(folder: Path, db: str, *args: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
+    environ["COUNCILWATCH_DB"] = db
+    return subprocess.run(
+        [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
+        cwd=folder,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def crawl(folder: Path, db: str, *args: str) -> Snapshot:
+    result = councilwatch(folder, db, "crawl", *args)
+    assert "Traceback" not in result.stderr, result.stderr
+    return snapshot(db, result.stdout)
+
+
+def new_database(kind: str, folder: Path, admin_url: str | None) -> tuple[str, callable]:
+    """A fresh SQLite file or PostgreSQL database, and how to drop it."""
+    if kind == "sqlite":
+        return f"sqlite:///{folder / 'archive.db'}", lambda: None
+    import psycopg
+
+    name = f"cw_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    base = admin_url.rsplit("/", 1)[0]
+    return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1), drop
