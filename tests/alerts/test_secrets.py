@@ -9,7 +9,8 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from alert_helpers import SECRET
+
+from tests.helpers.alert_helpers import SECRET
 
 PAGE_V1 = (
     "<html><head><title>Our response</title></head><body>"

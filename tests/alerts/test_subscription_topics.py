@@ -1,11 +1,11 @@
 """A subscription's topics match changes with the spiders' matcher: whole words, plurals,
 acronyms in capitals keep their case."""
 
-from alert_helpers import Edit, change_decision
 from sqlalchemy import select
 
 from alerts.outbox import AlertItem
 from councilwatch.config import Config
+from tests.helpers.alert_helpers import Edit, change_decision
 
 
 def _config(keywords: list[str]) -> Config:
