@@ -14,3 +14,5 @@ SITE_BROKEN = HERE / "site_broken"
 # today's date is, without a test-only config key.
 WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
 SITE_CALENDAR_ONLY = HERE / "site_calendar_only"
+SITE_FIGURES = HERE / "site_figures"
+SITE_FIGURES_V2 = HERE / "site_figures_v2"
