@@ -422,8 +422,9 @@ class PageSpider(SourceSpider):
                 return
         if moved_permanently(response):
             # Still stored under the configured URL, so its history goes on; the
-            # summary says so until the config names the new address.
-            self.problem(
+            # summary says so until the config names the new address. The page was
+            # read, so it is a notice, not a problem: URL health must not call it failing.
+            self.notice(
                 watched,
                 f"moved permanently to {response.url}; still watched under its configured "
                 "URL (put the new URL in the source's urls)",
