@@ -24,5 +24,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("crawl_runs") as batch:
-        batch.drop_column("notices")
+    # A plain ALTER TABLE (SQLite >= 3.35 has DROP COLUMN): a batch copy of crawl_runs
+    # would drop the old table and, through ON DELETE CASCADE, the crawl coverage rows
+    # migration 0008's downgrade still needs.
+    op.drop_column("crawl_runs", "notices")
