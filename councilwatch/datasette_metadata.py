@@ -141,6 +141,7 @@ COLUMNS = {
     "crawl_runs": {
         "status": "running, finished, failed or interrupted",
         "problems": "Pages whose layout no longer gave the expected fields, HTTP errors",
+        "notices": "Not failures: a watched page that moved permanently, read at its new address",
     },
 }
 

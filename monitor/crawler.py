@@ -68,6 +68,8 @@ class CrawlResult:
     changes: int = 0
     problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    # Not failures: a watched page that moved permanently, read at its new address.
+    notices: list[str] = field(default_factory=list)
     log_file: str | None = None
     # Stopped by `[crawl] max_pages`: the next crawl fetches the pages not reached first.
     budget_reached: bool = False
@@ -271,6 +273,7 @@ def _finish(archive, run_id, source, returncode, ended_by, stderr_tail, seconds,
             changes=run.changes,
             problems=problems,
             seconds=seconds,
+            notices=list(run.notices or []),
             log_file=str(log_file) if log_file else None,
             budget_reached=(run.stats or {}).get("finish_reason") == "closespider_pagecount",
         )

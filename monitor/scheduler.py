@@ -252,3 +252,5 @@ def log_result(result) -> None:
     )  # fmt: skip
     for problem in result.problems[:5]:
         log.log(level, "crawl %s problem: %s", result.source, problem)
+    for notice in result.notices[:5]:
+        log.info("crawl %s notice: %s", result.source, notice)

@@ -60,6 +60,8 @@ class SourceSpider(scrapy.Spider):
                 f"crawl it with `scrapy crawl {self.source.type}`"
             )
         self.problems: list[str] = []
+        # Not failures, but worth a line in the summary (see `notice`).
+        self.notices: list[str] = []
         # Only these hosts are fetched from (spiders/redirects.py): an off-host link is
         # not followed, an off-host redirect is a problem.
         self.hosts = source_hosts(self.source)
@@ -87,6 +89,14 @@ class SourceSpider(scrapy.Spider):
         self.problems.append(text)
         if self.crawler is not None:
             self.crawler.stats.inc_value("councilwatch/problems")
+
+    def notice(self, url: str, message: str) -> None:
+        """Something the maintainers should know that is not a failure (a watched page
+        that moved permanently and was read at its new address): in the summary, but not
+        a problem, so URL health never counts it."""
+        text = f"{url}: {message}"
+        self.logger.info("notice: %s", text)
+        self.notices.append(text)
 
     def request_failed(self, failure) -> None:
         """Errback for every request: a 404, 500, timeout or refusal is a problem, not a crash."""

@@ -244,6 +244,7 @@ class ArchivePipeline:
                     setattr(run, name, value)
                 record_coverage(session, run.id, run.source_id, self.unchanged, utcnow())
                 run.problems = problems
+                run.notices = list(spider.notices)
                 run.stats = stats if reason == "finished" else {**stats, "finish_reason": reason}
                 run.finished_at = utcnow()
                 if reason == "shutdown":

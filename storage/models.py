@@ -166,6 +166,9 @@ class CrawlRun(Base):
     changes: Mapped[int] = mapped_column(Integer, default=0)
     # Pages whose layout no longer yields the expected fields, invalid items, HTTP errors.
     problems: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    # Worth knowing but not a failure (a watched page moved permanently): shown in the
+    # summary, never counted by URL health.
+    notices: Mapped[list[Any] | None] = mapped_column(JSONType, default=list)
     stats: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     source: Mapped[Source] = relationship()

@@ -207,5 +207,9 @@ def _print_result(r) -> None:
         out.print(f"  problem: {problem}", markup=False)
     if len(r.problems) > 10:
         out.print(f"  ... and {len(r.problems) - 10} more (see crawl run {r.run_id})", markup=False)
+    for notice in r.notices[:10]:
+        out.print(f"  notice: {notice}", markup=False)
+    if len(r.notices) > 10:
+        out.print(f"  ... and {len(r.notices) - 10} more notices", markup=False)
     if not r.ok and r.log_file:
         out.print(f"  log: {r.log_file}", markup=False)

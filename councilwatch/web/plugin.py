@@ -49,7 +49,7 @@ HIDDEN_BY_DEFAULT = {
     "crawl_runs": ("stats",),
 }
 # JSON shown with its real characters (the stored text has \u2019 escapes).
-JSON_COLUMNS = {"fields", "problems", "stats"}
+JSON_COLUMNS = {"fields", "problems", "notices", "stats"}
 TIME_COLUMNS = {
     "seen_at", "last_seen", "first_seen", "detected_at", "started_at", "finished_at",
     "created_at",

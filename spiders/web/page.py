@@ -287,19 +287,45 @@ def _select(selector: str) -> etree.XPath:
 
 def _parse(html: str):
     """The page's tree, or None for an empty page."""
+    # Browsers drop a NUL from a page's text. libxml2 before 2.13 (lxml 5) ends the page
+    # at one, silently, and later versions read it as U+FFFD.
+    html = html.replace("\x00", "")
     if not html.strip():
         return None
+    parser = _PARSER
     try:
-        return etree.fromstring(html, _PARSER)
+        root = etree.fromstring(html, parser)
     except ValueError:
         # A str that still declares its encoding (`<?xml ... encoding=...?>`): as bytes.
-        return etree.fromstring(html.encode("utf-8", "replace"), _UTF8_PARSER)
+        parser = _UTF8_PARSER
+        root = etree.fromstring(html.encode("utf-8", "replace"), parser)
+    if root is None or any(e.level == _FATAL for e in parser.error_log):
+        # libxml2 gave up part way (more than 256 elements open at once, as a page of
+        # unclosed <div>s or <font>s soon has): everything after that point is missing.
+        # BeautifulSoup reads any markup to its end; lxml.html.soupparser builds the same
+        # kind of tree from it.
+        try:
+            return _soup_parse(html)
+        except RecursionError:
+            # Nested past Python's recursion limit (soupparser and the walks below are
+            # recursive): what libxml2 read is the most that can be read.
+            return root
+    return root
+
+
+def _soup_parse(html: str):
+    from lxml.html import soupparser
+
+    # An lxml tree cannot hold the C0 controls XML forbids; browsers show nothing for them.
+    return soupparser.fromstring(_XML_INVALID.sub("", html))
 
 
 # lxml's own elements, not lxml.html's: the page is only read, and the class lookup of
 # lxml.html costs more than the parse.
 _PARSER = etree.HTMLParser()
 _UTF8_PARSER = etree.HTMLParser(encoding="utf-8")
+_FATAL = etree.ErrorLevels.FATAL
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def page_text(html: str, selector: str | None = None) -> tuple[str | None, str]:
@@ -422,8 +448,9 @@ class PageSpider(SourceSpider):
                 return
         if moved_permanently(response):
             # Still stored under the configured URL, so its history goes on; the
-            # summary says so until the config names the new address.
-            self.problem(
+            # summary says so until the config names the new address. The page was
+            # read, so it is a notice, not a problem: URL health must not call it failing.
+            self.notice(
                 watched,
                 f"moved permanently to {response.url}; still watched under its configured "
                 "URL (put the new URL in the source's urls)",

@@ -63,3 +63,42 @@ port = {smtp_server.port}
 def test_a_problem_names_its_url_unless_it_is_about_the_whole_source():
     assert problem_url("https://council.example/a?b=1: HTTP 404") == "https://council.example/a?b=1"
     assert problem_url("camp: the crawl found no documents at all") is None
+
+
+def test_a_page_moved_permanently_within_its_host_is_a_notice_and_never_failing(
+    replay, write_config, cli, db_url, smtp_server
+):
+    replay.add("/old-consultation", status=301, headers={"Location": f"{replay.url}consultation"})
+    replay.add("/consultation", PAGE)
+    replay.add("/gone", status=404)  # a real failure beside it, so the alerts are seen to work
+    old, gone = f"{replay.url}old-consultation", f"{replay.url}gone"
+    write_config(
+        f"""
+[[sources]]
+name = "camp"
+type = "page"
+urls = ["{old}", "{gone}"]
+
+[maintainers]
+email = "ops@example.org"
+
+[smtp]
+host = "127.0.0.1"
+port = {smtp_server.port}
+"""
+    )
+    moved = (
+        f"  notice: {old}: moved permanently to {replay.url}consultation; still watched under "
+        "its configured URL (put the new URL in the source's urls)"
+    )
+    for _ in range(2):
+        result = cli("crawl", db=db_url)
+        assert result.returncode == 0, result.stdout + result.stderr
+        lines = result.stdout.splitlines()
+        assert moved in lines
+        assert [line for line in lines if line.startswith("  problem: ")] == [
+            f"  problem: {gone}: HTTP 404"
+        ]
+        assert "1 problem," in result.stdout
+    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
+    assert subjects == [f"councilwatch: {gone} (source camp) is failing"]

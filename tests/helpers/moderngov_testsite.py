@@ -17,6 +17,9 @@ SITE_BROKEN = ALL_FIXTURES / "moderngov_site_broken"
 # today's date is, without a test-only config key.
 WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
 SITE_CALENDAR_ONLY = ALL_FIXTURES / "moderngov_site_calendar_only"
+# Issue pages, a cut-short item and a news story revising a figure each (v2).
+SITE_FIGURES = ALL_FIXTURES / "moderngov_site_figures"
+SITE_FIGURES_V2 = ALL_FIXTURES / "moderngov_site_figures_v2"
 
 
 def council_server() -> ReplayServer:
