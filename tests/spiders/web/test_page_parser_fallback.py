@@ -10,20 +10,15 @@ dropped, as browsers drop them, and a page libxml2 gives up on is read by Beauti
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
 from spiders.web import page
 from spiders.web.page import page_text
+from tests.helpers import DEMO_SITE, FIXTURES
 
-TESTS = Path(__file__).resolve().parents[1]
-REPO_PAGES = sorted(
-    p
-    for folder in (TESTS, TESTS.parent / "councilwatch" / "demo_site")
-    for p in folder.rglob("*.htm*")
-)
+REPO_PAGES = sorted(p for folder in (FIXTURES, DEMO_SITE) for p in folder.rglob("*.htm*"))
 
 
 def unclosed_rows(rows: int) -> str:
@@ -79,7 +74,7 @@ def test_the_repository_has_page_fixtures_to_check():
     assert len(REPO_PAGES) >= 40
 
 
-@pytest.mark.parametrize("path", REPO_PAGES, ids=lambda p: str(p.relative_to(TESTS.parent)))
+@pytest.mark.parametrize("path", REPO_PAGES, ids=lambda p: str(p.relative_to(DEMO_SITE.parents[1])))
 def test_a_fixture_page_is_read_whole_by_lxml_and_the_same_by_the_fallback(path):
     html = path.read_bytes().decode("utf-8", "replace")
     if not html.strip():
