@@ -51,7 +51,7 @@ DOWNLOADER_MIDDLEWARES = {
 # Pages not stored for longest go first, so a crawl cut short by `[crawl] max_pages` is
 # carried on by the next one (spiders/frontier.py).
 SPIDER_MIDDLEWARES = {"spiders.frontier.StalestFirstMiddleware": 900}
-ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {"monitor.pipeline.ArchivePipeline": 300}
 
 DOWNLOADER_MIDDLEWARES |= {
     # A source fetches only from its own hosts; redirects elsewhere, loops and endless

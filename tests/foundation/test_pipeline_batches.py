@@ -9,7 +9,7 @@ from sqlalchemy import select
 from test_archive import page as archived_page
 
 from spiders.items import PageItem
-from spiders.pipelines import ArchivePipeline
+from monitor.pipeline import ArchivePipeline
 from spiders.web.page import PageSpider
 from storage.db import open_archive
 from storage.models import Document
