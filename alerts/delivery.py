@@ -52,19 +52,11 @@ from alerts.content import (
 from alerts.email import SendError, render_email, send_email
 from alerts.feed import FEED_ENTRIES, write_feed
 from alerts.notify import render_notification, send_notification
-from alerts.outbox import (
-    MAINTAINERS,
-    AlertAttempt,
-    AlertItem,
-    AlertMessage,
-    SourceHealth,
-    channels,
-    enqueue_health,
-)
+from alerts.outbox import MAINTAINERS, channels, enqueue_health
 from alerts.webhook import Rejected, build_payload, post, secret_from_env, serialise
 from councilwatch.config import Config
 from storage.db import Archive, DatabaseError
-from storage.models import Change
+from storage.models import AlertAttempt, AlertItem, AlertMessage, Change, SourceHealth
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)

@@ -28,30 +28,15 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String, delete, select, update
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import delete, select, update
 
 from storage.db import dialect_insert
-from storage.models import Base, CrawlRun
+from storage.models import CrawlLock, CrawlRun
 from storage.types import utcnow
 
 # How long a lock stays held without renewal. A host that dies holding a lock blocks
 # that source for at most this long; holders renew every LEASE_SECONDS / 3.
 LEASE_SECONDS = 300
-
-
-class CrawlLock(Base):
-    __tablename__ = "crawl_locks"
-
-    # "crawl:<source>" for crawls, "alerts:deliver" for alert delivery.
-    name: Mapped[str] = mapped_column(String(200), primary_key=True)
-    # "<hostname>:<pid>:<token>": who holds it, readable in `councilwatch status`.
-    owner: Mapped[str] = mapped_column(String(300))
-    acquired_at: Mapped[datetime] = mapped_column()
-    renewed_at: Mapped[datetime] = mapped_column()
-    lease_until: Mapped[datetime] = mapped_column()
-    # The crawl run the holder is recording, so a takeover can mark it interrupted.
-    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 @dataclass(frozen=True)

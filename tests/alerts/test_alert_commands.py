@@ -14,9 +14,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from alerts.delivery import deliver_due
-from alerts.outbox import AlertMessage
 from councilwatch.cli import app
 from councilwatch.config import load_config
+from storage.models import AlertMessage
 
 
 @pytest.fixture

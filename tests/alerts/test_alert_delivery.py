@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
 from alerts.delivery import deliver_due
-from alerts.outbox import AlertAttempt, AlertItem, AlertMessage, enqueue_alerts
-from storage.models import Change
+from alerts.outbox import enqueue_alerts
+from storage.models import AlertAttempt, AlertItem, AlertMessage, Change
 
 
 def _one(archive, model, *where):
