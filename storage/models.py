@@ -328,7 +328,7 @@ class SourceHealth(Base):
 
 
 class CrawlLock(Base):
-    """A lease on one lock name, shared through the database (`monitor/locks.py`)."""
+    """A lease on one lock name, shared through the database (`storage/leases.py`)."""
 
     __tablename__ = "crawl_locks"
 
