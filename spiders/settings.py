@@ -52,6 +52,9 @@ DOWNLOADER_MIDDLEWARES = {
 # carried on by the next one (spiders/frontier.py).
 SPIDER_MIDDLEWARES = {"spiders.frontier.StalestFirstMiddleware": 900}
 ITEM_PIPELINES = {"monitor.pipeline.ArchivePipeline": 300}
+# What queues the alerts a page's changes owe, in the transaction that stores the page
+# (monitor.pipeline loads it: monitor does not import alerts). A name, not an import.
+COUNCILWATCH_ON_CHANGES = "alerts.outbox.enqueue_alerts"
 
 DOWNLOADER_MIDDLEWARES |= {
     # A source fetches only from its own hosts; redirects elsewhere, loops and endless

@@ -366,14 +366,17 @@ def test_the_readme_signature_snippet_verifies_a_real_delivery(
 def test_the_importer_queues_alerts_in_the_same_transaction_as_the_change(archive):
     from alert_helpers import decision_page
 
-    from monitor.importer import import_page
+    from monitor.importer import import_pages
 
     config = make_config({"name": "campaign", "email": "campaign@example.org"})
     before = decision_page(7, "Children's centres", "Recommendations Approved", "Fund 44 centres.")
     after = decision_page(7, "Children's centres", "Called In", "Fund 44 centres.")
 
     def imported(page, now):
-        return import_page(session, config, "oxon", "moderngov", page, crawl_run_id=None, now=now)
+        return import_pages(
+            session, config, "oxon", "moderngov", [page], crawl_run_id=None, now=now,
+            on_changes=enqueue_alerts,
+        )[0]  # fmt: skip
 
     with archive.session() as session:
         imported(before, T0)

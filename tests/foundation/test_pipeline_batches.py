@@ -8,8 +8,8 @@ from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 from test_archive import page as archived_page
 
-from spiders.items import PageItem
 from monitor.pipeline import ArchivePipeline
+from spiders.items import PageItem
 from spiders.web.page import PageSpider
 from storage.db import open_archive
 from storage.models import Document
