@@ -48,8 +48,6 @@ from storage.models import (
 # queued; config subscription names are free text, but nobody names one with an "@".
 MAINTAINERS = "@maintainers"
 
-CHANNELS = ("email", "webhook", "apprise", "feed")
-
 
 def idempotency_key(*parts: Any) -> str:
     return hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).hexdigest()

@@ -74,5 +74,4 @@ RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this crawl
 
 LOG_LEVEL = os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO")
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
