@@ -34,7 +34,8 @@ from councilwatch.config import UK, Config, Subscription
 from storage.db import insert_ignoring_duplicates
 
 # AlertMessage and SourceHealth are not used here: the CLI (`councilwatch/commands/alerts.py`,
-# `schedule.py`) still imports them from this module; they go once it imports storage.models.
+# `schedule.py`, `demo.py`) still imports the tables from this module; they go once it
+# imports them from storage.models.
 from storage.models import (
     AlertItem,
     AlertMessage,  # noqa: F401
@@ -43,6 +44,7 @@ from storage.models import (
     SourceHealth,  # noqa: F401
     Version,
 )
+from storage.topics import matches as topic_matches
 
 # The reserved subscription name under which source-health alerts to `[maintainers]` are
 # queued; config subscription names are free text, but nobody names one with an "@".
@@ -117,21 +119,21 @@ def matches(
     if sub.topics:
         tagged = set(fields.get("topics") or [])
         if not tagged.intersection(sub.topics):
-            text = _fold(
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            document.title,
-                            version.text if version is not None else None,
-                            change.before,
-                            change.after,
-                        ],
-                    )
+            text = " ".join(
+                filter(
+                    None,
+                    [
+                        document.title,
+                        version.text if version is not None else None,
+                        change.before,
+                        change.after,
+                    ],
                 )
             )
-            keywords = [_fold(k) for topic in sub.topics for k in config.keywords(topic)]
-            if not any(k in text for k in keywords):
+            # The spiders' matcher: whole words ("care" is not "career"), simple plurals,
+            # acronyms in capitals keep their case ("SEND" is not "send").
+            keywords = [k for topic in sub.topics for k in config.keywords(topic)]
+            if not topic_matches(text, keywords):
                 return False
     return True
 

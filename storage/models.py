@@ -269,7 +269,8 @@ class AlertItem(Base):
     created_at: Mapped[datetime] = mapped_column()
     # Immediate alerts are due at once; a daily digest's at its next digest hour.
     due_at: Mapped[datetime] = mapped_column()
-    # pending -> grouped (into a message) -> delivered; dropped when its subscription is gone.
+    # pending -> grouped (into a message) -> delivered; dropped when its subscription is gone;
+    # previewed: shown by `councilwatch demo`, never to be sent.
     status: Mapped[str] = mapped_column(String(20), default="pending")
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("alert_messages.id"), nullable=True, index=True
