@@ -17,7 +17,7 @@ One run (`councilwatch alerts send`, the end of `crawl`, the scheduler's deliver
    re-sends the same `uid` (webhook-id / Message-ID) next time; receivers de-duplicate.
 
 Only one deliverer runs at a time across processes and hosts: the run holds the
-"alerts:deliver" lease row (`monitor.locks`), which a later run takes over at once
+"alerts:deliver" lease row (`storage.leases`), which a later run takes over at once
 when the holder's process on this host has died, or when its lease runs out. The
 outbox queries also use FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's transactions
 here start with BEGIN IMMEDIATE, so one writer at a time.
@@ -52,19 +52,11 @@ from alerts.content import (
 from alerts.email import SendError, render_email, send_email
 from alerts.feed import FEED_ENTRIES, write_feed
 from alerts.notify import render_notification, send_notification
-from alerts.outbox import (
-    MAINTAINERS,
-    AlertAttempt,
-    AlertItem,
-    AlertMessage,
-    SourceHealth,
-    channels,
-    enqueue_health,
-)
+from alerts.outbox import MAINTAINERS, channels, enqueue_health
 from alerts.webhook import Rejected, build_payload, post, secret_from_env, serialise
 from councilwatch.config import Config
 from storage.db import Archive, DatabaseError
-from storage.models import Change
+from storage.models import AlertAttempt, AlertItem, AlertMessage, Change, SourceHealth
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)
@@ -80,7 +72,7 @@ BACKOFF_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400]
 # within SQLAlchemy's default pool of 15), and at most this many to one receiving host.
 SEND_WORKERS = 12
 PER_HOST = 12
-# The delivery lease (monitor.locks, 300 s) is renewed this often while sending.
+# The delivery lease (storage.leases, 300 s) is renewed this often while sending.
 RENEW_SECONDS = 20.0
 
 
@@ -177,12 +169,12 @@ def send(
 
 def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None) -> DeliveryReport:
     """Deliver everything due; return what happened. Safe to run from several processes."""
-    from monitor import locks
+    from storage import leases
 
     now = now or utcnow()
     report = DeliveryReport()
-    owner = locks.new_owner()
-    claim = locks.acquire(archive, LOCK_NAME, owner)
+    owner = leases.new_owner()
+    claim = leases.acquire(archive, LOCK_NAME, owner)
     if not claim.acquired:
         report.skipped_because = f"alerts are being delivered by {claim.describe_holder()}"
         log.info(report.skipped_because)
@@ -190,7 +182,7 @@ def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None
     try:
         _group_due(archive, config, now)
         report.feeds = _write_feeds(archive, config, now, report)
-        renew = lambda: locks.renew(archive, LOCK_NAME, owner)  # noqa: E731
+        renew = lambda: leases.renew(archive, LOCK_NAME, owner)  # noqa: E731
         _send_due(archive, config, now, report, renew)
         # Sending may have queued a notice to the maintainers (a channel failing for days):
         # one more pass sends it now rather than on the next run.
@@ -199,7 +191,7 @@ def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None
         report.waiting = _count_waiting(archive, now)
     finally:
         try:
-            locks.release(archive, LOCK_NAME, owner)
+            leases.release(archive, LOCK_NAME, owner)
         except DatabaseError as exc:  # the lease runs out by itself
             log.error("could not release the alert delivery lock: %s", exc)
     return report

@@ -20,11 +20,11 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from alerts.outbox import SourceHealth, enqueue_health
+from alerts.outbox import enqueue_health
 from councilwatch.config import Config
 from storage.coverage import holds
 from storage.db import Archive
-from storage.models import CrawlCoverage, CrawlRun, Document, Source, UrlHealth
+from storage.models import CrawlCoverage, CrawlRun, Document, Source, SourceHealth, UrlHealth
 from storage.types import utcnow
 
 log = logging.getLogger(__name__)

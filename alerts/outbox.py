@@ -14,7 +14,7 @@ Three tables carry an alert from detection to delivery:
 - `alert_attempts`: every try at sending a message, with its outcome and error (never a
   secret), for `councilwatch alerts list`.
 
-`source_health` remembers whether each source (and each subscriber's delivery channel,
+The tables are in `storage/models.py`. `source_health` remembers whether each source (and each subscriber's delivery channel,
 keyed "delivery:<subscription>:<channel>") is currently failing, so maintainers hear about
 a failure once and about the recovery once (`alerts/health.py`, `alerts/delivery.py`).
 """
@@ -27,97 +27,28 @@ import unicodedata
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from councilwatch.config import UK, Config, Subscription
 from storage.db import insert_ignoring_duplicates
-from storage.models import Base, Change, Document, Version
+
+# AlertMessage and SourceHealth are not used here: the CLI (`councilwatch/commands/alerts.py`,
+# `schedule.py`, `demo.py`) still imports the tables from this module; they go once it
+# imports them from storage.models.
+from storage.models import (
+    AlertItem,
+    AlertMessage,  # noqa: F401
+    Change,
+    Document,
+    SourceHealth,  # noqa: F401
+    Version,
+)
 from storage.topics import matches as topic_matches
-from storage.types import JSONType
 
 # The reserved subscription name under which source-health alerts to `[maintainers]` are
 # queued; config subscription names are free text, but nobody names one with an "@".
 MAINTAINERS = "@maintainers"
-
-CHANNELS = ("email", "webhook", "apprise", "feed")
-
-
-class AlertItem(Base):
-    """One alert owed: a change (or a source-health event) for one subscription and channel."""
-
-    __tablename__ = "alert_outbox"
-    __table_args__ = (Index("ix_alert_outbox_status_due_at", "status", "due_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # sha256 of "subscription:channel:change" (or of the health event): enqueueing twice is a no-op.
-    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    subscription: Mapped[str] = mapped_column(String(200))
-    channel: Mapped[str] = mapped_column(String(20))  # email | webhook | apprise | feed
-    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), nullable=True)
-    # For source-health alerts (no change row): {"source", "state", "reason", "run_id"},
-    # plus "url" for one URL's health.
-    event: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
-    created_at: Mapped[datetime] = mapped_column()
-    # Immediate alerts are due at once; a daily digest's at its next digest hour.
-    due_at: Mapped[datetime] = mapped_column()
-    # pending -> grouped (into a message) -> delivered; dropped when its subscription is gone;
-    # previewed: shown by `councilwatch demo`, never to be sent.
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    message_id: Mapped[int | None] = mapped_column(
-        ForeignKey("alert_messages.id"), nullable=True, index=True
-    )
-
-    change: Mapped[Change | None] = relationship()
-    message: Mapped[AlertMessage | None] = relationship(back_populates="items")
-
-
-class AlertMessage(Base):
-    """One message to send: one email, one webhook POST, one Apprise notification."""
-
-    __tablename__ = "alert_messages"
-    __table_args__ = (
-        Index("ix_alert_messages_status_next_attempt_at", "status", "next_attempt_at"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    # The webhook-id and Message-ID: fixed before the first try, repeated by every retry.
-    uid: Mapped[str] = mapped_column(String(64), unique=True)
-    subscription: Mapped[str] = mapped_column(String(200))
-    channel: Mapped[str] = mapped_column(String(20))
-    created_at: Mapped[datetime] = mapped_column()
-    # pending (to send or retry) | delivered | failed (given up: the receiver said 410 Gone)
-    status: Mapped[str] = mapped_column(String(20), default="pending")
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column()
-    delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
-    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-    items: Mapped[list[AlertItem]] = relationship(back_populates="message", order_by="AlertItem.id")
-    tries: Mapped[list[AlertAttempt]] = relationship(order_by="AlertAttempt.id")
-
-
-class AlertAttempt(Base):
-    """One try at sending a message."""
-
-    __tablename__ = "alert_attempts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    message_id: Mapped[int] = mapped_column(ForeignKey("alert_messages.id"), index=True)
-    attempted_at: Mapped[datetime] = mapped_column()
-    outcome: Mapped[str] = mapped_column(String(20))  # delivered | failed
-    error: Mapped[str | None] = mapped_column(Text, nullable=True)
-
-
-class SourceHealth(Base):
-    """Whether a source is currently failing, as last told to the maintainers."""
-
-    __tablename__ = "source_health"
-
-    source: Mapped[str] = mapped_column(String(100), primary_key=True)
-    state: Mapped[str] = mapped_column(String(20))  # ok | failing
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
-    since: Mapped[datetime] = mapped_column()
 
 
 def idempotency_key(*parts: Any) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from councilwatch.config import Config
-from monitor import locks
+from storage import leases
 from storage.archive import source_row
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun
@@ -142,7 +142,7 @@ def crawl_source(
 ) -> CrawlResult:
     """Crawl one source in a child process, holding its lock, and return what its run recorded.
 
-    The source's lock (a lease row in the database, `monitor.locks`) makes sure it is
+    The source's lock (a lease row in the database, `storage.leases`) makes sure it is
     never crawled twice at once, by this process, another process or another host.
     When someone else holds it, nothing runs and the result's status is "skipped".
 
@@ -152,8 +152,8 @@ def crawl_source(
     if config.path is None:
         raise ValueError("crawling needs a config file the crawl process can read")
     config.source(source)  # an unknown name fails before the lock is taken
-    name, owner = locks.crawl_lock_name(source), locks.new_owner()
-    claim = locks.acquire(archive, name, owner)
+    name, owner = leases.crawl_lock_name(source), leases.new_owner()
+    claim = leases.acquire(archive, name, owner)
     if not claim.acquired:
         log.info("%s: skipped, already being crawled by %s", source, claim.describe_holder())
         return CrawlResult(
@@ -166,11 +166,11 @@ def crawl_source(
         log.warning("%s: took over the lock of %s, which had stopped", source, claim.took_over_from)
     try:
         run_id = run_id or start_run(archive, config, source)
-        locks.attach_run(archive, name, owner, run_id)
+        leases.attach_run(archive, name, owner, run_id)
         return _run_child(config, archive, source, run_id, verbose, stop_requested, name, owner)
     finally:
         try:
-            locks.release(archive, name, owner)
+            leases.release(archive, name, owner)
         except DatabaseError as exc:
             # The lease runs out by itself; the next crawl waits at most LEASE_SECONDS.
             log.error("%s: could not release the crawl lock: %s", source, exc)
@@ -190,7 +190,7 @@ def _run_child(config, archive, source, run_id, verbose, stop_requested, lock_na
     if os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO").upper() not in ("INFO", "DEBUG"):
         watched_log = None
     log_size, log_grew = -1, started
-    renew_every = locks.LEASE_SECONDS / 3
+    renew_every = leases.LEASE_SECONDS / 3
     next_renewal = started + renew_every
     log.info("crawling %s (run %s): %s", source, run_id, " ".join(command))
     stderr = None if verbose else subprocess.PIPE
@@ -238,7 +238,7 @@ def _run_child(config, archive, source, run_id, verbose, stop_requested, lock_na
 
 def _renew(archive, lock_name, owner, source) -> bool:
     try:
-        return locks.renew(archive, lock_name, owner)
+        return leases.renew(archive, lock_name, owner)
     except DatabaseError as exc:
         # The database is briefly unreachable: keep crawling and try again; the lease
         # has two more renewal periods to run.

@@ -1,19 +1,21 @@
 """Importing what a spider scraped: validate, store versions, understand changes, queue alerts.
 
 Scraping is pure (spiders yield `PageItem`s); this is where a page meets the archive.
-Everything a page causes is written in the caller's transaction.
+Everything a page causes is written in the caller's transaction, the alerts its changes
+owe included: the caller hands in the hook that queues them (`on_changes`, in practice
+`alerts.outbox.enqueue_alerts`), since alerts sit above monitor and are not imported here.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from alerts.outbox import enqueue_alerts
 from councilwatch.config import Config
 from monitor import suspect
 from monitor.changes import detect_changes
@@ -32,6 +34,10 @@ from storage.search import index_version
 
 log = logging.getLogger(__name__)
 
+# Queues the alerts that changes owe: `on_changes(session, config, changes, now=now)`,
+# called in the importer's transaction with the (flushed) changes that alert.
+OnChanges = Callable[..., object]
+
 
 @dataclass
 class PageOutcome:
@@ -44,22 +50,6 @@ class PageOutcome:
     unchanged_ids: list[int] = field(default_factory=list)
 
 
-def import_page(
-    session: Session,
-    config: Config,
-    source_name: str,
-    source_type: str,
-    page: PageItem,
-    *,
-    crawl_run_id: int | None,
-    now: datetime,
-) -> PageOutcome:
-    """Store every valid document of one page."""
-    return import_pages(
-        session, config, source_name, source_type, [page], crawl_run_id=crawl_run_id, now=now
-    )[0]
-
-
 def import_pages(
     session: Session,
     config: Config,
@@ -69,8 +59,12 @@ def import_pages(
     *,
     crawl_run_id: int | None,
     now: datetime,
+    on_changes: OnChanges | None = None,
 ) -> list[PageOutcome]:
     """Store every valid document of these pages, in order, in the caller's transaction.
+
+    `on_changes` queues the alerts the changes owe, in the same transaction; without it
+    none are queued.
 
     Several pages at once cost the database about what one does: the archived documents
     are looked up in one query and the new rows reach it in one flush. A document met
@@ -182,9 +176,9 @@ def import_pages(
             else:
                 outcome.changes += understood_changes(session, doc, fields, recorded, titles, now)
         alerts += [c for c in outcome.changes if c.alert]
-    if alerts:
+    if alerts and on_changes is not None:
         session.flush()  # the alerts name their changes by id
-        enqueue_alerts(session, config, alerts, now=now)
+        on_changes(session, config, alerts, now=now)
     return outcomes
 
 

@@ -44,7 +44,7 @@ from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
 from councilwatch.config import UK, Config
-from monitor import locks
+from storage import leases
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun, Source
 
@@ -133,7 +133,7 @@ class Service:
                 self._crawl,
                 trigger,
                 args=[source.name],
-                id=locks.crawl_lock_name(source.name),
+                id=leases.crawl_lock_name(source.name),
                 name=f"crawl {source.name}",
                 misfire_grace_time=None,
                 **options,

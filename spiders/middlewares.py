@@ -5,22 +5,23 @@ from __future__ import annotations
 import codecs
 import logging
 import weakref
-from typing import NamedTuple
 from urllib.parse import urlsplit
 
 from scrapy import signals
 from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.responsetypes import responsetypes
-from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
-from storage.blobs import look_up_blobs, put_blob, read_blob, write_blobs
-from storage.db import DatabaseError, dialect_insert
-from storage.models import HttpValidator
-from storage.types import utcnow
+from storage.db import DatabaseError
+from storage.validators import (
+    Pending,
+    Validator,
+    stored_body,
+    validators_of_site,
+    write_validators,
+)
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class ConditionalGetMiddleware:
         self.known: dict[str, dict[str, Validator]] = {}  # site -> url -> validator
         # url -> (its validator headers, the body, its media type); the body is hashed and
         # stored on the writer thread, not here on the crawl's.
-        self.pending: dict[str, tuple[dict[str, str | None], bytes, str | None]] = {}
+        self.pending: Pending = {}
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
@@ -83,8 +84,7 @@ class ConditionalGetMiddleware:
             return response
         validator = request.meta.get("cw_validator")
         if response.status == 304 and validator is not None:
-            with archive.reading() as session:
-                body = read_blob(session, validator.body_sha256)
+            body = stored_body(archive, validator)
             # Nothing is written for a 304: an unchanged re-crawl adds no bytes and, on
             # PostgreSQL, no dead rows (`checked_at` is when the validator was stored).
             return _as_downloaded(request, response, body, validator.content_type)
@@ -115,19 +115,7 @@ class ConditionalGetMiddleware:
         if site not in self.known:
             self.known[site] = {}
             try:
-                with archive.reading() as session:
-                    # A prefix match rather than a range of the primary key: under a
-                    # PostgreSQL locale's collation "/" and "0" need not sort as in ASCII.
-                    rows = session.execute(
-                        select(
-                            HttpValidator.url,
-                            HttpValidator.etag,
-                            HttpValidator.last_modified,
-                            HttpValidator.content_type,
-                            HttpValidator.body_sha256,
-                        ).where(HttpValidator.url.startswith(site, autoescape=True))
-                    )
-                    self.known[site] = {row.url: Validator(*row[1:]) for row in rows}
+                self.known[site] = validators_of_site(archive, site)
             except DatabaseError as exc:
                 log.warning("no conditional requests to %s: %s", site, exc)
         return self.known[site]
@@ -141,58 +129,13 @@ class ConditionalGetMiddleware:
         if pending:
             source_name = self.crawler.spider.source.name
             writer = self.crawler.spider.archive_writer
-            writer.submit(_write_validators, archive, source_name, pending)
+            writer.submit(write_validators, archive, source_name, pending)
 
     def spider_closed(self, spider, reason):
         archive = getattr(spider, "archive", None)
         if archive is not None and self.pending:
             # Written here and now: the pipeline's writer may already have stopped.
-            _write_validators(archive, spider.source.name, self.pending)
-
-
-def _write_validators(archive, source_name, pending) -> None:
-    """Store validators (and the bodies a 304 will need)."""
-    now = utcnow()
-    try:
-        with archive.session() as session:
-            look_up_blobs(session, [body for _, body, _ in pending.values()])
-            rows = [
-                {
-                    "url": url,
-                    **headers,
-                    "body_sha256": put_blob(session, body, media, source_name=source_name),
-                    "checked_at": now,
-                }
-                for url, (headers, body, media) in pending.items()
-            ]
-            write_blobs(session)  # before the validators that name them
-            if rows:
-                statement = dialect_insert(session, HttpValidator)
-                session.execute(
-                    statement.on_conflict_do_update(
-                        index_elements=[HttpValidator.url],
-                        set_={
-                            name: statement.excluded[name]
-                            for name in (*Validator._fields, "checked_at")
-                        },
-                    ),
-                    rows,
-                )
-    except (DatabaseError, SQLAlchemyError) as exc:
-        log.warning(
-            "%d validators not saved (those pages are fetched in full next time): %s",
-            len(pending),
-            exc,
-        )
-
-
-class Validator(NamedTuple):
-    """What a server said about a URL last time, and the hash of the body it sent."""
-
-    etag: str | None
-    last_modified: str | None
-    content_type: str | None  # in full, with its charset: a 304 replays the body as decoded then
-    body_sha256: str
+            write_validators(archive, spider.source.name, self.pending)
 
 
 def _as_downloaded(request, response, body: bytes, content_type: str | None):

@@ -51,7 +51,10 @@ DOWNLOADER_MIDDLEWARES = {
 # Pages not stored for longest go first, so a crawl cut short by `[crawl] max_pages` is
 # carried on by the next one (spiders/frontier.py).
 SPIDER_MIDDLEWARES = {"spiders.frontier.StalestFirstMiddleware": 900}
-ITEM_PIPELINES = {"spiders.pipelines.ArchivePipeline": 300}
+ITEM_PIPELINES = {"monitor.pipeline.ArchivePipeline": 300}
+# What queues the alerts a page's changes owe, in the transaction that stores the page
+# (monitor.pipeline loads it: monitor does not import alerts). A name, not an import.
+COUNCILWATCH_ON_CHANGES = "alerts.outbox.enqueue_alerts"
 
 DOWNLOADER_MIDDLEWARES |= {
     # A source fetches only from its own hosts; redirects elsewhere, loops and endless
@@ -71,5 +74,4 @@ RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 600.0  # a longer Retry-After gives the site up for this crawl
 
 LOG_LEVEL = os.environ.get("COUNCILWATCH_LOG_LEVEL", "INFO")
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -1,8 +1,8 @@
-"""The archive's tables: sources, documents, their versions, raw bodies, changes and crawl runs.
+"""The archive's tables: sources, documents, their versions, raw bodies, changes, crawl runs,
+the alert outbox and crawl locks.
 
-Other parts of the program add their own tables to the same `Base` (figures and search
-in `storage/search.py`, the alert outbox in `alerts/outbox.py`, crawl locks in
-`monitor/locks.py`); Alembic migrations in `storage/migrations/` create them all.
+The figures table is still in `storage/search.py`; Alembic migrations in
+`storage/migrations/` create them all.
 """
 
 from __future__ import annotations
@@ -250,3 +250,98 @@ class CrawlCoverage(Base):
     documents: Mapped[int] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_crawl_coverage_source_id_seen_at", "source_id", "seen_at"),)
+
+
+# The alert outbox (`alerts/outbox.py` fills it, `alerts/delivery.py` empties it): an
+# alert owed is written in the same transaction as the change that owes it.
+class AlertItem(Base):
+    """One alert owed: a change (or a source-health event) for one subscription and channel."""
+
+    __tablename__ = "alert_outbox"
+    __table_args__ = (Index("ix_alert_outbox_status_due_at", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # sha256 of "subscription:channel:change" (or of the health event): enqueueing twice is a no-op.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    subscription: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))  # email | webhook | apprise | feed
+    change_id: Mapped[int | None] = mapped_column(ForeignKey("changes.id"), nullable=True)
+    # For source-health alerts (no change row): {"source", "state", "reason", "run_id"},
+    # plus "url" for one URL's health.
+    event: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    created_at: Mapped[datetime] = mapped_column()
+    # Immediate alerts are due at once; a daily digest's at its next digest hour.
+    due_at: Mapped[datetime] = mapped_column()
+    # pending -> grouped (into a message) -> delivered; dropped when its subscription is gone;
+    # previewed: shown by `councilwatch demo`, never to be sent.
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("alert_messages.id"), nullable=True, index=True
+    )
+
+    change: Mapped[Change | None] = relationship()
+    message: Mapped[AlertMessage | None] = relationship(back_populates="items")
+
+
+class AlertMessage(Base):
+    """One message to send: one email, one webhook POST, one Apprise notification."""
+
+    __tablename__ = "alert_messages"
+    __table_args__ = (
+        Index("ix_alert_messages_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The webhook-id and Message-ID: fixed before the first try, repeated by every retry.
+    uid: Mapped[str] = mapped_column(String(64), unique=True)
+    subscription: Mapped[str] = mapped_column(String(200))
+    channel: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column()
+    # pending (to send or retry) | delivered | failed (given up: the receiver said 410 Gone)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column()
+    delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    items: Mapped[list[AlertItem]] = relationship(back_populates="message", order_by="AlertItem.id")
+    tries: Mapped[list[AlertAttempt]] = relationship(order_by="AlertAttempt.id")
+
+
+class AlertAttempt(Base):
+    """One try at sending a message."""
+
+    __tablename__ = "alert_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("alert_messages.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column()
+    outcome: Mapped[str] = mapped_column(String(20))  # delivered | failed
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SourceHealth(Base):
+    """Whether a source is currently failing, as last told to the maintainers."""
+
+    __tablename__ = "source_health"
+
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[str] = mapped_column(String(20))  # ok | failing
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    since: Mapped[datetime] = mapped_column()
+
+
+class CrawlLock(Base):
+    """A lease on one lock name, shared through the database (`storage/leases.py`)."""
+
+    __tablename__ = "crawl_locks"
+
+    # "crawl:<source>" for crawls, "alerts:deliver" for alert delivery.
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    # "<hostname>:<pid>:<token>": who holds it, readable in `councilwatch status`.
+    owner: Mapped[str] = mapped_column(String(300))
+    acquired_at: Mapped[datetime] = mapped_column()
+    renewed_at: Mapped[datetime] = mapped_column()
+    lease_until: Mapped[datetime] = mapped_column()
+    # The crawl run the holder is recording, so a takeover can mark it interrupted.
+    run_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -11,8 +11,7 @@ or corrupt file, an old binary .doc) raises `DocumentUnreadable` with a message 
 the crawl's problem list: an empty document in the archive would hide the problem and
 later look like "all text removed".
 
-Callers in a spider either catch `DocumentUnreadable` and call `spider.problem`, or use
-`document_or_problem(spider, response, ident)`, which does exactly that.
+Callers in a spider catch `DocumentUnreadable` and call `spider.problem`.
 """
 
 from __future__ import annotations
@@ -219,12 +218,3 @@ def parse_document(response, source: str, ident: str) -> PageItem:
         content_type=media_type(response),
         documents=[doc],
     )
-
-
-def document_or_problem(spider, response, ident: str) -> PageItem | None:
-    """For spider callbacks: the item, or None after reporting why there is none."""
-    try:
-        return parse_document(response, spider.source.name, ident)
-    except DocumentUnreadable as exc:
-        spider.problem(response.url, str(exc))
-        return None

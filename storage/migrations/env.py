@@ -4,8 +4,6 @@ import os
 
 from alembic import context
 
-import alerts.outbox  # noqa: F401  (registers the outbox tables on Base.metadata)
-import monitor.locks  # noqa: F401  (registers the crawl lock table)
 import storage.search  # noqa: F401  (registers the figures table)
 from storage.db import DEFAULT_URL, make_engine, normalise_url
 from storage.models import Base

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from alerts.delivery import deliver_due
-from alerts.outbox import AlertItem, AlertMessage
 from councilwatch.cli import app
 from councilwatch.config import load_config
+from storage.models import AlertItem, AlertMessage
 from tests.helpers.alert_helpers import FIGURE, SECRET, STATUS, change_decision, make_config
 
 

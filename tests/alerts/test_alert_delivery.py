@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
 from alerts.delivery import deliver_due
-from alerts.outbox import AlertAttempt, AlertItem, AlertMessage, enqueue_alerts
-from storage.models import Change
+from alerts.outbox import enqueue_alerts
+from storage.models import AlertAttempt, AlertItem, AlertMessage, Change
 from tests.helpers.alert_helpers import (
     FIGURE,
     SECRET,
@@ -372,7 +372,7 @@ def test_the_readme_signature_snippet_verifies_a_real_delivery(
 
 
 def test_the_importer_queues_alerts_in_the_same_transaction_as_the_change(archive):
-    from monitor.importer import import_page
+    from monitor.importer import import_pages
     from tests.helpers.alert_helpers import decision_page
 
     config = make_config({"name": "campaign", "email": "campaign@example.org"})
@@ -380,7 +380,10 @@ def test_the_importer_queues_alerts_in_the_same_transaction_as_the_change(archiv
     after = decision_page(7, "Children's centres", "Called In", "Fund 44 centres.")
 
     def imported(page, now):
-        return import_page(session, config, "oxon", "moderngov", page, crawl_run_id=None, now=now)
+        return import_pages(
+            session, config, "oxon", "moderngov", [page], crawl_run_id=None, now=now,
+            on_changes=enqueue_alerts,
+        )[0]  # fmt: skip
 
     with archive.session() as session:
         imported(before, T0)

@@ -3,8 +3,8 @@ acronyms in capitals keep their case."""
 
 from sqlalchemy import select
 
-from alerts.outbox import AlertItem
 from councilwatch.config import Config
+from storage.models import AlertItem
 from tests.helpers.alert_helpers import Edit, change_decision
 
 

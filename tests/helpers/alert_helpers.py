@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from alerts.outbox import enqueue_alerts
 from councilwatch.config import Config
-from monitor.importer import import_page
+from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.models import Change, Document
 
@@ -78,9 +78,9 @@ def change_decision(
     )
     second = decision_page(ident, title, "Called In", "Agreed to fund 31 centres.", committee)
     with archive.session() as session:
-        import_page(session, quiet, "oxon", "moderngov", first, crawl_run_id=None, now=now)
+        import_pages(session, quiet, "oxon", "moderngov", [first], crawl_run_id=None, now=now)
     with archive.session() as session:
-        import_page(session, quiet, "oxon", "moderngov", second, crawl_run_id=None, now=now)
+        import_pages(session, quiet, "oxon", "moderngov", [second], crawl_run_id=None, now=now)
         doc = session.scalar(select(Document).where(Document.key == f"oxon:decision:{ident}"))
         versions = doc.versions
         rows = [

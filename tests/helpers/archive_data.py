@@ -1,6 +1,6 @@
 """A small but real archive for the journalist-facing tests.
 
-Documents go in through the real import path (`monitor.importer.import_page`), so the
+Documents go in through the real import path (`monitor.importer.import_pages`), so the
 full-text index and the figures are filled exactly as a crawl fills them. Texts are
 copies of the shared seeds: real Oxfordshire council papers and Oxford Mail articles.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from councilwatch.config import Config
-from monitor.importer import import_page
+from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from tests.helpers import FIXTURES as ALL_FIXTURES
 
@@ -44,9 +44,9 @@ WHEN = {
 def store(archive, source: str, source_type: str, doc: DocumentItem, when: datetime):
     page = PageItem(source=source, url=doc.url, body=repr(doc.fields).encode(), documents=[doc])
     with archive.session() as session:
-        return import_page(
-            session, Config(), source, source_type, page, crawl_run_id=None, now=when
-        )
+        return import_pages(
+            session, Config(), source, source_type, [page], crawl_run_id=None, now=when
+        )[0]
 
 
 def agenda_item(decision: str) -> DocumentItem:

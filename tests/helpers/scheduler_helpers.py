@@ -31,7 +31,8 @@ def crawl_runs(archive, source: str = "camp"):
 
 
 def lock_row(archive, source: str = "camp"):
-    from monitor.locks import CrawlLock, crawl_lock_name
+    from storage.leases import crawl_lock_name
+    from storage.models import CrawlLock
 
     with archive.session() as session:
         return session.get(CrawlLock, crawl_lock_name(source))

@@ -13,8 +13,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from alerts.outbox import MAINTAINERS, AlertItem
-from storage.models import Change, Document, SuspectPage
+from alerts.outbox import MAINTAINERS
+from storage.models import AlertItem, Change, Document, SuspectPage
 from tests.helpers import FIXTURES
 
 SITES = FIXTURES / "suspect_sites"

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from councilwatch.config import Config
-from monitor.importer import import_page
+from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.blobs import read_blob
 from storage.models import Blob, Document, Version
@@ -17,7 +17,7 @@ T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
 def store(archive, item: PageItem, when: datetime):
     with archive.session() as session:
-        return import_page(session, Config(), "camp", "page", item, crawl_run_id=None, now=when)
+        return import_pages(session, Config(), "camp", "page", [item], crawl_run_id=None, now=when)[0]
 
 
 def count(archive, model) -> int:
@@ -99,7 +99,7 @@ def test_a_raw_body_is_stored_once_compressed_and_readable(archive):
 def test_a_crash_while_storing_a_page_leaves_nothing_of_it(archive):
     with pytest.raises(RuntimeError):
         with archive.session() as session:
-            import_page(session, Config(), "camp", "page", page("text"), crawl_run_id=None, now=T0)
+            import_pages(session, Config(), "camp", "page", [page("text")], crawl_run_id=None, now=T0)
             raise RuntimeError("crawl process killed mid-page")
     assert count(archive, Document) == 0
     assert count(archive, Version) == 0
@@ -140,11 +140,11 @@ def meeting_page(item_titles: dict[str, str]) -> PageItem:
 def test_an_item_dropped_from_a_meeting_is_named_by_its_archived_title(archive):
     with archive.session() as session:
         page_v1 = meeting_page({"k:agenda_item:1": "Minutes", "k:agenda_item:2": "Children's centres"})
-        import_page(session, Config(), "k", "moderngov", page_v1, crawl_run_id=None, now=T0)
+        import_pages(session, Config(), "k", "moderngov", [page_v1], crawl_run_id=None, now=T0)
     with archive.session() as session:
         page_v2 = meeting_page({"k:agenda_item:1": "Minutes"})
-        outcome = import_page(session, Config(), "k", "moderngov", page_v2, crawl_run_id=None,
-                              now=T0 + timedelta(days=1))  # fmt: skip
+        outcome = import_pages(session, Config(), "k", "moderngov", [page_v2], crawl_run_id=None,
+                               now=T0 + timedelta(days=1))[0]  # fmt: skip
         summaries = [c.summary for c in outcome.changes]
     assert "item removed: Children's centres" in summaries
 

@@ -46,7 +46,7 @@ def test_a_skipped_source_prints_nothing_with_quiet(
     campaign_site, campaign_config, cli, sqlite_url
 ):
     db_url = sqlite_url
-    from monitor import locks
+    from storage import leases as locks
 
     campaign_config()
     archive = _opened(db_url)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from councilwatch.config import Config
-from monitor.importer import import_page
+from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.models import Change
 
@@ -43,9 +43,9 @@ def edit(text: str) -> dict:
 
 def store(archive, page: PageItem, when: datetime):
     with archive.session() as session:
-        return import_page(
-            session, Config(), "oxon", "moderngov", page, crawl_run_id=None, now=when
-        )
+        return import_pages(
+            session, Config(), "oxon", "moderngov", [page], crawl_run_id=None, now=when
+        )[0]
 
 
 def stored_changes(archive) -> list[tuple[str, str, bool]]:

@@ -11,8 +11,8 @@ from datetime import timedelta
 import pytest
 
 from councilwatch.config import Config, PageSource
-from monitor import locks
 from monitor.crawler import start_run
+from storage import leases as locks
 from storage.db import open_archive
 from storage.models import CrawlRun
 from storage.types import utcnow

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 
 from councilwatch.config import Config
-from monitor.importer import import_page
+from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.archive import source_row
 from storage.models import Change, CrawlRun, SuspectPage, Version
@@ -48,9 +48,9 @@ def run_id(archive) -> int:
 
 def store(archive, page: PageItem, run: int | None, when: datetime):
     with archive.session() as session:
-        return import_page(
-            session, Config(), "kingston", "moderngov", page, crawl_run_id=run, now=when
-        )
+        return import_pages(
+            session, Config(), "kingston", "moderngov", [page], crawl_run_id=run, now=when
+        )[0]
 
 
 def count(archive, model) -> int:

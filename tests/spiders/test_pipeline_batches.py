@@ -7,8 +7,8 @@ import pytest
 from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
+from monitor.pipeline import ArchivePipeline
 from spiders.items import PageItem
-from spiders.pipelines import ArchivePipeline
 from spiders.web.page import PageSpider
 from storage.db import open_archive
 from storage.models import Document

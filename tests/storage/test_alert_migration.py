@@ -7,7 +7,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import alerts.outbox  # noqa: F401  (registers the outbox tables)
 from storage.db import alembic_config, open_archive
 from storage.models import Base
 

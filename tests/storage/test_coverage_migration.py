@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from councilwatch.config import Config
-from monitor.importer import import_page
+from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.coverage import record_coverage
 from storage.db import alembic_config, open_archive
@@ -41,7 +41,7 @@ def test_crawl_coverage_comes_and_goes_with_its_migration_and_going_down_keeps_l
     for when in (T0, later):
         with archive.session() as session:
             outcomes = [
-                import_page(session, Config(), "camp", "page", page(n), crawl_run_id=None, now=when)
+                import_pages(session, Config(), "camp", "page", [page(n)], crawl_run_id=None, now=when)[0]
                 for n in range(3)
             ]
         if when == later:

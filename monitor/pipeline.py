@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from scrapy import signals
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.misc import load_object
 from sqlalchemy import update
 from twisted.internet.task import LoopingCall
 
@@ -90,6 +91,14 @@ class ArchivePipeline:
         self.last_response = time.monotonic()
         self.stall_check: LoopingCall | None = None
         crawler.signals.connect(self._response_received, signal=signals.response_received)
+        # The alerts a page's changes owe are queued in the transaction that stores the
+        # page, by the hook the settings name (`COUNCILWATCH_ON_CHANGES`, a dotted path;
+        # spiders/settings.py names alerts.outbox.enqueue_alerts). A setting, not an import:
+        # monitor sits below alerts; and not a registry that alerts fills in when imported,
+        # which would drop alerts without a word in any process that forgot that import.
+        # Every crawl process is made from the settings, so the wiring is in one visible place.
+        hook = crawler.settings.get("COUNCILWATCH_ON_CHANGES")
+        self.on_changes = load_object(hook) if hook else None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -197,6 +206,7 @@ class ArchivePipeline:
                 items,
                 crawl_run_id=self.run_id,
                 now=utcnow(),
+                on_changes=self.on_changes,
             )
             counts = self.counts
             for outcome in outcomes:
