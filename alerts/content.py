@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from councilwatch.config import UK, Config
+from core.config import Config
 from storage.models import Change
 
 
@@ -179,14 +179,6 @@ def format_value(value: float | None) -> str:
         return "-"
     number = _number(value)
     return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
-def uk_time(value: datetime | None) -> str:
-    """A time as a UK reader expects it, with the clock it is on: `1 Dec 2026 10:42 GMT`."""
-    if value is None:
-        return "-"
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%b %Y %H:%M %Z}"
 
 
 def _figure_in(sentence: str | None, value: float | None):

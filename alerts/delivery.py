@@ -62,7 +62,7 @@ from alerts.outbox import (
     enqueue_health,
 )
 from alerts.webhook import Rejected, build_payload, post, secret_from_env, serialise
-from councilwatch.config import Config
+from core.config import Config
 from storage.db import Archive, DatabaseError
 from storage.models import Change
 from storage.types import utcnow

@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from alerts.outbox import SourceHealth, enqueue_health
-from councilwatch.config import Config
+from core.config import Config
 from storage.db import Archive
 from storage.models import CrawlRun, Document, Source, UrlHealth
 from storage.types import utcnow

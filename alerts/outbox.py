@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from councilwatch.config import UK, Config, Subscription
+from core.config import Config, Subscription
+from core.uktime import UK
 from storage.db import insert_ignoring_duplicates
 from storage.models import Base, Change, Document, Version
 from storage.topics import matches as topic_matches

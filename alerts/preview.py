@@ -16,7 +16,7 @@ from alerts.email import render_email
 from alerts.notify import render_notification
 from alerts.outbox import channels, matches
 from alerts.webhook import build_payload
-from councilwatch.config import Config
+from core.config import Config
 from storage.models import Change, Version
 
 

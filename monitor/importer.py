@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from alerts.outbox import enqueue_alerts
-from councilwatch.config import Config
+from core.config import Config
 from monitor import suspect
 from monitor.changes import detect_changes
 from spiders.error_pages import error_wording

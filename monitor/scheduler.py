@@ -43,7 +43,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
-from councilwatch.config import UK, Config
+from core.config import Config
+from core.uktime import UK
 from monitor import locks
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun, Source

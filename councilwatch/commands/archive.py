@@ -10,8 +10,9 @@ from enum import StrEnum
 
 import typer
 
-from councilwatch.app import UserError, app, check_choice, err, iso, out, state, uk_time
-from councilwatch.config import CHANGE_KINDS
+from core.config import CHANGE_KINDS
+from core.uktime import iso, uk_time_short
+from councilwatch.app import UserError, app, check_choice, err, out, state
 from spiders.items import KINDS
 
 
@@ -79,7 +80,7 @@ def changes(
         for c in rows:
             doc = c.document
             out.print(
-                f"{uk_time(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False
+                f"{uk_time_short(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False
             )
             if doc.title:
                 out.print(f"    {doc.key}", markup=False, style="dim")
@@ -147,8 +148,8 @@ def history(
         for n, (v, cs) in enumerate(rows, 1):
             note = " (re-parse)" if v.reparse else ""
             out.print(
-                f"  version {n} (id {v.id}): first seen {uk_time(v.seen_at)}, "
-                f"last seen {uk_time(v.last_seen)}{note}",
+                f"  version {n} (id {v.id}): first seen {uk_time_short(v.seen_at)}, "
+                f"last seen {uk_time_short(v.last_seen)}{note}",
                 markup=False,
             )
             for c in cs:
@@ -210,8 +211,8 @@ def show_diff(
         )
         return
     out.print(f"{doc.key}  {doc.title or ''}", markup=False)
-    out.print(f"--- version {numbers[0]} (first seen {uk_time(old.seen_at)})", markup=False)
-    out.print(f"+++ version {numbers[1]} (first seen {uk_time(new.seen_at)})", markup=False)
+    out.print(f"--- version {numbers[0]} (first seen {uk_time_short(old.seen_at)})", markup=False)
+    out.print(f"+++ version {numbers[1]} (first seen {uk_time_short(new.seen_at)})", markup=False)
     if not result.changed:
         out.print("no difference in the words of these two versions", markup=False)
         return

@@ -21,8 +21,8 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 import typer
 
+from core.config import ConfigError
 from councilwatch.app import app, err, out, plural, state
-from councilwatch.config import ConfigError
 
 
 @app.command()

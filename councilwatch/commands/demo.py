@@ -66,7 +66,7 @@ def demo(
         council.load(SITE / "council")
         news.load(SITE / "news")
         config_path = _write_config(folder, council.url, news.url)
-        from councilwatch.config import load_config
+        from core.config import load_config
 
         config = load_config(config_path, required=True)
         archive = open_archive(config.database.url)

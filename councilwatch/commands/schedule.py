@@ -9,8 +9,8 @@ from datetime import datetime
 
 import typer
 
-from councilwatch.app import app, iso, out, state
-from councilwatch.config import UK
+from core.uktime import UK, iso
+from councilwatch.app import app, out, state
 
 # A source whose last runs all failed this many times in a row is "failing".
 FAILING_AFTER = 3

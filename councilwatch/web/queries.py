@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.uktime import uk_time as core_uk_time
 from storage.blobs import read_blob
 from storage.coverage import last_seen
 from storage.models import Blob, Change, Document, Source, Version
@@ -29,7 +29,6 @@ from storage.queries import (
 )
 from storage.search import Figure, FigureSeen, Hits, figures_over_time, search
 
-UK = ZoneInfo("Europe/London")
 DOCUMENT_KEY = re.compile(
     r"^[\w.-]+:(meeting|agenda_item|decision|issue|article|page|document):\S+$"
 )
@@ -40,18 +39,9 @@ SEARCH_LIMIT = 50
 
 
 def uk_time(value: datetime | None) -> str:
-    """A stored UTC time as a UK reader expects it, saying which clock: 8 Mar 2016 09:00 GMT."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
-
-
-def uk_date(value: datetime) -> str:
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%b %Y}"
+    """A stored time as a UK reader expects it (`8 Mar 2016 09:00 GMT`); a page shows
+    nothing for a missing one."""
+    return core_uk_time(value, missing="")
 
 
 @dataclass

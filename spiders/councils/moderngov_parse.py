@@ -31,7 +31,7 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import css2xpath
 
-from councilwatch.config import UK
+from core.uktime import UK
 from spiders.items import DocumentItem, PageItem, document_key
 
 

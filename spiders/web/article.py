@@ -22,16 +22,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 from scrapy.http import HtmlResponse, TextResponse
 
+from core.uktime import UK
 from spiders.hosts import host_of
 from spiders.items import DocumentItem, PageItem, document_key, media_type
 from storage.topics import matching_topics
-
-UK = ZoneInfo("Europe/London")
 
 ARTICLE_TYPES = {
     "NewsArticle",

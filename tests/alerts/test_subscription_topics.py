@@ -5,7 +5,7 @@ from alert_helpers import Edit, change_decision
 from sqlalchemy import select
 
 from alerts.outbox import AlertItem
-from councilwatch.config import Config
+from core.config import Config
 
 
 def _config(keywords: list[str]) -> Config:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_page
 from spiders.items import DocumentItem, PageItem
 

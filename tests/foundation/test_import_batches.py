@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from test_archive import page
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_pages
 from storage.blobs import read_blob
 from storage.models import Blob, Change, Document, Version

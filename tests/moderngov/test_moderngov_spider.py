@@ -12,7 +12,7 @@ import scrapy
 from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 from twisted.python.failure import Failure
 
-from councilwatch.config import UK
+from core.uktime import UK
 from spiders.councils.moderngov import ModernGovSpider
 from spiders.councils.moderngov_parse import query_param
 from spiders.parsers import saved_response

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from scheduler_helpers import lock_row
 
-from councilwatch.config import Config, PageSource
+from core.config import Config, PageSource
 from monitor import locks
 from monitor.crawler import start_run
 from storage.db import open_archive

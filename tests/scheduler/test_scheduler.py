@@ -12,7 +12,8 @@ import pytest
 import time_machine
 from scheduler_helpers import crawl_runs, lock_row, wait_for
 
-from councilwatch.config import UK, load_config
+from core.config import load_config
+from core.uktime import UK
 from monitor.scheduler import Service
 from storage.db import open_archive
 

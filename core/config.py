@@ -12,11 +12,11 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-UK = ZoneInfo("Europe/London")
+from core.uktime import UK
+
 CONFIG_ENV = "COUNCILWATCH_CONFIG"
 DB_ENV = "COUNCILWATCH_DB"
 DEFAULT_CONFIG = "councilwatch.toml"
