@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,6 +81,27 @@ def versions_with_changes(session: Session, doc: Document) -> list[tuple[Version
     ):
         changes.setdefault(change.new_version_id, []).append(change)
     return [(v, changes.get(v.id, [])) for v in versions]
+
+
+# CSV columns per export; JSON Lines carries the same keys.
+EXPORT_COLUMNS = {
+    "documents": [
+        "key", "source", "kind", "url", "title", "fields", "versions", "first_seen", "last_seen",
+    ],
+    "versions": [
+        "key", "source", "kind", "version", "version_id", "seen_at", "last_seen", "title",
+        "content_hash", "reparse", "fields", "text",
+    ],
+    "changes": [
+        "key", "source", "document_kind", "url", "title", "change_id", "kind", "summary",
+        "before", "after", "old_value", "new_value", "alert", "old_version_id",
+        "new_version_id", "detected_at",
+    ],
+    "figures": [
+        "key", "source", "document_kind", "url", "title", "version", "version_id", "seen_at",
+        "kind", "value", "unit", "denominator", "subject", "text", "sentence",
+    ],
+}  # fmt: skip
 
 
 def export_documents(
@@ -344,3 +366,16 @@ def _marked(runs: list[tuple[str, str]]) -> str:
         else:
             parts.append(text)
     return " ".join(parts)
+
+
+def with_titles(session: Session, text: str, kinds) -> str:
+    """`text` with the document keys in it (a meeting lists its agenda items by key) replaced
+    by those documents' titles, so a diff reads "{+Manorgate Road - Objections+}". `kinds`
+    are the document kinds a key may name."""
+    key_word = re.compile(r"[a-z0-9][a-z0-9_-]*:(?:" + "|".join(kinds) + r"):\S+")
+    keys = set(key_word.findall(text))
+    if not keys:
+        return text
+    found = session.execute(select(Document.key, Document.title).where(Document.key.in_(keys)))
+    titles = {key: title for key, title in found}
+    return key_word.sub(lambda m: titles.get(m[0]) or m[0], text)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from enum import StrEnum
 
@@ -165,36 +164,20 @@ def labelled(kind: str, summary: str) -> str:
     return f"{kind.replace('_', ' ')}: {summary}"
 
 
-KEY_WORD = re.compile(r"[a-z0-9][a-z0-9_-]*:(?:" + "|".join(KINDS) + r"):\S+")
-
-
-def with_titles(session, text: str) -> str:
-    """`text` with the document keys in it (a meeting lists its agenda items by key) replaced
-    by those documents' titles, so a diff reads "{+Manorgate Road - Objections+}"."""
-    from sqlalchemy import select
-
-    from storage.models import Document
-
-    keys = set(KEY_WORD.findall(text))
-    if not keys:
-        return text
-    found = session.execute(select(Document.key, Document.title).where(Document.key.in_(keys)))
-    titles = {key: title for key, title in found}
-    return KEY_WORD.sub(lambda m: titles.get(m[0]) or m[0], text)
-
-
 def show_diff(
     session, doc, versions, numbers: tuple[int, int], context: int | None, as_json: bool
 ) -> None:
     """Print the word-level diff between two versions of `doc`, numbered from 1."""
-    from storage.queries import document_ref, word_diff
+    from storage.queries import document_ref, with_titles, word_diff
 
     for n in numbers:
         if not 1 <= n <= len(versions):
             have = "1" if len(versions) == 1 else f"1 to {len(versions)}"
             raise UserError(f"--diff: {doc.key} has no version {n} (it has {have})")
     old, new = (versions[n - 1] for n in numbers)
-    result = word_diff(with_titles(session, old.text), with_titles(session, new.text), context)
+    result = word_diff(
+        with_titles(session, old.text, KINDS), with_titles(session, new.text, KINDS), context
+    )
     if as_json:
         print(
             json.dumps(
@@ -231,27 +214,6 @@ class ExportWhat(StrEnum):
     versions = "versions"
     changes = "changes"
     figures = "figures"
-
-
-# CSV columns per export; JSON Lines carries the same keys.
-EXPORT_COLUMNS = {
-    "documents": [
-        "key", "source", "kind", "url", "title", "fields", "versions", "first_seen", "last_seen",
-    ],
-    "versions": [
-        "key", "source", "kind", "version", "version_id", "seen_at", "last_seen", "title",
-        "content_hash", "reparse", "fields", "text",
-    ],
-    "changes": [
-        "key", "source", "document_kind", "url", "title", "change_id", "kind", "summary",
-        "before", "after", "old_value", "new_value", "alert", "old_version_id",
-        "new_version_id", "detected_at",
-    ],
-    "figures": [
-        "key", "source", "document_kind", "url", "title", "version", "version_id", "seen_at",
-        "kind", "value", "unit", "denominator", "subject", "text", "sentence",
-    ],
-}  # fmt: skip
 
 
 @app.command()
@@ -291,7 +253,7 @@ def export(
             for row in rows:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             return
-        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_COLUMNS[what.value])
+        writer = csv.DictWriter(sys.stdout, fieldnames=queries.EXPORT_COLUMNS[what.value])
         writer.writeheader()
         for row in rows:
             if "fields" in row:
