@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from alerts.channels import channels_of
 from core.config import Config, Subscription
 from core.uktime import UK
 from storage.db import insert_ignoring_duplicates
@@ -40,9 +41,6 @@ from storage.types import JSONType
 # The reserved subscription name under which source-health alerts to `[maintainers]` are
 # queued; config subscription names are free text, but nobody names one with an "@".
 MAINTAINERS = "@maintainers"
-
-CHANNELS = ("email", "webhook", "apprise", "feed")
-
 
 class AlertItem(Base):
     """One alert owed: a change (or a source-health event) for one subscription and channel."""
@@ -123,19 +121,6 @@ class SourceHealth(Base):
 
 def idempotency_key(*parts: Any) -> str:
     return hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).hexdigest()
-
-
-def channels(sub: Subscription) -> list[str]:
-    return [
-        name
-        for name, wanted in (
-            ("email", sub.email),
-            ("webhook", sub.webhook),
-            ("apprise", sub.apprise_env),
-            ("feed", sub.feed),
-        )
-        if wanted
-    ]
 
 
 def next_digest_time(now: datetime, hour: int) -> datetime:
@@ -222,18 +207,18 @@ def enqueue_alerts(session: Session, config: Config, changes, *, now: datetime) 
         for sub in config.subscriptions:
             if not matches(session, config, sub, change, version):
                 continue
-            for channel in channels(sub):
+            for channel in channels_of(sub):
                 # A feed is a file, rewritten as changes come; digests are for messages.
                 due = (
                     next_digest_time(now, sub.digest_hour)
-                    if sub.digest == "daily" and channel != "feed"
+                    if sub.digest == "daily" and channel.message
                     else now
                 )
                 queued += _insert_item(
                     session,
-                    key=idempotency_key(sub.name, channel, "change", change.id),
+                    key=idempotency_key(sub.name, channel.name, "change", change.id),
                     subscription=sub.name,
-                    channel=channel,
+                    channel=channel.name,
                     change_id=change.id,
                     event=None,
                     now=now,
@@ -252,15 +237,14 @@ def enqueue_health(
     also has "url".
     """
     queued = 0
-    wanted = [("email", config.maintainers.email), ("webhook", config.maintainers.webhook)]
-    for channel, target in wanted:
-        if not target:
+    for channel in channels_of(config.maintainers):
+        if not channel.for_maintainers:
             continue
         queued += _insert_item(
             session,
             key=idempotency_key(
                 MAINTAINERS,
-                channel,
+                channel.name,
                 "health",
                 event.get("source"),
                 event.get("about"),
@@ -269,7 +253,7 @@ def enqueue_health(
                 *([event["url"]] if event.get("url") else []),
             ),
             subscription=MAINTAINERS,
-            channel=channel,
+            channel=channel.name,
             change_id=None,
             event=event,
             now=now,
