@@ -11,13 +11,13 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
 from core.config import Config
 from storage.models import Change
+from storage.queries import plain_number
 
 
 @dataclass
@@ -30,17 +30,6 @@ class ChangeView:
     new_value: float | None = None
     detected_at: datetime | None = None
     change_id: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        # The `compare --json` change shape (INTERFACE.md).
-        return {
-            "kind": self.kind,
-            "summary": self.summary,
-            "before": self.before,
-            "after": self.after,
-            "old_value": _number(self.old_value),
-            "new_value": _number(self.new_value),
-        }
 
 
 @dataclass
@@ -82,12 +71,6 @@ class HealthEvent:
         if self.url:
             return f"{self.url} (source {self.source})"
         return self.about or f"source {self.source}"
-
-
-def _number(value: float | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
 
 
 def archived_version_url(config: Config, key: str, version_id: int | None) -> str | None:
@@ -177,7 +160,7 @@ def word_diff(before: str | None, after: str | None) -> list[tuple[str, str]]:
 def format_value(value: float | None) -> str:
     if value is None:
         return "-"
-    number = _number(value)
+    number = plain_number(value)
     return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
 
 

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.figures import Figure, find_figures, sentences
+from storage.queries import plain_number
 
 
 @dataclass
@@ -39,14 +40,22 @@ class FoundChange:
         return self.kind != "text"
 
     def to_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "summary": self.summary,
-            "before": self.before,
-            "after": self.after,
-            "old_value": self.old_value,
-            "new_value": self.new_value,
-        }
+        return change_json(self)
+
+
+def change_json(change) -> dict[str, Any]:
+    """A change as every JSON reader gets it: webhooks, `compare --json`, `changes --json`,
+    `history --json` and the web view all start from this. `change` is anything with these
+    attributes (a FoundChange, a stored Change, an alert's ChangeView); figures come out as
+    the numbers they are (14000000, not 14000000.0)."""
+    return {
+        "kind": change.kind,
+        "summary": change.summary,
+        "before": change.before,
+        "after": change.after,
+        "old_value": plain_number(change.old_value),
+        "new_value": plain_number(change.new_value),
+    }
 
 
 # --- normalising -------------------------------------------------------------------------

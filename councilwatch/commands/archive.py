@@ -19,16 +19,12 @@ def change_json(change, config=None) -> dict:
     """A change as `changes --json` and `history --json` print it; with `[alerts]
     archive_url` set, `archived_version_url` links to its version in `councilwatch serve`."""
     from alerts.content import archived_version_url
+    from monitor.changes import change_json as fields
     from storage.queries import document_ref
 
     row = {
         "document": document_ref(change.document),
-        "kind": change.kind,
-        "summary": change.summary,
-        "before": change.before,
-        "after": change.after,
-        "old_value": change.old_value,
-        "new_value": change.new_value,
+        **fields(change),
         "alert": change.alert,
         "detected_at": iso(change.detected_at),
     }

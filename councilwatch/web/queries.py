@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.uktime import uk_time as core_uk_time
+from monitor.changes import change_json
 from storage.blobs import read_blob
 from storage.coverage import last_seen
 from storage.models import Blob, Change, Document, Source, Version
@@ -107,14 +108,11 @@ def readable_summary(summary: str) -> str:
 
 
 def _change_row(c: Change) -> ChangeRow:
+    shown = change_json(c)
+    shown["summary"] = readable_summary(shown["summary"])
     return ChangeRow(
         id=c.id,
-        kind=c.kind,
-        summary=readable_summary(c.summary),
-        before=c.before,
-        after=c.after,
-        old_value=plain_number(c.old_value),
-        new_value=plain_number(c.new_value),
+        **shown,
         detected=uk_time(c.detected_at),
         detected_at=c.detected_at,
         alert=bool(c.alert),
