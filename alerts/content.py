@@ -7,7 +7,6 @@ can `councilwatch demo`, which shows the alerts that would be sent without sendi
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from core.config import Config
 from storage.models import Change
-from storage.queries import plain_number
+from storage.queries import plain_number, word_opcodes
 
 
 @dataclass
@@ -140,13 +139,13 @@ def _tokens(text: str) -> list[str]:
 def word_diff(before: str | None, after: str | None) -> list[tuple[str, str]]:
     """The after-sentence as (op, text) runs: "same", "removed" or "added" words.
 
-    Word level, not character level, so "£12m" -> "£14m" reads as one figure replaced
-    (autojunk off: it garbles long sentences, stack notes pitfall 24).
+    Word level, not character level, so "£12m" -> "£14m" reads as one figure replaced;
+    the words are matched as in `history --diff` (storage.queries.word_opcodes), and the
+    spacing between them is kept, since this is the sentence the reader sees.
     """
     old, new = _tokens(before or ""), _tokens(after or "")
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     runs: list[tuple[str, str]] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in word_opcodes(old, new):
         if op == "equal":
             runs.append(("same", "".join(new[b1:b2])))
             continue

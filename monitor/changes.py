@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from monitor.figures import Figure, find_figures, sentences
-from storage.queries import plain_number
+from storage.queries import plain_number, word_opcodes
 
 
 @dataclass
@@ -154,8 +154,8 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
     a_to = spans_a[s2 - 1][1] if s2 > s1 else a_from
     b_from = spans_b[t1][0] if t1 < len(spans_b) else len(b)
     b_to = spans_b[t2 - 1][1] if t2 > t1 else b_from
-    words = SequenceMatcher(None, keys_a[a_from:a_to], keys_b[b_from:b_to], autojunk=False)
-    edits = [op for op in words.get_opcodes() if op[0] != "equal"]
+    # The words inside, matched as `history --diff` matches them.
+    edits = [op for op in word_opcodes(keys_a[a_from:a_to], keys_b[b_from:b_to]) if op[0] != "equal"]
     _, i1, i2, j1, j2 = edits[0]
     i1, i2, j1, j2 = i1 + a_from, i2 + a_from, j1 + b_from, j2 + b_from
     more = len(edits) - 1 + len(runs) - 1

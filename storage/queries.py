@@ -291,16 +291,21 @@ class WordDiff:
         return bool(self.ops)
 
 
+def word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """How the words `a` become the words `b`, as difflib opcodes: every word diff (here,
+    and the sentences of an alert) is this. `autojunk=False` because difflib otherwise
+    treats common words in long documents as junk and produces strange diffs."""
+    return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
 def word_diff(old: str, new: str, context: int | None = 8) -> WordDiff:
     """Words removed and added between two texts, as `close [-31-]{+29+} of 44`.
 
     Words, not characters, so "£2.5m" -> "£2.1m" reads as one replaced figure; spacing
-    and line breaks are ignored. `autojunk=False` because difflib otherwise treats common
-    words in long documents as junk and produces strange diffs. `context=None` marks up
-    the whole text as one hunk.
+    and line breaks are ignored. `context=None` marks up the whole text as one hunk.
     """
     a, b = old.split(), new.split()
-    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    opcodes = word_opcodes(a, b)
     ops: list[dict[str, str]] = []
     pieces: list[tuple[str, list[tuple[str, str]]]] = []  # ("equal", words) or ("change", runs)
     for tag, i1, i2, j1, j2 in opcodes:
