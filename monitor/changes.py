@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from core.dates import parse_iso
 from monitor.figures import Figure, find_figures, sentences
 from storage.queries import plain_number, word_opcodes
 
@@ -416,10 +417,7 @@ def flag(label: str, old: Any, new: Any) -> list[FoundChange]:
 def when(value: Any) -> datetime | str | None:
     if not value:
         return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return clean(value)
+    return parse_iso(str(value)) or clean(value)
 
 
 def readable_date(value: Any) -> str:
