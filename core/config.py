@@ -20,6 +20,8 @@ from core.uktime import UK
 CONFIG_ENV = "COUNCILWATCH_CONFIG"
 DB_ENV = "COUNCILWATCH_DB"
 DEFAULT_CONFIG = "councilwatch.toml"
+# The archive when nothing names one: an SQLite file beside where the command runs.
+DEFAULT_URL = "sqlite:///councilwatch.db"
 
 # What a campaign hears about unless it says otherwise: decisions and figures, not wording.
 DEFAULT_ALERT_KINDS = ["decision", "status", "date", "figure", "item_added", "item_removed"]
@@ -415,6 +417,4 @@ def _describe(exc: ValidationError, data: dict) -> str:
 
 def database_url(cli_value: str | None, config: Config) -> str:
     """--db, then $COUNCILWATCH_DB, then [database] url, then an SQLite file here."""
-    from storage.db import DEFAULT_URL
-
     return cli_value or os.environ.get(DB_ENV) or config.database.url or DEFAULT_URL
