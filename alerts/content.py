@@ -7,17 +7,16 @@ can `councilwatch demo`, which shows the alerts that would be sent without sendi
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from councilwatch.config import UK, Config
+from core.config import Config
 from storage.models import Change
+from storage.queries import plain_number, word_opcodes
 
 
 @dataclass
@@ -30,17 +29,6 @@ class ChangeView:
     new_value: float | None = None
     detected_at: datetime | None = None
     change_id: int | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        # The `compare --json` change shape (INTERFACE.md).
-        return {
-            "kind": self.kind,
-            "summary": self.summary,
-            "before": self.before,
-            "after": self.after,
-            "old_value": _number(self.old_value),
-            "new_value": _number(self.new_value),
-        }
 
 
 @dataclass
@@ -82,12 +70,6 @@ class HealthEvent:
         if self.url:
             return f"{self.url} (source {self.source})"
         return self.about or f"source {self.source}"
-
-
-def _number(value: float | None) -> int | float | None:
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else value
 
 
 def archived_version_url(config: Config, key: str, version_id: int | None) -> str | None:
@@ -157,13 +139,13 @@ def _tokens(text: str) -> list[str]:
 def word_diff(before: str | None, after: str | None) -> list[tuple[str, str]]:
     """The after-sentence as (op, text) runs: "same", "removed" or "added" words.
 
-    Word level, not character level, so "£12m" -> "£14m" reads as one figure replaced
-    (autojunk off: it garbles long sentences, stack notes pitfall 24).
+    Word level, not character level, so "£12m" -> "£14m" reads as one figure replaced;
+    the words are matched as in `history --diff` (storage.queries.word_opcodes), and the
+    spacing between them is kept, since this is the sentence the reader sees.
     """
     old, new = _tokens(before or ""), _tokens(after or "")
-    matcher = difflib.SequenceMatcher(a=old, b=new, autojunk=False)
     runs: list[tuple[str, str]] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in word_opcodes(old, new):
         if op == "equal":
             runs.append(("same", "".join(new[b1:b2])))
             continue
@@ -177,16 +159,8 @@ def word_diff(before: str | None, after: str | None) -> list[tuple[str, str]]:
 def format_value(value: float | None) -> str:
     if value is None:
         return "-"
-    number = _number(value)
+    number = plain_number(value)
     return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
-
-
-def uk_time(value: datetime | None) -> str:
-    """A time as a UK reader expects it, with the clock it is on: `1 Dec 2026 10:42 GMT`."""
-    if value is None:
-        return "-"
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%b %Y %H:%M %Z}"
 
 
 def _figure_in(sentence: str | None, value: float | None):

@@ -38,10 +38,10 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-import httpx
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from alerts.channels import CHANNELS, Target, channels_of
 from alerts.content import (
     DocumentAlert,
     HealthEvent,
@@ -49,12 +49,10 @@ from alerts.content import (
     message_content,
     sample_alert,
 )
-from alerts.email import SendError, render_email, send_email
-from alerts.feed import FEED_ENTRIES, write_feed
-from alerts.notify import render_notification, send_notification
-from alerts.outbox import MAINTAINERS, channels, enqueue_health
-from alerts.webhook import Rejected, build_payload, post, secret_from_env, serialise
-from councilwatch.config import Config
+from alerts.email import SendError
+from alerts.outbox import MAINTAINERS, enqueue_health
+from alerts.webhook import Rejected
+from core.config import Config
 from storage.db import Archive, DatabaseError
 from storage.models import AlertAttempt, AlertItem, AlertMessage, Change, SourceHealth
 from storage.types import utcnow
@@ -96,35 +94,18 @@ def backoff(attempts: int, retry_after: float | None = None) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-@dataclass
-class Target:
-    """Where one subscription's channel goes, from the config of this run."""
-
-    subscription: str
-    channel: str
-    address: str | None  # email address, webhook URL; None for Apprise (URL is a secret)
-    secret_env: str | None = None  # webhook secret or Apprise URL variable
-
-
 def target(config: Config, subscription: str, channel: str) -> Target | None:
     """The channel as the config now describes it; None when it was removed."""
+    kind = CHANNELS.get(channel)
     if subscription == MAINTAINERS:
         m = config.maintainers
-        if channel == "email" and m.email:
-            return Target(subscription, channel, m.email)
-        if channel == "webhook" and m.webhook:
-            return Target(subscription, channel, m.webhook, m.webhook_secret_env)
-        return None
+        if kind is None or not kind.for_maintainers or not kind.wanted(m):
+            return None
+        return kind.target(subscription, m)
     sub = next((s for s in config.subscriptions if s.name == subscription), None)
-    if sub is None or channel not in channels(sub):
+    if sub is None or kind is None or not kind.wanted(sub):
         return None
-    if channel == "email":
-        return Target(subscription, channel, sub.email)
-    if channel == "webhook":
-        return Target(subscription, channel, sub.webhook, sub.webhook_secret_env)
-    if channel == "apprise":
-        return Target(subscription, channel, None, sub.apprise_env)
-    return Target(subscription, channel, sub.feed)
+    return kind.target(subscription, sub)
 
 
 def send(
@@ -137,34 +118,7 @@ def send(
     test: bool = False,
 ) -> None:
     """Send one message on one channel; SendError says why not (never with a secret in it)."""
-    if tgt.channel == "email":
-        msg = render_email(
-            docs,
-            health,
-            uid=uid,
-            to=tgt.address,
-            sender=config.smtp.sender,
-            subscription=tgt.subscription,
-            test=test,
-        )
-        send_email(config.smtp, msg)
-    elif tgt.channel == "webhook":
-        if len(docs) + len(health) != 1:
-            raise SendError("a webhook message must carry exactly one document or event")
-        payload = build_payload(
-            docs[0] if docs else None,
-            health[0] if health else None,
-            uid=uid,
-            subscription=tgt.subscription,
-        )
-        if test:
-            payload["test"] = True
-        post(tgt.address, secret_from_env(tgt.secret_env), uid, serialise(payload))
-    elif tgt.channel == "apprise":
-        title, body = render_notification(docs, health, test=test)
-        send_notification(tgt.secret_env, title, body)
-    else:
-        raise SendError(f"channel {tgt.channel!r} is not sent as a message")
+    CHANNELS[tgt.channel].send(config, tgt, uid, docs, health, test=test)
 
 
 def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None) -> DeliveryReport:
@@ -181,7 +135,7 @@ def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None
         return report
     try:
         _group_due(archive, config, now)
-        report.feeds = _write_feeds(archive, config, now, report)
+        report.feeds = _write_files(archive, config, now, report)
         renew = lambda: leases.renew(archive, LOCK_NAME, owner)  # noqa: E731
         _send_due(archive, config, now, report, renew)
         # Sending may have queued a notice to the maintainers (a channel failing for days):
@@ -227,10 +181,11 @@ def _group_due(archive: Archive, config: Config, now: datetime) -> int:
                 # someone if it is re-added later. Kept, marked, visible in `alerts list`.
                 item.status = "dropped"
                 continue
-            if item.channel == "feed":
-                continue  # feeds are files, rewritten by _write_feeds, not messages
+            channel = CHANNELS[item.channel]
+            if not channel.message:
+                continue  # a file (a feed), rewritten by _write_files, not messages
             key: tuple = (item.subscription, item.channel)
-            if item.channel == "webhook":
+            if channel.per_document:
                 # One webhook body describes one document (or one health event).
                 key += (
                     ("change", item.change.document_id) if item.change_id else ("event", item.id),
@@ -255,46 +210,53 @@ def _group_due(archive: Archive, config: Config, now: datetime) -> int:
         return made
 
 
-def _write_feeds(archive: Archive, config: Config, now: datetime, report: DeliveryReport) -> int:
+def _write_files(archive: Archive, config: Config, now: datetime, report: DeliveryReport) -> int:
+    """Rewrite the files of the channels that are files (feeds) from their recent rows."""
     written = 0
-    for sub in config.subscriptions:
-        if not sub.feed:
+    for channel in CHANNELS.values():
+        if channel.message:
             continue
-        with archive.session() as session:
-            fresh = session.scalars(
-                _for_update(
-                    select(AlertItem).where(
-                        AlertItem.subscription == sub.name,
-                        AlertItem.channel == "feed",
-                        AlertItem.status == "pending",
-                        AlertItem.due_at <= now,
-                    ),
-                    archive,
-                )
-            ).all()
-            if not fresh:
-                continue
-            recent = session.scalars(
-                select(AlertItem)
-                .where(
-                    AlertItem.subscription == sub.name,
-                    AlertItem.channel == "feed",
-                    AlertItem.status.in_(["pending", "delivered"]),
-                    AlertItem.due_at <= now,
-                )
-                .order_by(AlertItem.id.desc())
-                .limit(FEED_ENTRIES)
-            ).all()
-            changes = [i.change for i in reversed(recent) if i.change is not None]
-            try:
-                write_feed(config, sub, group_changes(config, changes), now=now)
-            except OSError as exc:
-                report.errors.append(f"{sub.name} feed: {exc}")
-                continue
-            for item in fresh:
-                item.status = "delivered"
-            written += 1
+        for sub in config.subscriptions:
+            if channel.wanted(sub):
+                written += _write_file(archive, config, channel, sub, now, report)
     return written
+
+
+def _write_file(archive, config, channel, sub, now, report) -> int:
+    with archive.session() as session:
+        fresh = session.scalars(
+            _for_update(
+                select(AlertItem).where(
+                    AlertItem.subscription == sub.name,
+                    AlertItem.channel == channel.name,
+                    AlertItem.status == "pending",
+                    AlertItem.due_at <= now,
+                ),
+                archive,
+            )
+        ).all()
+        if not fresh:
+            return 0
+        recent = session.scalars(
+            select(AlertItem)
+            .where(
+                AlertItem.subscription == sub.name,
+                AlertItem.channel == channel.name,
+                AlertItem.status.in_(["pending", "delivered"]),
+                AlertItem.due_at <= now,
+            )
+            .order_by(AlertItem.id.desc())
+            .limit(channel.entries)
+        ).all()
+        changes = [i.change for i in reversed(recent) if i.change is not None]
+        try:
+            channel.publish(config, sub, group_changes(config, changes), now=now)
+        except OSError as exc:
+            report.errors.append(f"{sub.name} {channel.name}: {exc}")
+            return 0
+        for item in fresh:
+            item.status = "delivered"
+        return 1
 
 
 def _send_due(
@@ -355,7 +317,7 @@ def _due_lanes(archive: Archive, now: datetime) -> list[list[int]]:
     lanes: dict[tuple, list[int]] = {}
     for message_id, subscription, channel, document_id, item_id in rows:
         key: tuple = (subscription, channel)
-        if channel == "webhook":
+        if CHANNELS[channel].per_document:
             # One webhook body describes one document: only a document's own order matters.
             key += (("document", document_id) if document_id is not None else ("item", item_id),)
         lanes.setdefault(key, []).append(message_id)
@@ -385,14 +347,7 @@ class _Sending:
 
 
 def _host(config: Config, tgt: Target) -> str:
-    if tgt.channel == "webhook" and tgt.address:
-        try:
-            return httpx.URL(tgt.address).host or tgt.address
-        except httpx.InvalidURL:
-            return tgt.address
-    if tgt.channel == "email":
-        return f"smtp:{config.smtp.host}"
-    return tgt.channel
+    return CHANNELS[tgt.channel].host(config, tgt)
 
 
 def _send_lane(archive, config, now, lane: list[int], shared: _Sending, stop) -> None:
@@ -551,18 +506,11 @@ def send_test(
     now = now or utcnow()
     if name in ("maintainers", MAINTAINERS):
         subscription = MAINTAINERS
-        wanted = [
-            c
-            for c, t in (
-                ("email", config.maintainers.email),
-                ("webhook", config.maintainers.webhook),
-            )
-            if t
-        ]
+        wanted = [c.name for c in channels_of(config.maintainers) if c.for_maintainers]
     else:
         sub = config.subscription(name)
         subscription = sub.name
-        wanted = [c for c in channels(sub) if c != "feed"]
+        wanted = [c.name for c in channels_of(sub) if c.message]
     results: list[tuple[str, str | None]] = []
     for channel in wanted:
         tgt = target(config, subscription, channel)

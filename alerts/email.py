@@ -18,11 +18,11 @@ from alerts.content import (
     HealthEvent,
     one_line,
     subject_line,
-    uk_time,
     value_change,
     word_diff,
 )
-from councilwatch.config import Smtp
+from core.config import Smtp
+from core.uktime import uk_time
 
 
 class SendError(Exception):

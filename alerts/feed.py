@@ -11,7 +11,7 @@ from pathlib import Path
 from feedgen.feed import FeedGenerator
 
 from alerts.content import DocumentAlert, value_change
-from councilwatch.config import Config, Subscription
+from core.config import Config, Subscription
 
 # Entries kept in a feed: readers poll often, so a window of recent changes is enough.
 FEED_ENTRIES = 100

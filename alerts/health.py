@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from alerts.outbox import enqueue_health
-from councilwatch.config import Config
+from core.config import Config
 from storage.coverage import holds
 from storage.db import Archive
 from storage.models import CrawlCoverage, CrawlRun, Document, Source, SourceHealth, UrlHealth

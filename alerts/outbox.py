@@ -30,20 +30,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from councilwatch.config import UK, Config, Subscription
+from alerts.channels import channels_of
+from core.config import Config, Subscription
+from core.uktime import UK
 from storage.db import insert_ignoring_duplicates
-
-# AlertMessage and SourceHealth are not used here: the CLI (`councilwatch/commands/alerts.py`,
-# `schedule.py`, `demo.py`) still imports the tables from this module; they go once it
-# imports them from storage.models.
-from storage.models import (
-    AlertItem,
-    AlertMessage,  # noqa: F401
-    Change,
-    Document,
-    SourceHealth,  # noqa: F401
-    Version,
-)
+from storage.models import AlertItem, Change, Document, Version
 from storage.topics import matches as topic_matches
 
 # The reserved subscription name under which source-health alerts to `[maintainers]` are
@@ -53,19 +44,6 @@ MAINTAINERS = "@maintainers"
 
 def idempotency_key(*parts: Any) -> str:
     return hashlib.sha256(":".join(str(p) for p in parts).encode("utf-8")).hexdigest()
-
-
-def channels(sub: Subscription) -> list[str]:
-    return [
-        name
-        for name, wanted in (
-            ("email", sub.email),
-            ("webhook", sub.webhook),
-            ("apprise", sub.apprise_env),
-            ("feed", sub.feed),
-        )
-        if wanted
-    ]
 
 
 def next_digest_time(now: datetime, hour: int) -> datetime:
@@ -152,18 +130,18 @@ def enqueue_alerts(session: Session, config: Config, changes, *, now: datetime) 
         for sub in config.subscriptions:
             if not matches(session, config, sub, change, version):
                 continue
-            for channel in channels(sub):
+            for channel in channels_of(sub):
                 # A feed is a file, rewritten as changes come; digests are for messages.
                 due = (
                     next_digest_time(now, sub.digest_hour)
-                    if sub.digest == "daily" and channel != "feed"
+                    if sub.digest == "daily" and channel.message
                     else now
                 )
                 queued += _insert_item(
                     session,
-                    key=idempotency_key(sub.name, channel, "change", change.id),
+                    key=idempotency_key(sub.name, channel.name, "change", change.id),
                     subscription=sub.name,
-                    channel=channel,
+                    channel=channel.name,
                     change_id=change.id,
                     event=None,
                     now=now,
@@ -182,15 +160,14 @@ def enqueue_health(
     also has "url".
     """
     queued = 0
-    wanted = [("email", config.maintainers.email), ("webhook", config.maintainers.webhook)]
-    for channel, target in wanted:
-        if not target:
+    for channel in channels_of(config.maintainers):
+        if not channel.for_maintainers:
             continue
         queued += _insert_item(
             session,
             key=idempotency_key(
                 MAINTAINERS,
-                channel,
+                channel.name,
                 "health",
                 event.get("source"),
                 event.get("about"),
@@ -199,7 +176,7 @@ def enqueue_health(
                 *([event["url"]] if event.get("url") else []),
             ),
             subscription=MAINTAINERS,
-            channel=channel,
+            channel=channel.name,
             change_id=None,
             event=event,
             now=now,

@@ -11,12 +11,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from alerts.channels import channels_of
 from alerts.content import group_changes
-from alerts.email import render_email
-from alerts.notify import render_notification
-from alerts.outbox import channels, matches
-from alerts.webhook import build_payload
-from councilwatch.config import Config
+from alerts.outbox import matches
+from core.config import Config
 from storage.models import Change, Version
 
 
@@ -41,27 +39,8 @@ def preview_alerts(session: Session, config: Config, changes: list[Change]) -> l
         if not wanted:
             continue
         docs = group_changes(config, wanted)
-        for channel in channels(sub):
-            uid = "cw_preview"
-            if channel == "email":
-                msg = render_email(
-                    docs,
-                    [],
-                    uid=uid,
-                    to=sub.email,
-                    sender=config.smtp.sender,
-                    subscription=sub.name,
-                )
-                previews.append(Preview(sub.name, channel, msg))
-            elif channel == "webhook":
-                for doc in docs:
-                    previews.append(
-                        Preview(
-                            sub.name, channel, build_payload(doc, uid=uid, subscription=sub.name)
-                        )
-                    )
-            elif channel == "apprise":
-                previews.append(Preview(sub.name, channel, render_notification(docs, [])))
-            else:
-                previews.append(Preview(sub.name, channel, docs))
+        for channel in channels_of(sub):
+            tgt = channel.target(sub.name, sub)
+            for rendered in channel.preview(config, tgt, "cw_preview", docs):
+                previews.append(Preview(sub.name, channel.name, rendered))
     return previews

@@ -23,6 +23,7 @@ from standardwebhooks.webhooks import Webhook
 
 from alerts.content import DocumentAlert, HealthEvent
 from alerts.email import SendError
+from monitor.changes import change_json
 
 TIMEOUT_SECONDS = 20
 USER_AGENT = "councilwatch-webhooks/1"
@@ -58,7 +59,7 @@ def build_payload(
         "subscription": subscription,
         "source": doc.source,
         "document": {"key": doc.key, "kind": doc.kind, "url": doc.url, "title": doc.title},
-        "changes": [c.as_json() for c in doc.changes],
+        "changes": [change_json(c) for c in doc.changes],
     }
     if doc.archived_version_url:
         payload["archived_version_url"] = doc.archived_version_url

@@ -13,7 +13,7 @@ import json
 import resource
 import time
 
-from councilwatch.config import load_config
+from core.config import load_config
 from monitor.crawler import crawl_source
 from storage.db import Archive
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from bench.run import OUT, crawling_seconds, create_database, drop_database, git_state
 from bench.synthetic_council import generate_councils
-from councilwatch.config import UK
+from core.uktime import UK
 from councilwatch.replay import ReplayServer
 
 DEFAULT_DELAY = 2.0

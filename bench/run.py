@@ -41,7 +41,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.synthetic_council import CouncilSpec, generate, generate_councils, load_corpus
-from councilwatch.config import UK
+from core.uktime import UK
 from councilwatch.replay import ReplayServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -314,7 +314,7 @@ def measure_alerts(db: str, config_path: Path, count: int, receiver_delay: float
 
     from alerts.delivery import deliver_due
     from alerts.outbox import enqueue_alerts
-    from councilwatch.config import Subscription, load_config
+    from core.config import Subscription, load_config
     from storage.db import Archive
     from storage.models import Change, Document
     from storage.types import utcnow

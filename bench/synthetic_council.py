@@ -36,7 +36,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from councilwatch.config import UK
+from core.uktime import UK
 
 # The repo's own copies of the real captures, so a generated council is the same on every machine.
 CAPTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "moderngov"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,10 +12,10 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
-from councilwatch.dates import UK, DateError
+from councilwatch.dates import DateError
 
 if TYPE_CHECKING:
-    from councilwatch.config import Config
+    from core.config import Config
 
 # The options of `councilwatch` itself, which people also type after the command
 # (`councilwatch db upgrade --db sqlite:///x.db`); those taking a value, then flags.
@@ -116,7 +115,7 @@ class State:
     def config(self, required: bool = False, *, sending: bool | str = False) -> Config:
         """The config; `sending` commands also check that every secret it names is set (or,
         given a subscription's name, the secrets that subscription uses)."""
-        from councilwatch.config import load_config
+        from core.config import load_config
 
         if self._config is None or (required and self._config.path is None):
             self._config = load_config(self.config_path, required=required)
@@ -129,7 +128,7 @@ class State:
 
     @property
     def db_url(self) -> str:
-        from councilwatch.config import database_url
+        from core.config import database_url
 
         url = database_url(self.db, self.config())
         return checked_db_url(url, "--db" if self.db else "database url")
@@ -215,17 +214,6 @@ def state(ctx: typer.Context) -> State:
     return ctx.find_root().obj
 
 
-def uk_time(value: datetime | None) -> str:
-    """A timestamp as a UK reader expects it: local time, day first."""
-    if value is None:
-        return "-"
-    return value.astimezone(UK).strftime("%d %b %Y %H:%M")
-
-
-def iso(value: datetime | None) -> str | None:
-    return value.astimezone(UTC).isoformat() if value else None
-
-
 def run() -> None:
     """Console entry point: user errors become one line on stderr, never a traceback."""
     try:
@@ -246,7 +234,7 @@ def _exit_code(exc: Exception) -> int | None:
     cannot be used, None for a bug. The modules are looked up, not imported: `--help`
     must not pay for SQLAlchemy, and an exception of a module never imported cannot occur."""
     bad_input: tuple[type, ...] = (UserError, DateError)
-    config = sys.modules.get("councilwatch.config")
+    config = sys.modules.get("core.config")
     if config is not None:
         bad_input += (config.ConfigError,)
     db = sys.modules.get("storage.db")

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-UK = ZoneInfo("Europe/London")
+from core.uktime import UK
+
 EXAMPLES = "2026-11-01, 1/11/2026, 2016, 2016-03, today, yesterday or '7 days ago'"
 
 _AGO = re.compile(r"(\d+)\s+(day|week|month|year)s?\s+ago")

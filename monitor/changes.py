@@ -22,7 +22,9 @@ from difflib import SequenceMatcher
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from core.dates import parse_iso
 from monitor.figures import Figure, find_figures, sentences
+from storage.queries import plain_number, word_opcodes
 
 
 @dataclass
@@ -39,14 +41,22 @@ class FoundChange:
         return self.kind != "text"
 
     def to_json(self) -> dict:
-        return {
-            "kind": self.kind,
-            "summary": self.summary,
-            "before": self.before,
-            "after": self.after,
-            "old_value": self.old_value,
-            "new_value": self.new_value,
-        }
+        return change_json(self)
+
+
+def change_json(change) -> dict[str, Any]:
+    """A change as every JSON reader gets it: webhooks, `compare --json`, `changes --json`,
+    `history --json` and the web view all start from this. `change` is anything with these
+    attributes (a FoundChange, a stored Change, an alert's ChangeView); figures come out as
+    the numbers they are (14000000, not 14000000.0)."""
+    return {
+        "kind": change.kind,
+        "summary": change.summary,
+        "before": change.before,
+        "after": change.after,
+        "old_value": plain_number(change.old_value),
+        "new_value": plain_number(change.new_value),
+    }
 
 
 # --- normalising -------------------------------------------------------------------------
@@ -145,8 +155,8 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
     a_to = spans_a[s2 - 1][1] if s2 > s1 else a_from
     b_from = spans_b[t1][0] if t1 < len(spans_b) else len(b)
     b_to = spans_b[t2 - 1][1] if t2 > t1 else b_from
-    words = SequenceMatcher(None, keys_a[a_from:a_to], keys_b[b_from:b_to], autojunk=False)
-    edits = [op for op in words.get_opcodes() if op[0] != "equal"]
+    # The words inside, matched as `history --diff` matches them.
+    edits = [op for op in word_opcodes(keys_a[a_from:a_to], keys_b[b_from:b_to]) if op[0] != "equal"]
     _, i1, i2, j1, j2 = edits[0]
     i1, i2, j1, j2 = i1 + a_from, i2 + a_from, j1 + b_from, j2 + b_from
     more = len(edits) - 1 + len(runs) - 1
@@ -407,10 +417,7 @@ def flag(label: str, old: Any, new: Any) -> list[FoundChange]:
 def when(value: Any) -> datetime | str | None:
     if not value:
         return None
-    try:
-        return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return clean(value)
+    return parse_iso(str(value)) or clean(value)
 
 
 def readable_date(value: Any) -> str:

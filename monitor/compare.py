@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from monitor.changes import detect_changes
+from monitor.changes import change_json, detect_changes
 from spiders.items import InvalidDocument, PageItem, validate
 from spiders.parsers import documents_on, parse_saved
 
@@ -45,7 +45,7 @@ def compare_pages(old_page: PageItem, new_page: PageItem) -> dict[str, Any]:
             titles=titles,
         ):
             ref = {"key": key, "kind": doc.kind, "url": doc.url, "title": doc.title}
-            changes.append({**change.to_json(), "alert": change.alert, "document": ref})
+            changes.append({**change_json(change), "alert": change.alert, "document": ref})
     return {
         "url": new_page.url,
         "alert": any(c["alert"] for c in changes),

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from councilwatch.config import Config
+from core.config import Config
 from storage import leases
 from storage.archive import source_row
 from storage.db import Archive, DatabaseError

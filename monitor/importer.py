@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor import suspect
 from monitor.changes import detect_changes
 from spiders.error_pages import error_wording

@@ -18,7 +18,7 @@ from scrapy.utils.misc import load_object
 from sqlalchemy import update
 from twisted.internet.task import LoopingCall
 
-from councilwatch.config import database_url
+from core.config import database_url
 from monitor.importer import PageOutcome, import_pages
 from spiders.items import PageItem
 from storage.archive import source_row

@@ -43,7 +43,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import select
 
-from councilwatch.config import UK, Config
+from core.config import Config
+from core.uktime import UK
+from monitor.passes import DeliverHook, HealthHook, crawl_pass
 from storage import leases
 from storage.db import Archive, DatabaseError
 from storage.models import CrawlRun, Source
@@ -81,9 +83,21 @@ class JobDone:
 class Service:
     """The scheduler and its jobs; `run_until_signalled` is `councilwatch run`."""
 
-    def __init__(self, config: Config, archive: Archive, *, workers: int | None = None):
+    def __init__(
+        self,
+        config: Config,
+        archive: Archive,
+        *,
+        workers: int | None = None,
+        health: HealthHook | None = None,
+        deliver: DeliverHook | None = None,
+    ):
+        """`health` runs after each crawl and `deliver` on `[alerts] schedule`; they come
+        from `alerts/` (the caller wires them in), and without them those jobs do nothing."""
         self.config = config
         self.archive = archive
+        self.health = health
+        self.deliver = deliver
         self.stopping = threading.Event()
         # Each finished job is put here: the log says it for people, this for tests.
         self.done: queue.Queue[JobDone] = queue.Queue()
@@ -151,35 +165,40 @@ class Service:
 
     # -- jobs -----------------------------------------------------------------------
     def _crawl(self, source: str) -> None:
-        from alerts.health import check_health
-        from monitor.crawler import crawl_source
+        ended = []
 
-        result = None
+        def on_result(result) -> None:
+            ended.append(result)
+            log_result(result)
+
         try:
             if self.stopping.is_set():
                 return
-            result = crawl_source(
-                self.config, self.archive, source, stop_requested=self.stopping.is_set
+            # One source: this pool's workers are what run sources side by side. Delivery
+            # is its own job, on its own schedule.
+            crawl_pass(
+                self.config,
+                self.archive,
+                [source],
+                workers=1,
+                stop_requested=self.stopping.is_set,
+                on_result=on_result,
+                health=self.health,
             )
-            log_result(result)
-            if not result.skipped:
-                check_health(self.config, self.archive, [result])
         except DatabaseError as exc:
             log.error("crawl %s: database unavailable: %s", source, exc)
         except Exception:  # noqa: BLE001 - one source's bug must not stop the others
             log.exception("crawl %s: unexpected error", source)
         finally:
-            self.done.put(JobDone(f"crawl:{source}", result))
+            self.done.put(JobDone(f"crawl:{source}", ended[0] if ended else None))
 
     def _deliver(self) -> None:
-        from alerts.delivery import deliver_due
-
         try:
-            if self.stopping.is_set():
+            if self.stopping.is_set() or self.deliver is None:
                 return
             # deliver_due holds the "alerts:deliver" lease itself: one deliverer at a
             # time across processes and hosts.
-            report = deliver_due(self.config, self.archive)
+            report = self.deliver(self.config, self.archive)
             if report is not None and (report.delivered or report.failed):
                 log.info("alerts: %d delivered, %d failed (will retry), %d waiting",
                          report.delivered, report.failed, report.waiting)  # fmt: skip

@@ -9,7 +9,7 @@ from typing import ClassVar
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 
-from councilwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 from spiders.hosts import host_of, source_hosts
 
 log = logging.getLogger(__name__)

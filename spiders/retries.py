@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import scrapy.exceptions
@@ -37,6 +36,7 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import response_status_message
 from twisted.internet import error
 
+from core.dates import parse_http_date
 from spiders.base import CrawlProblem, watched_url
 
 # Statuses whose Retry-After is about the whole site, not one page (RFC 9110 10.2.3).
@@ -66,12 +66,9 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
     value = value.strip()
     if value.isdigit():
         return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    when = parse_http_date(value)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 

@@ -16,9 +16,10 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.config import DEFAULT_URL
+
 log = logging.getLogger(__name__)
 
-DEFAULT_URL = "sqlite:///councilwatch.db"
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 # How long a writer waits for another process's write transaction before giving up.

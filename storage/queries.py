@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -80,6 +81,27 @@ def versions_with_changes(session: Session, doc: Document) -> list[tuple[Version
     ):
         changes.setdefault(change.new_version_id, []).append(change)
     return [(v, changes.get(v.id, [])) for v in versions]
+
+
+# CSV columns per export; JSON Lines carries the same keys.
+EXPORT_COLUMNS = {
+    "documents": [
+        "key", "source", "kind", "url", "title", "fields", "versions", "first_seen", "last_seen",
+    ],
+    "versions": [
+        "key", "source", "kind", "version", "version_id", "seen_at", "last_seen", "title",
+        "content_hash", "reparse", "fields", "text",
+    ],
+    "changes": [
+        "key", "source", "document_kind", "url", "title", "change_id", "kind", "summary",
+        "before", "after", "old_value", "new_value", "alert", "old_version_id",
+        "new_version_id", "detected_at",
+    ],
+    "figures": [
+        "key", "source", "document_kind", "url", "title", "version", "version_id", "seen_at",
+        "kind", "value", "unit", "denominator", "subject", "text", "sentence",
+    ],
+}  # fmt: skip
 
 
 def export_documents(
@@ -269,16 +291,21 @@ class WordDiff:
         return bool(self.ops)
 
 
+def word_opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """How the words `a` become the words `b`, as difflib opcodes: every word diff (here,
+    and the sentences of an alert) is this. `autojunk=False` because difflib otherwise
+    treats common words in long documents as junk and produces strange diffs."""
+    return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
 def word_diff(old: str, new: str, context: int | None = 8) -> WordDiff:
     """Words removed and added between two texts, as `close [-31-]{+29+} of 44`.
 
     Words, not characters, so "£2.5m" -> "£2.1m" reads as one replaced figure; spacing
-    and line breaks are ignored. `autojunk=False` because difflib otherwise treats common
-    words in long documents as junk and produces strange diffs. `context=None` marks up
-    the whole text as one hunk.
+    and line breaks are ignored. `context=None` marks up the whole text as one hunk.
     """
     a, b = old.split(), new.split()
-    opcodes = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    opcodes = word_opcodes(a, b)
     ops: list[dict[str, str]] = []
     pieces: list[tuple[str, list[tuple[str, str]]]] = []  # ("equal", words) or ("change", runs)
     for tag, i1, i2, j1, j2 in opcodes:
@@ -344,3 +371,16 @@ def _marked(runs: list[tuple[str, str]]) -> str:
         else:
             parts.append(text)
     return " ".join(parts)
+
+
+def with_titles(session: Session, text: str, kinds) -> str:
+    """`text` with the document keys in it (a meeting lists its agenda items by key) replaced
+    by those documents' titles, so a diff reads "{+Manorgate Road - Objections+}". `kinds`
+    are the document kinds a key may name."""
+    key_word = re.compile(r"[a-z0-9][a-z0-9_-]*:(?:" + "|".join(kinds) + r"):\S+")
+    keys = set(key_word.findall(text))
+    if not keys:
+        return text
+    found = session.execute(select(Document.key, Document.title).where(Document.key.in_(keys)))
+    titles = {key: title for key, title in found}
+    return key_word.sub(lambda m: titles.get(m[0]) or m[0], text)

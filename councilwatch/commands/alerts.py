@@ -6,7 +6,8 @@ import json
 
 import typer
 
-from councilwatch.app import app, err, iso, out, plural, state, uk_time
+from core.uktime import iso, uk_time_short
+from councilwatch.app import app, err, out, plural, state
 
 alerts_app = typer.Typer(
     help="Deliver queued alerts, show the outbox and delivery log, send a test message.",
@@ -62,7 +63,7 @@ def list_command(
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
-    from alerts.outbox import AlertItem, AlertMessage
+    from storage.models import AlertItem, AlertMessage
 
     st = state(ctx)
     archive = st.existing_archive()
@@ -126,7 +127,7 @@ def list_command(
         due = (
             "dropped (subscription removed)"
             if w["status"] == "dropped"
-            else f"due {uk_time(_dt(w['due_at']))}"
+            else f"due {uk_time_short(_dt(w['due_at']))}"
         )
         out.print(
             f"waiting  {w['subscription']} {w['channel']}: {w['summary']} - {due}", markup=False
@@ -139,9 +140,9 @@ def list_command(
         )
         line = f"{m['status']:<9} {m['id']} {m['subscription']} {m['channel']}: {what}, {plural(len(m['attempts']), 'attempt')}"
         if m["status"] == "delivered":
-            line += f", delivered {uk_time(_dt(m['delivered_at']))}"
+            line += f", delivered {uk_time_short(_dt(m['delivered_at']))}"
         elif m["status"] == "pending" and m["attempts"]:
-            line += f", next try {uk_time(_dt(m['next_attempt_at']))}"
+            line += f", next try {uk_time_short(_dt(m['next_attempt_at']))}"
         out.print(line, markup=False)
         if m["last_error"]:
             out.print(f"          last error: {m['last_error']}", markup=False)

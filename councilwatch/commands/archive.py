@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from enum import StrEnum
 
 import typer
 
-from councilwatch.app import UserError, app, check_choice, err, iso, out, state, uk_time
-from councilwatch.config import CHANGE_KINDS
+from core.config import CHANGE_KINDS
+from core.uktime import iso, uk_time_short
+from councilwatch.app import UserError, app, check_choice, err, out, state
 from spiders.items import KINDS
 
 
@@ -19,16 +19,12 @@ def change_json(change, config=None) -> dict:
     """A change as `changes --json` and `history --json` print it; with `[alerts]
     archive_url` set, `archived_version_url` links to its version in `councilwatch serve`."""
     from alerts.content import archived_version_url
+    from monitor.changes import change_json as fields
     from storage.queries import document_ref
 
     row = {
         "document": document_ref(change.document),
-        "kind": change.kind,
-        "summary": change.summary,
-        "before": change.before,
-        "after": change.after,
-        "old_value": change.old_value,
-        "new_value": change.new_value,
+        **fields(change),
         "alert": change.alert,
         "detected_at": iso(change.detected_at),
     }
@@ -79,7 +75,7 @@ def changes(
         for c in rows:
             doc = c.document
             out.print(
-                f"{uk_time(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False
+                f"{uk_time_short(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False
             )
             if doc.title:
                 out.print(f"    {doc.key}", markup=False, style="dim")
@@ -147,8 +143,8 @@ def history(
         for n, (v, cs) in enumerate(rows, 1):
             note = " (re-parse)" if v.reparse else ""
             out.print(
-                f"  version {n} (id {v.id}): first seen {uk_time(v.seen_at)}, "
-                f"last seen {uk_time(v.last_seen)}{note}",
+                f"  version {n} (id {v.id}): first seen {uk_time_short(v.seen_at)}, "
+                f"last seen {uk_time_short(v.last_seen)}{note}",
                 markup=False,
             )
             for c in cs:
@@ -164,36 +160,20 @@ def labelled(kind: str, summary: str) -> str:
     return f"{kind.replace('_', ' ')}: {summary}"
 
 
-KEY_WORD = re.compile(r"[a-z0-9][a-z0-9_-]*:(?:" + "|".join(KINDS) + r"):\S+")
-
-
-def with_titles(session, text: str) -> str:
-    """`text` with the document keys in it (a meeting lists its agenda items by key) replaced
-    by those documents' titles, so a diff reads "{+Manorgate Road - Objections+}"."""
-    from sqlalchemy import select
-
-    from storage.models import Document
-
-    keys = set(KEY_WORD.findall(text))
-    if not keys:
-        return text
-    found = session.execute(select(Document.key, Document.title).where(Document.key.in_(keys)))
-    titles = {key: title for key, title in found}
-    return KEY_WORD.sub(lambda m: titles.get(m[0]) or m[0], text)
-
-
 def show_diff(
     session, doc, versions, numbers: tuple[int, int], context: int | None, as_json: bool
 ) -> None:
     """Print the word-level diff between two versions of `doc`, numbered from 1."""
-    from storage.queries import document_ref, word_diff
+    from storage.queries import document_ref, with_titles, word_diff
 
     for n in numbers:
         if not 1 <= n <= len(versions):
             have = "1" if len(versions) == 1 else f"1 to {len(versions)}"
             raise UserError(f"--diff: {doc.key} has no version {n} (it has {have})")
     old, new = (versions[n - 1] for n in numbers)
-    result = word_diff(with_titles(session, old.text), with_titles(session, new.text), context)
+    result = word_diff(
+        with_titles(session, old.text, KINDS), with_titles(session, new.text, KINDS), context
+    )
     if as_json:
         print(
             json.dumps(
@@ -210,8 +190,8 @@ def show_diff(
         )
         return
     out.print(f"{doc.key}  {doc.title or ''}", markup=False)
-    out.print(f"--- version {numbers[0]} (first seen {uk_time(old.seen_at)})", markup=False)
-    out.print(f"+++ version {numbers[1]} (first seen {uk_time(new.seen_at)})", markup=False)
+    out.print(f"--- version {numbers[0]} (first seen {uk_time_short(old.seen_at)})", markup=False)
+    out.print(f"+++ version {numbers[1]} (first seen {uk_time_short(new.seen_at)})", markup=False)
     if not result.changed:
         out.print("no difference in the words of these two versions", markup=False)
         return
@@ -230,27 +210,6 @@ class ExportWhat(StrEnum):
     versions = "versions"
     changes = "changes"
     figures = "figures"
-
-
-# CSV columns per export; JSON Lines carries the same keys.
-EXPORT_COLUMNS = {
-    "documents": [
-        "key", "source", "kind", "url", "title", "fields", "versions", "first_seen", "last_seen",
-    ],
-    "versions": [
-        "key", "source", "kind", "version", "version_id", "seen_at", "last_seen", "title",
-        "content_hash", "reparse", "fields", "text",
-    ],
-    "changes": [
-        "key", "source", "document_kind", "url", "title", "change_id", "kind", "summary",
-        "before", "after", "old_value", "new_value", "alert", "old_version_id",
-        "new_version_id", "detected_at",
-    ],
-    "figures": [
-        "key", "source", "document_kind", "url", "title", "version", "version_id", "seen_at",
-        "kind", "value", "unit", "denominator", "subject", "text", "sentence",
-    ],
-}  # fmt: skip
 
 
 @app.command()
@@ -290,7 +249,7 @@ def export(
             for row in rows:
                 sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
             return
-        writer = csv.DictWriter(sys.stdout, fieldnames=EXPORT_COLUMNS[what.value])
+        writer = csv.DictWriter(sys.stdout, fieldnames=queries.EXPORT_COLUMNS[what.value])
         writer.writeheader()
         for row in rows:
             if "fields" in row:

@@ -17,12 +17,11 @@ from __future__ import annotations
 import contextlib
 import signal
 import threading
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 import typer
 
+from core.config import ConfigError
 from councilwatch.app import app, err, out, plural, state
-from councilwatch.config import ConfigError
 
 
 @app.command()
@@ -54,6 +53,7 @@ def crawl(
     """
     from alerts.delivery import deliver_due
     from alerts.health import check_health
+    from monitor.passes import crawl_pass
 
     st = state(ctx)
     verbose = verbose or st.verbose
@@ -78,14 +78,31 @@ def crawl(
         elif not quiet or not result.ok or result.problems:
             _print_result(result)
 
-    with stopped:
-        _crawl_side_by_side(config, archive, names, verbose, quiet, stopped, report)
+    status = contextlib.nullcontext() if quiet else err.status("crawling ...", spinner="dots")
+
+    def describe(running: list[str], done: int) -> None:
+        head = f"crawling {', '.join(running[:4])}{' ...' if len(running) > 4 else ''}"
+        spinner.update(f"{head} ({done} of {len(names)} sources done)" if len(names) > 1 else head)
+
+    with contextlib.ExitStack() as crawling:
+        crawling.enter_context(stopped)
+        spinner = crawling.enter_context(status)
+        # Health problems (a source failing or suddenly finding nothing) are queued even
+        # with --no-alerts: they are for the maintainers, not the campaigners. The spinner
+        # and the signal handlers are for the crawls only: they end before health and delivery.
+        crawl_pass(
+            config,
+            archive,
+            names,
+            verbose=verbose,
+            stop_requested=stopped.is_set,
+            on_result=report,
+            on_tick=None if spinner is None else describe,
+            after_crawls=crawling.close,
+            health=check_health,
+            deliver=None if no_alerts else deliver_due,
+        )
     ran = [r for r in results if not r.skipped]
-    # Health problems (a source failing or suddenly finding nothing) are queued even with
-    # --no-alerts: they are for the maintainers, not the campaigners.
-    check_health(config, archive, ran)
-    if not no_alerts and not stopped.signum:
-        deliver_due(config, archive)
     archive.dispose()
     if stopped.signum:
         crawled = {r.source for r in results}
@@ -98,60 +115,6 @@ def crawl(
         raise typer.Exit(128 + stopped.signum)
     if not all(r.ok for r in ran):
         raise typer.Exit(1)
-
-
-def _crawl_side_by_side(config, archive, names, verbose, quiet, stopped, report) -> None:
-    """Crawl `names`, up to `[crawl] sources_in_parallel` at once, reporting each as it ends.
-
-    Each crawl is its own process at its own site's pace (`monitor.crawler`), so sources
-    side by side do not slow each other down: a crawl waits on its site's politeness
-    delay, not on the CPU. After a signal no further source starts.
-    """
-    from monitor.crawler import crawl_source
-
-    running: list[str] = []
-    guard = threading.Lock()
-
-    def one(name):
-        if stopped.signum:
-            return None
-        with guard:
-            running.append(name)
-        try:
-            return crawl_source(config, archive, name, verbose=verbose,
-                                stop_requested=stopped.is_set)  # fmt: skip
-        finally:
-            with guard:
-                running.remove(name)
-
-    def describe() -> str:
-        with guard:
-            now = list(running)
-        done = len(results_seen)
-        head = f"crawling {', '.join(now[:4])}{' ...' if len(now) > 4 else ''}"
-        return f"{head} ({done} of {len(names)} sources done)" if len(names) > 1 else head
-
-    results_seen: list[str] = []
-    workers = min(config.crawl.sources_in_parallel, len(names))
-    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="crawl")
-    status = contextlib.nullcontext() if quiet else err.status("crawling ...", spinner="dots")
-    try:
-        with status as spinner:
-            pending = {pool.submit(one, name) for name in names}
-            while pending:
-                done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result = future.result()
-                    if result is not None:
-                        results_seen.append(result.source)
-                        report(result)
-                if spinner is not None:
-                    spinner.update(describe())
-    except BaseException:
-        stopped.stop_all()  # a crawl that raised (database gone): the others stop cleanly
-        raise
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _StopOnSignal:
@@ -169,9 +132,6 @@ class _StopOnSignal:
 
     def is_set(self) -> bool:
         return self._event.is_set()
-
-    def stop_all(self) -> None:
-        self._event.set()
 
     def _handle(self, signum, _frame) -> None:
         if self._event.is_set():

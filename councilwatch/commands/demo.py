@@ -13,10 +13,8 @@ the demo folder for `changes`, `history`, `search` and `serve`.
 from __future__ import annotations
 
 import base64
-import json
 import shutil
 import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -66,7 +64,7 @@ def demo(
         council.load(SITE / "council")
         news.load(SITE / "news")
         config_path = _write_config(folder, council.url, news.url)
-        from councilwatch.config import load_config
+        from core.config import load_config
 
         config = load_config(config_path, required=True)
         archive = open_archive(config.database.url)
@@ -191,23 +189,24 @@ def _crawl_round(config, archive, label: str, verbose: bool):
 
 
 def _crawl_each(config, archive, progress, label: str, verbose: bool):
-    from monitor.crawler import crawl_source
+    from monitor.passes import crawl_pass
 
     tasks = {name: progress.add_task(f"{label}: {name}", total=1) for name in SOURCES}
 
-    def one(name: str):
-        result = crawl_source(config, archive, name, verbose=verbose)
+    def done(result) -> None:
         mark = "ok" if result.ok else result.status.upper()
         progress.update(
-            tasks[name],
+            tasks[result.source],
             completed=1,
-            description=f"{label}: {name} {mark} - {result.documents} documents, "
+            description=f"{label}: {result.source} {mark} - {result.documents} documents, "
             f"{plural(result.new_versions, 'new version')}, {plural(result.changes, 'change')}",
         )
-        return result
 
-    with ThreadPoolExecutor(max_workers=len(SOURCES)) as pool:
-        return list(pool.map(one, SOURCES))
+    # Nothing is delivered and no maintainer is told: the demo sends nothing.
+    results = crawl_pass(
+        config, archive, SOURCES, verbose=verbose, workers=len(SOURCES), on_result=done
+    )
+    return sorted(results, key=lambda r: SOURCES.index(r.source))
 
 
 def _show_crawls(first, second) -> None:
@@ -280,8 +279,8 @@ def _show_alerts(config, archive, since) -> None:
     from sqlalchemy import select
     from sqlalchemy.orm import selectinload
 
+    from alerts.channels import CHANNELS
     from alerts.preview import preview_alerts
-    from alerts.webhook import serialise, signed_headers
     from storage.models import Change, Document
     from storage.types import utcnow
 
@@ -298,37 +297,38 @@ def _show_alerts(config, archive, since) -> None:
         if not previews:
             out.print("no subscription matched these changes", markup=False)
             return
-        webhooks: dict[str, list] = {}
+        per_document: dict[tuple[str, str], list] = {}
         for preview in previews:
-            if preview.channel == "webhook":
-                webhooks.setdefault(preview.subscription, []).append(preview.rendered)
+            channel = CHANNELS[preview.channel]
+            if channel.per_document:
+                per_document.setdefault((preview.subscription, channel.name), []).append(
+                    preview.rendered
+                )
                 continue
             sub = config.subscription(preview.subscription)
-            if preview.channel == "email":
-                msg = preview.rendered
-                head = "\n".join(f"{h}: {msg[h]}" for h in ("From", "To", "Subject"))
-                body = msg.get_body(preferencelist=("plain",)).get_content()
-                _block(f"email to {sub.name} ({sub.email})", f"{head}\n\n{body.rstrip()}")
-            else:
+            tgt = channel.target(sub.name, sub)
+            text = channel.show(tgt, preview.rendered, uid="cw_preview", now=utcnow(),
+                                secret=DEMO_SECRET)  # fmt: skip
+            if text is None:
                 out.print(f"{sub.name} ({preview.channel}): would be sent too", markup=False)
-        for name, payloads in webhooks.items():
+            else:
+                _block(f"{channel.name} to {sub.name} ({tgt.address})", text)
+        for (name, kind), payloads in per_document.items():
             sub = config.subscription(name)
+            channel = CHANNELS[kind]
             for n, payload in enumerate(payloads, 1):
                 uid = payload["id"] = f"cw_demo_{name}_{n}"
                 if n > 1:
-                    # One webhook per document; the others have the same shape, so one
+                    # One message per document; the others have the same shape, so one
                     # line each is enough to read.
                     summaries = "; ".join(c["summary"] for c in payload["changes"])
-                    out.print(f"webhook {n} of {len(payloads)} to {name}: "
+                    out.print(f"{kind} {n} of {len(payloads)} to {name}: "
                               f"{payload['document']['key']}: {summaries}", markup=False)  # fmt: skip
                     continue
-                body = serialise(payload)
-                headers = signed_headers(DEMO_SECRET, uid, body, utcnow())
-                lines = [f"POST {sub.webhook}"]
-                lines += [f"{k}: {v}" for k, v in headers.items()]
-                lines += ["", json.dumps(payload, ensure_ascii=False, indent=2)]
-                _block(f"webhook 1 of {len(payloads)} to {name} (signed, as the receiver sees it)",
-                       "\n".join(lines))  # fmt: skip
+                text = channel.show(channel.target(name, sub), payload, uid=uid, now=utcnow(),
+                                    secret=DEMO_SECRET)  # fmt: skip
+                _block(f"{kind} 1 of {len(payloads)} to {name} (signed, as the receiver sees it)",
+                       text)  # fmt: skip
 
 
 def _retire_outbox(archive) -> None:
@@ -336,7 +336,7 @@ def _retire_outbox(archive) -> None:
     (example.org), and a later `alerts send` or `crawl` in this folder would try them."""
     from sqlalchemy import update
 
-    from alerts.outbox import AlertItem
+    from storage.models import AlertItem
 
     with archive.session() as session:
         session.execute(

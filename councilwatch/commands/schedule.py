@@ -9,11 +9,8 @@ from datetime import datetime
 
 import typer
 
-from councilwatch.app import app, iso, out, state
-from councilwatch.config import UK
-
-# A source whose last runs all failed this many times in a row is "failing".
-FAILING_AFTER = 3
+from core.uktime import UK
+from councilwatch.app import app, out, state
 
 
 @app.command()
@@ -31,6 +28,8 @@ def run(ctx: typer.Context) -> None:
 
     Example: councilwatch run   (see the README for a systemd unit)
     """
+    from alerts.delivery import deliver_due
+    from alerts.health import check_health
     from monitor.scheduler import Service
 
     st = state(ctx)
@@ -41,7 +40,7 @@ def run(ctx: typer.Context) -> None:
         logging.getLogger("councilwatch.run").warning(
             "no enabled sources in %s: only alert delivery is scheduled", config.path
         )
-    service = Service(config, archive)
+    service = Service(config, archive, health=check_health, deliver=deliver_due)
     service.run_until_signalled()
     archive.dispose()
 
@@ -76,10 +75,20 @@ def status(
 
     Example: councilwatch status --json
     """
+    from sqlalchemy import select
+
+    from monitor.status import Told, source_status
+    from storage.models import SourceHealth
+
     st = state(ctx)
     config = st.config(required=True)
     archive = st.existing_archive()
-    rows = source_status(config, archive, datetime.now(UK))
+    # What the maintainers were last told (alerts/health.py): failing since when, and why.
+    with archive.reading() as session:
+        told = {
+            h.source: Told(h.state, h.since, h.reason) for h in session.scalars(select(SourceHealth))
+        }
+    rows = source_status(config, archive, datetime.now(UK), told)
     archive.dispose()
     if as_json:
         out.print(json.dumps({"sources": rows}, ensure_ascii=False), markup=False)
@@ -126,78 +135,3 @@ def status(
 
 def _short_time(value: str) -> str:
     return datetime.fromisoformat(value).astimezone(UK).strftime("%d %b %H:%M")
-
-
-def source_status(config, archive, now: datetime) -> list[dict]:
-    from sqlalchemy import select
-
-    from alerts.outbox import SourceHealth
-    from monitor.locks import crawl_lock_name, held_locks
-    from monitor.scheduler import next_run
-    from storage.models import CrawlRun, Source
-
-    held = held_locks(archive)
-    rows = []
-    with archive.reading() as session:
-        # What the maintainers were last told (alerts/health.py): failing since when, and why.
-        told = {h.source: h for h in session.scalars(select(SourceHealth))}
-        for source in config.sources:
-            runs = session.scalars(
-                select(CrawlRun)
-                .join(Source, CrawlRun.source_id == Source.id)
-                .where(Source.name == source.name)
-                .order_by(CrawlRun.id.desc())
-                .limit(FAILING_AFTER)
-            ).all()
-            lock = held.get(crawl_lock_name(source.name))
-            last = runs[0] if runs else None
-            alerted = told.get(source.name)
-            failing = alerted is not None and alerted.state == "failing"
-            rows.append(
-                {
-                    "source": source.name,
-                    "type": source.type,
-                    "schedule": source.schedule,
-                    "enabled": source.enabled,
-                    "last_run": _run_json(last) if last else None,
-                    "next_run": iso(next_run(source.schedule, now)) if source.enabled else None,
-                    "health": "failing"
-                    if failing and lock is None
-                    else _health(runs, lock is not None),
-                    "failing_since": iso(alerted.since) if failing else None,
-                    "failing_reason": alerted.reason if failing else None,
-                    "locked_by": lock.owner if lock else None,
-                }
-            )
-    return rows
-
-
-def _health(runs, locked: bool) -> str:
-    if locked:
-        return "crawling"
-    if not runs:
-        return "never run"
-    finished = [r for r in runs if r.status != "running"]
-    if len(finished) >= FAILING_AFTER and all(r.status == "failed" for r in finished):
-        return "failing"
-    last = runs[0]
-    if last.status == "running":
-        return "interrupted"  # no lock held, so nobody is running it: a crash
-    if last.status != "finished":
-        return last.status
-    return "problems" if last.problems else "ok"
-
-
-def _run_json(run) -> dict:
-    return {
-        "id": run.id,
-        "started_at": iso(run.started_at),
-        "finished_at": iso(run.finished_at),
-        "status": run.status,
-        "pages": run.pages,
-        "documents": run.documents,
-        "new_documents": run.new_documents,
-        "new_versions": run.new_versions,
-        "changes": run.changes,
-        "problems": list(run.problems or []),
-    }

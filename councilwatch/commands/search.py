@@ -16,7 +16,8 @@ from pathlib import Path
 import typer
 from rich.text import Text
 
-from councilwatch.app import UserError, app, check_choice, err, iso, out, plural, state, uk_time
+from core.uktime import iso, uk_time_short
+from councilwatch.app import UserError, app, check_choice, err, out, plural, state
 from spiders.items import KINDS
 
 FIGURE_KINDS = ("money", "percent", "count")
@@ -210,7 +211,7 @@ def search(
         out.print(f"{h.key}  ({h.kind}, {h.source})", markup=False, style="bold")
         if h.title:
             out.print(f"  {h.title}", markup=False)
-        where = f"version {h.version_number} of {h.versions}, first seen {uk_time(h.seen_at)}"
+        where = f"version {h.version_number} of {h.versions}, first seen {uk_time_short(h.seen_at)}"
         if h.versions > 1:
             where += " (current)" if h.current else " (changed since)"
         if h.matched_versions > 1:
@@ -289,7 +290,7 @@ def figures_over_time_command(
     for r in rows:
         gone = "" if r.still_current else "  (no longer in the current version)"
         out.print(
-            f"{uk_time(r.first_seen)}  {r.text:<14} {r.subject or '':<28} {r.key} v{r.version_number}{gone}",
+            f"{uk_time_short(r.first_seen)}  {r.text:<14} {r.subject or '':<28} {r.key} v{r.version_number}{gone}",
             markup=False,
         )
         out.print(f"    {' '.join(r.sentence.split())}", markup=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
+from core.config import DEFAULT_CONFIG, load_config
 from councilwatch.app import UserError, app, err, state
-from councilwatch.config import DEFAULT_CONFIG, load_config
 
 db_app = typer.Typer(help="Manage the archive database.", no_args_is_help=True)
 app.add_typer(db_app, name="db")

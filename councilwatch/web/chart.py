@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from html import escape
 from urllib.parse import urlencode
 
-from councilwatch.web.queries import UK, uk_time
+from core.uktime import UK
+from councilwatch.web.queries import uk_time
 from storage.search import FigureSeen
 
 WIDTH, HEIGHT = 760, 340

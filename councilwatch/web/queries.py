@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.uktime import uk_time as core_uk_time
+from monitor.changes import change_json
 from storage.blobs import read_blob
 from storage.coverage import last_seen
 from storage.models import Blob, Change, Document, Source, Version
@@ -29,7 +30,6 @@ from storage.queries import (
 )
 from storage.search import Figure, FigureSeen, Hits, figures_over_time, search
 
-UK = ZoneInfo("Europe/London")
 DOCUMENT_KEY = re.compile(
     r"^[\w.-]+:(meeting|agenda_item|decision|issue|article|page|document):\S+$"
 )
@@ -40,18 +40,9 @@ SEARCH_LIMIT = 50
 
 
 def uk_time(value: datetime | None) -> str:
-    """A stored UTC time as a UK reader expects it, saying which clock: 8 Mar 2016 09:00 GMT."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%b %Y %H:%M} {local.tzname()}"
-
-
-def uk_date(value: datetime) -> str:
-    local = value.astimezone(UK)
-    return f"{local.day} {local:%b %Y}"
+    """A stored time as a UK reader expects it (`8 Mar 2016 09:00 GMT`); a page shows
+    nothing for a missing one."""
+    return core_uk_time(value, missing="")
 
 
 @dataclass
@@ -117,14 +108,11 @@ def readable_summary(summary: str) -> str:
 
 
 def _change_row(c: Change) -> ChangeRow:
+    shown = change_json(c)
+    shown["summary"] = readable_summary(shown["summary"])
     return ChangeRow(
         id=c.id,
-        kind=c.kind,
-        summary=readable_summary(c.summary),
-        before=c.before,
-        after=c.after,
-        old_value=plain_number(c.old_value),
-        new_value=plain_number(c.new_value),
+        **shown,
         detected=uk_time(c.detected_at),
         detected_at=c.detected_at,
         alert=bool(c.alert),

@@ -37,7 +37,7 @@ from urllib.parse import quote, urljoin
 
 import scrapy
 
-from councilwatch.config import UK
+from core.uktime import UK
 from spiders.base import SourceSpider
 from spiders.councils import moderngov_parse as mg
 from spiders.error_pages import error_page_item

@@ -31,7 +31,8 @@ from lxml import etree
 from parsel import Selector
 from parsel.csstranslator import css2xpath
 
-from councilwatch.config import UK
+from core.uktime import UK
+from spiders.feeds import feed_entries
 from spiders.items import DocumentItem, PageItem, document_key
 
 
@@ -1193,27 +1194,10 @@ def decisions_from_list(response) -> list[DecisionRef] | None:
 
 
 def links_from_rss(response) -> list[str]:
-    """`<item><link>` URLs of an RSS feed (what's new, or one committee's). Some installs
-    answer with an HTML page instead; that gives no links, which is not an error."""
-    try:
-        tree = etree.fromstring(
-            response.body, parser=etree.XMLParser(recover=True, resolve_entities=False)
-        )
-    except etree.XMLSyntaxError:
-        return []
-    if tree is None:
-        return []
-    links = []
-    for item in tree.iter("item", "{http://www.w3.org/2005/Atom}entry"):
-        link = (item.findtext("link") or "").strip()
-        if not link:
-            atom = item.find("{http://www.w3.org/2005/Atom}link")
-            link = atom.get("href", "") if atom is not None else ""
-        if not link:
-            link = (item.findtext("guid") or "").strip()
-        if link:
-            links.append(urljoin(response.url, html.unescape(link)))
-    return links
+    """The item links of an RSS feed (what's new, or one committee's). Some installs
+    answer with an HTML page instead; that gives no links, which is not an error. Some
+    escape their links twice (`&amp;amp;`): what is left is unescaped."""
+    return [html.unescape(url) for url, _ in feed_entries(response.body, response.url)]
 
 
 # ---------------------------------------------------------------------------------------

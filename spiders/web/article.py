@@ -20,18 +20,17 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
-from zoneinfo import ZoneInfo
 
 import lxml.html
 from scrapy.http import HtmlResponse, TextResponse
 
+from core.dates import parse_iso
+from core.uktime import UK
 from spiders.hosts import host_of
 from spiders.items import DocumentItem, PageItem, document_key, media_type
 from storage.topics import matching_topics
-
-UK = ZoneInfo("Europe/London")
 
 ARTICLE_TYPES = {
     "NewsArticle",
@@ -235,9 +234,8 @@ def iso_time(value: str | None) -> str | None:
     if not value:
         return None
     value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+    parsed = parse_iso(value)
+    if parsed is None:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             return date.fromisoformat(value).isoformat()
         import dateparser

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import struct
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -28,6 +27,7 @@ from scrapy.utils.gz import gunzip
 
 from spiders.base import SourceSpider
 from spiders.error_pages import error_page_item
+from spiders.feeds import XML_PARSER, child_text, feed_entries, local_name, parse_date
 from spiders.settings import DOWNLOAD_MAXSIZE
 from spiders.web.article import (
     ArticleRefused,
@@ -38,65 +38,12 @@ from spiders.web.article import (
     response_text,
 )
 
-XML_PARSER = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=True)
-
-
-def _local(el) -> str:
-    return etree.QName(el).localname.lower() if isinstance(el.tag, str) else ""
-
-
-def _child_text(el, *names: str) -> str | None:
-    for child in el:
-        if _local(child) in names and child.text and child.text.strip():
-            return child.text.strip()
-    return None
-
 
 def _descendant_text(el, *names: str) -> str | None:
     for child in el.iter():
-        if _local(child) in names and child.text and child.text.strip():
+        if local_name(child) in names and child.text and child.text.strip():
             return child.text.strip()
     return None
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """RFC 822 (RSS) or ISO 8601 (Atom, sitemaps) to an aware datetime; None if neither."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def feed_entries(body: bytes, base_url: str) -> list[tuple[str, datetime | None]]:
-    """(article URL, last modified or published) for each RSS item or Atom entry."""
-    root = etree.fromstring(body, XML_PARSER) if body.strip() else None
-    if root is None:
-        return []
-    entries = []
-    for el in root.iter():
-        name = _local(el)
-        if name == "item":  # RSS 0.9x/1.0/2.0
-            link = _child_text(el, "link") or _child_text(el, "guid")
-            when = _child_text(el, "updated", "modified") or _child_text(el, "pubdate", "date")
-        elif name == "entry":  # Atom
-            link = None
-            for child in el:
-                if _local(child) == "link" and child.get("rel", "alternate") == "alternate":
-                    link = child.get("href")
-                    break
-            when = _child_text(el, "updated") or _child_text(el, "published")
-        else:
-            continue
-        if link and link.strip():
-            entries.append((urljoin(base_url, link.strip()), parse_date(when)))
-    return entries
 
 
 class SitemapTooLarge(ValueError):
@@ -122,15 +69,15 @@ def sitemap_entries(
     root = etree.fromstring(body, XML_PARSER) if body.strip() else None
     if root is None:
         return "urlset", []
-    kind = "index" if _local(root) == "sitemapindex" else "urlset"
+    kind = "index" if local_name(root) == "sitemapindex" else "urlset"
     entries = []
     for el in root:
-        if _local(el) not in ("url", "sitemap"):
+        if local_name(el) not in ("url", "sitemap"):
             continue
-        loc = _child_text(el, "loc")
+        loc = child_text(el, "loc")
         if not loc:
             continue
-        when = _child_text(el, "lastmod") or _descendant_text(el, "publication_date")
+        when = child_text(el, "lastmod") or _descendant_text(el, "publication_date")
         entries.append((urljoin(base_url, loc), parse_date(when)))
     return kind, entries
 

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from alerts.delivery import deliver_due
+from core.config import load_config
 from councilwatch.cli import app
-from councilwatch.config import load_config
 from storage.models import AlertItem, AlertMessage
 from tests.helpers.alert_helpers import FIGURE, SECRET, STATUS, change_decision, make_config
 
@@ -183,7 +183,7 @@ def test_every_alerts_command_has_help_with_an_example(run_here):
 def test_alerts_send_without_a_config_file_refuses_rather_than_dropping_the_queue(
     tmp_path, sqlite_url, monkeypatch
 ):
-    from councilwatch.config import ConfigError
+    from core.config import ConfigError
 
     monkeypatch.chdir(tmp_path)  # no councilwatch.toml here
     result = CliRunner().invoke(

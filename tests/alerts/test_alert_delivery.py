@@ -449,7 +449,7 @@ def test_a_title_with_line_breaks_cannot_inject_email_headers(sqlite_archive, sm
 
 
 def test_an_unexpected_error_while_sending_is_recorded_and_retried(sqlite_archive, monkeypatch):
-    import alerts.delivery
+    import alerts.channels.apprise
 
     monkeypatch.setenv("CHAT_URL", "json://127.0.0.1:9/secret-token-in-url")
     config = make_config({"name": "chat", "apprise_env": "CHAT_URL"})
@@ -458,7 +458,7 @@ def test_an_unexpected_error_while_sending_is_recorded_and_retried(sqlite_archiv
     def broken(*args, **kwargs):
         raise KeyError("json://127.0.0.1:9/secret-token-in-url")
 
-    monkeypatch.setattr(alerts.delivery, "send_notification", broken)
+    monkeypatch.setattr(alerts.channels.apprise, "send_notification", broken)
     report = deliver_due(config, sqlite_archive, now=T0)
     assert report.failed == 1
     [message] = _one(sqlite_archive, AlertMessage)

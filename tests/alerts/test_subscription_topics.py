@@ -3,7 +3,7 @@ acronyms in capitals keep their case."""
 
 from sqlalchemy import select
 
-from councilwatch.config import Config
+from core.config import Config
 from storage.models import AlertItem
 from tests.helpers.alert_helpers import Edit, change_decision
 

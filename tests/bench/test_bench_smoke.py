@@ -9,7 +9,7 @@ from datetime import datetime
 
 from bench.run import Site, archive_bytes, bare_crawl, pipeline_crawl, write_config
 from bench.synthetic_council import CouncilSpec, generate, load_corpus
-from councilwatch.config import UK
+from core.uktime import UK
 from councilwatch.replay import ReplayServer
 from storage.db import open_archive
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from councilwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 
 GOOD_SOURCE = """
 [[sources]]
@@ -70,7 +70,7 @@ def test_the_starter_config_is_valid_and_names_the_real_councils():
     import tomllib
     from importlib.resources import files
 
-    from councilwatch.config import Config
+    from core.config import Config
 
     data = tomllib.loads(files("councilwatch").joinpath("starter.toml").read_text())
     config = Config.model_validate(data)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from alerts.outbox import enqueue_alerts
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.models import Change, Document

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from tests.helpers import FIXTURES as ALL_FIXTURES

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.blobs import read_blob

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_pages
 from storage.blobs import read_blob
 from storage.models import Blob, Change, Document, Version

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from councilwatch.config import Config, PageSource
+from core.config import Config, PageSource
 from monitor.crawler import start_run
 from storage import leases as locks
 from storage.db import open_archive

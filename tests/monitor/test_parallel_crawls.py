@@ -126,7 +126,7 @@ def test_a_crawl_with_no_response_for_stall_minutes_is_stopped_and_failed(
 
 
 def test_timeout_minutes_is_still_accepted_and_read_as_stall_minutes(tmp_path):
-    from councilwatch.config import load_config
+    from core.config import load_config
 
     path = tmp_path / "councilwatch.toml"
     path.write_text("[crawl]\ntimeout_minutes = 45\n")

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 
-from councilwatch.config import UK, load_config
+from core.config import load_config
+from core.uktime import UK
 from monitor.scheduler import Service
 from storage.db import open_archive
 from tests.helpers.scheduler_helpers import crawl_runs, lock_row, wait_for

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from councilwatch.config import Config
+from core.config import Config
 from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.archive import source_row

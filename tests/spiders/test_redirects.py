@@ -17,7 +17,7 @@ import sys
 
 import pytest
 
-from councilwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 from councilwatch.replay import ReplayServer
 
 

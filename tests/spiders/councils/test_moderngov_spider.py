@@ -11,7 +11,7 @@ import pytest
 import scrapy
 from twisted.python.failure import Failure
 
-from councilwatch.config import UK
+from core.uktime import UK
 from spiders.councils.moderngov import ModernGovSpider
 from spiders.councils.moderngov_parse import query_param
 from spiders.parsers import saved_response

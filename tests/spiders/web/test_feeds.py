@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 from datetime import UTC, datetime
 
+from spiders.feeds import feed_entries
 from spiders.web.article import is_article_url
-from spiders.web.news import feed_entries, sitemap_entries
+from spiders.web.news import sitemap_entries
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
 <item><title>A</title><link>https://www.oxfordmail.co.uk/news/1234567.a/</link>

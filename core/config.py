@@ -12,14 +12,16 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-UK = ZoneInfo("Europe/London")
+from core.uktime import UK
+
 CONFIG_ENV = "COUNCILWATCH_CONFIG"
 DB_ENV = "COUNCILWATCH_DB"
 DEFAULT_CONFIG = "councilwatch.toml"
+# The archive when nothing names one: an SQLite file beside where the command runs.
+DEFAULT_URL = "sqlite:///councilwatch.db"
 
 # What a campaign hears about unless it says otherwise: decisions and figures, not wording.
 DEFAULT_ALERT_KINDS = ["decision", "status", "date", "figure", "item_added", "item_removed"]
@@ -137,16 +139,21 @@ class Topic(Model):
     keywords: list[str] = Field(min_length=1)
 
 
+# A subscription key that turns an alert channel on (alerts/channels/ names it as the
+# channel's `config_key`); a subscription needs at least one.
+ChannelKey = Annotated[str | None, Field(json_schema_extra={"channel": True})]
+
+
 class Subscription(Model):
     name: str
-    email: str | None = None
-    webhook: str | None = None
+    email: ChannelKey = None
+    webhook: ChannelKey = None
     # Name of the environment variable holding the webhook's signing secret (whsec_...).
     webhook_secret_env: str | None = None
     # Name of the environment variable holding an Apprise URL (Slack, Discord, Matrix, ...).
-    apprise_env: str | None = None
+    apprise_env: ChannelKey = None
     # Where to write this subscription's Atom feed of changes.
-    feed: str | None = None
+    feed: ChannelKey = None
     sources: list[str] = []
     topics: list[str] = []
     committees: list[str] = []
@@ -156,8 +163,9 @@ class Subscription(Model):
 
     @model_validator(mode="after")
     def _has_channel(self):
-        if not (self.email or self.webhook or self.apprise_env or self.feed):
-            raise ValueError("a subscription needs email, webhook, apprise_env or feed")
+        keys = channel_keys()
+        if not any(getattr(self, key) for key in keys):
+            raise ValueError(f"a subscription needs {', '.join(keys[:-1])} or {keys[-1]}")
         if self.webhook:
             _check_http_url(self.webhook)
             if not self.webhook_secret_env:
@@ -165,6 +173,15 @@ class Subscription(Model):
                     "a webhook needs webhook_secret_env (the signing secret's variable)"
                 )
         return self
+
+
+def channel_keys() -> list[str]:
+    """The subscription keys that turn an alert channel on, in the order they are declared."""
+    return [
+        name
+        for name, info in Subscription.model_fields.items()
+        if isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("channel")
+    ]
 
 
 class Smtp(Model):
@@ -400,6 +417,4 @@ def _describe(exc: ValidationError, data: dict) -> str:
 
 def database_url(cli_value: str | None, config: Config) -> str:
     """--db, then $COUNCILWATCH_DB, then [database] url, then an SQLite file here."""
-    from storage.db import DEFAULT_URL
-
     return cli_value or os.environ.get(DB_ENV) or config.database.url or DEFAULT_URL
