@@ -17,9 +17,10 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from councilwatch.replay import ReplayServer
+from tests.helpers import FIXTURES
 from tests.helpers.alert_helpers import SECRET
 
-SUSPECT_SITES = Path(__file__).resolve().parents[1] / "changes" / "suspect_sites"
+SUSPECT_SITES = FIXTURES / "suspect_sites"
 SOFT_404, AWAY, LOOP, STEADY = "consultation", "away", "loop", "steady"
 
 
