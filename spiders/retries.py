@@ -30,7 +30,6 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import scrapy.exceptions
-from scrapy import signals
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -41,7 +40,8 @@ from spiders.base import CrawlProblem, watched_url
 
 # Statuses whose Retry-After is about the whole site, not one page (RFC 9110 10.2.3).
 SITE_WIDE = (429, 503)
-# A crawl stops this long before its timeout rather than start a wait it cannot finish.
+# A wait for Retry-After ends at least this long before the crawl would be closed as
+# stalled (no response for `[crawl] stall_minutes`), or it is not started.
 DEADLINE_MARGIN = 30.0
 
 
@@ -108,18 +108,9 @@ class PoliteRetryMiddleware(RetryMiddleware):
         self.paused_until: dict[str, float] = {}  # site -> monotonic time it may be asked again
         self.given_up: dict[str, str] = {}  # site -> why no more of its pages are asked for
         self.answered: set[str] = set()  # sites that sent any response in this crawl
-        self.deadline = float("inf")
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        middleware = super().from_crawler(crawler)
-        crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
-        return middleware
-
-    def spider_opened(self, spider):
-        config = getattr(spider, "config", None)
-        if config is not None:
-            self.deadline = time.monotonic() + config.crawl.timeout_minutes * 60
+        # A wait longer than this would have the crawl closed as stalled meanwhile.
+        stall = settings.getfloat("COUNCILWATCH_STALL_SECONDS", 0)
+        self.wait_limit = stall - min(DEADLINE_MARGIN, stall / 2) if stall > 0 else float("inf")
 
     # -- waiting ---------------------------------------------------------------------
     async def process_request(self, request, spider=None):
@@ -151,9 +142,7 @@ class PoliteRetryMiddleware(RetryMiddleware):
         return min(self.backoff_max, self.backoff_base * 2 ** (retry_times - 1))
 
     def _longest_wait(self) -> float:
-        return max(
-            0.0, min(self.retry_after_max, self.deadline - time.monotonic() - DEADLINE_MARGIN)
-        )
+        return max(0.0, min(self.retry_after_max, self.wait_limit))
 
     def _give_up_on_site(self, site: str, root: str, message: str) -> None:
         self.given_up[site] = message
