@@ -22,19 +22,18 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 2
 AUTOTHROTTLE_ENABLED = True
-# Scrapy's own extensions less the remote consoles (switched off below) and its
-# AutoThrottle (ours replaces it). Left out here rather than set to None in EXTENSIONS,
-# because Scrapy imports every class named there, and the remote-control one imports
-# aiohttp: about 0.2 CPU-seconds of every crawl's start-up.
+# Scrapy's own extensions less the remote consoles (switched off below). Left out here
+# rather than set to None in EXTENSIONS, because Scrapy imports every class named there,
+# and the remote-control one imports aiohttp: about 0.2 CPU-seconds of every start-up.
 _NOT_LOADED = {
     "scrapy.extensions.telnet.TelnetConsole",
     "scrapy.extensions.remote_control.RemoteControl",
-    "scrapy.extensions.throttle.AutoThrottle",
 }
 EXTENSIONS_BASE = {
     path: order for path, order in _SCRAPY_EXTENSIONS.items() if path not in _NOT_LOADED
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
     "spiders.throttle.AutoThrottle": 0,  # see there: 304s must not slow a crawl down
 }
 AUTOTHROTTLE_START_DELAY = 2
