@@ -76,12 +76,29 @@ _MAIN = tuple(
     for sel in ("main", "[role=main]", "#main-content", "#maincontent", "#content")
 )
 # The words without which a page is none of these: nearly every page lacks them all and
-# is not parsed.
+# is not parsed. Looked for in the lower-cased text (a case-insensitive regex over a whole
+# page costs milliseconds), and with the regex only where its Unicode case folding could
+# find more: a dotted or dotless capital or small i.
+_MAYBE_WORDS = ("found", "find", "error", "unavailable", "denied", "forbidden",
+                "maintenance", "moment")  # fmt: skip
+_MAYBE_NUMBER = re.compile(r"40[34]|50\d")
 _MAYBE_ERROR = re.compile(
     r"found|find|error|unavailable|denied|forbidden|maintenance|moment|"
     r"not available|no longer available|40[34]|50\d",
     re.I,
 )
+
+
+def _maybe_error(text: str) -> bool:
+    if "\u0130" in text or "\u0131" in text:
+        return _MAYBE_ERROR.search(text) is not None
+    low = text.lower()
+    return (
+        any(word in low for word in _MAYBE_WORDS)
+        or "not available" in low
+        or "no longer available" in low
+        or _MAYBE_NUMBER.search(text) is not None
+    )
 HTML_TYPES = ("text/html", "application/xhtml+xml", None, "")
 
 
@@ -107,7 +124,7 @@ def error_wording(body: bytes | str | None, content_type: str | None = None) -> 
     if media not in HTML_TYPES:
         return None
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    if not _MAYBE_ERROR.search(text):
+    if not _maybe_error(text):
         return None
     try:
         root = lxml.html.document_fromstring(text)

@@ -6,6 +6,7 @@ generic User-Agent) only look polite in `startproject` templates; we set them he
 
 import os
 
+from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE as _SCRAPY_DOWNLOADER_MWS
 from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
 
 BOT_NAME = "councilwatch"
@@ -48,6 +49,12 @@ RETRY_TIMES = 3
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = False
+# Not even imported (it imports tldextract and its suffix list): cookies are off.
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order
+    for path, order in _SCRAPY_DOWNLOADER_MWS.items()
+    if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+}
 # Never cache: a monitor that replays its own cache never sees a change (stack-notes pitfall 5).
 HTTPCACHE_ENABLED = False
 # 304 answers to our conditional requests reach the middleware that restores the stored body.
