@@ -23,6 +23,8 @@ class AutoThrottle(throttle.AutoThrottle):
     to avoid.
     """
 
+    unspaced = False  # set when the spider opens
+
     def _adjust_delay(self, slot, latency, response) -> None:
         if self.unspaced:
             return
@@ -43,13 +45,16 @@ class AutoThrottle(throttle.AutoThrottle):
         # watched pages on one's own host is most of the crawl. A spider whose pages are
         # independent (`unspaced_at_zero_delay`) then keeps delay 0, with
         # `concurrency` requests in flight; a robots.txt Crawl-delay still applies.
-        self.unspaced = (
+        self.unspaced = self._unspaced(spider)
+        self.crawl_delays: dict[str, float] = {}  # download slot -> delay robots.txt asks for
+        self.crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+
+    def _unspaced(self, spider) -> bool:
+        return (
             self.mindelay == 0
             and self._start_delay() == 0
             and getattr(spider, "unspaced_at_zero_delay", False)
         )
-        self.crawl_delays: dict[str, float] = {}  # download slot -> delay robots.txt asks for
-        self.crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
 
     def _robots_parsed(self, robotparser, request) -> None:
         crawl_delay = getattr(robotparser, "crawl_delay", None)
