@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from alerts.outbox import enqueue_alerts
 from councilwatch.config import Config
 from monitor import suspect
 from monitor.changes import detect_changes
@@ -182,9 +183,6 @@ def import_pages(
                 outcome.changes += understood_changes(session, doc, fields, recorded, titles, now)
         alerts += [c for c in outcome.changes if c.alert]
     if alerts:
-        # Imported here: most crawls queue no alert, and every crawl's start-up would pay.
-        from alerts.outbox import enqueue_alerts
-
         session.flush()  # the alerts name their changes by id
         enqueue_alerts(session, config, alerts, now=now)
     return outcomes
