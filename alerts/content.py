@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
-from councilwatch.config import Config
+from councilwatch.config import UK, Config
 from storage.models import Change
 
 
@@ -179,6 +179,40 @@ def format_value(value: float | None) -> str:
         return "-"
     number = _number(value)
     return f"{number:,}" if isinstance(number, int) else f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+def uk_time(value: datetime | None) -> str:
+    """A time as a UK reader expects it, with the clock it is on: `1 Dec 2026 10:42 GMT`."""
+    if value is None:
+        return "-"
+    local = value.astimezone(UK)
+    return f"{local.day} {local:%b %Y %H:%M %Z}"
+
+
+def _figure_in(sentence: str | None, value: float | None):
+    """The figure in `sentence` whose value is `value` (what the detector compared)."""
+    if not sentence or value is None:
+        return None
+    from monitor.figures import extract_figures
+
+    for figure in extract_figures(sentence):
+        if float(figure.value) == float(value):
+            return figure
+    return None
+
+
+def value_change(change: ChangeView) -> str:
+    """`£1,800 -> £2,100`, `30% -> 35%`, `44 -> 31 children's centres`: the old and new
+    values as the documents wrote them, units included; a count says what it counts."""
+    old = _figure_in(change.before, change.old_value)
+    new = _figure_in(change.after, change.new_value)
+    old_text = old.text if old is not None else format_value(change.old_value)
+    new_text = new.text if new is not None else format_value(change.new_value)
+    line = f"{old_text} -> {new_text}"
+    counted = next((f for f in (new, old) if f is not None and f.kind == "count"), None)
+    if counted is not None and counted.subject:
+        line += f" {counted.subject}"
+    return line
 
 
 def one_line(text: str, limit: int = 150) -> str:

@@ -16,12 +16,12 @@ from html import escape
 from alerts.content import (
     DocumentAlert,
     HealthEvent,
-    format_value,
     one_line,
     subject_line,
+    uk_time,
+    value_change,
     word_diff,
 )
-from councilwatch.app import uk_time
 from councilwatch.config import Smtp
 
 
@@ -84,9 +84,7 @@ def render_text(docs: list[DocumentAlert], health: list[HealthEvent], *, test: b
                 lines.append(f"  After:  {change.after or '-'}")
                 lines.append(f"  Changed: {_text_sentence(change.before, change.after)}")
             if change.old_value is not None or change.new_value is not None:
-                lines.append(
-                    f"  Value: {format_value(change.old_value)} -> {format_value(change.new_value)}"
-                )
+                lines.append(f"  Value: {value_change(change)}")
         lines.append("")
         lines.append(f"Source page: {doc.url}")
         if doc.archived_version_url:
@@ -141,9 +139,10 @@ def render_html(docs: list[DocumentAlert], health: list[HealthEvent], *, test: b
                     f"{_html_sentence(change.before, change.after, 'after')}</blockquote>"
                 )
             if change.old_value is not None or change.new_value is not None:
+                old, new = value_change(change).split(" -> ", 1)
                 out.append(
-                    f'<p>Value: <del style="{_DEL}">{escape(format_value(change.old_value))}</del>'
-                    f' &rarr; <ins style="{_INS}">{escape(format_value(change.new_value))}</ins></p>'
+                    f'<p>Value: <del style="{_DEL}">{escape(old)}</del>'
+                    f' &rarr; <ins style="{_INS}">{escape(new)}</ins></p>'
                 )
         links = [f'<a href="{escape(doc.url, quote=True)}" style="{_LINK}">Source page</a>']
         if doc.archived_version_url:

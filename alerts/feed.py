@@ -10,7 +10,7 @@ from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
-from alerts.content import DocumentAlert, format_value
+from alerts.content import DocumentAlert, value_change
 from councilwatch.config import Config, Subscription
 
 # Entries kept in a feed: readers poll often, so a window of recent changes is enough.
@@ -54,9 +54,7 @@ def build_feed(sub: Subscription, docs: list[DocumentAlert], *, now: datetime) -
             if change.after:
                 lines.append(f"After: {change.after}")
             if change.old_value is not None or change.new_value is not None:
-                lines.append(
-                    f"Value: {format_value(change.old_value)} -> {format_value(change.new_value)}"
-                )
+                lines.append(f"Value: {value_change(change)}")
             # Plain text content: feedgen escapes it, so scraped text cannot inject markup.
             entry.content("\n".join(lines), type="text")
     return fg.atom_str(pretty=True)

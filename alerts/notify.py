@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 
-from alerts.content import DocumentAlert, HealthEvent, format_value, subject_line
+from alerts.content import DocumentAlert, HealthEvent, subject_line, value_change
 from alerts.email import SendError
 
 
@@ -28,7 +28,7 @@ def render_notification(
         for change in doc.changes:
             line = f"- {change.summary}"
             if change.old_value is not None or change.new_value is not None:
-                line += f" ({format_value(change.old_value)} → {format_value(change.new_value)})"
+                line += f" ({value_change(change).replace(' -> ', ' → ', 1)})"
             lines.append(line)
         if doc.archived_version_url:
             lines.append(f"  [stored version]({doc.archived_version_url})")
@@ -48,11 +48,7 @@ def send_notification(apprise_env: str, title: str, body: str, *, timeout: float
     result = notifier.notify(
         body=body, title=title, body_format=apprise.NotifyFormat.MARKDOWN, timeout=timeout
     )
-    if isinstance(result, bool):  # Apprise 1.x answers only yes or no
-        if not result:
-            raise SendError(f"Apprise ({apprise_env}) could not deliver")
-        return
-    # 2.x reports per service: a partial failure is a failure (stack notes pitfall 19).
+    # Apprise reports per service: a partial failure is a failure.
     if result.failed_count or not result.success_count:
         raise SendError(
             f"Apprise ({apprise_env}) could not deliver: "

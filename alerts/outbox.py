@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from councilwatch.config import UK, Config, Subscription
 from storage.db import insert_ignoring_duplicates
 from storage.models import Base, Change, Document, Version
+from storage.topics import matches as topic_matches
 from storage.types import JSONType
 
 # The reserved subscription name under which source-health alerts to `[maintainers]` are
@@ -60,7 +61,8 @@ class AlertItem(Base):
     created_at: Mapped[datetime] = mapped_column()
     # Immediate alerts are due at once; a daily digest's at its next digest hour.
     due_at: Mapped[datetime] = mapped_column()
-    # pending -> grouped (into a message) -> delivered; dropped when its subscription is gone.
+    # pending -> grouped (into a message) -> delivered; dropped when its subscription is gone;
+    # previewed: shown by `councilwatch demo`, never to be sent.
     status: Mapped[str] = mapped_column(String(20), default="pending")
     message_id: Mapped[int | None] = mapped_column(
         ForeignKey("alert_messages.id"), nullable=True, index=True
@@ -186,21 +188,21 @@ def matches(
     if sub.topics:
         tagged = set(fields.get("topics") or [])
         if not tagged.intersection(sub.topics):
-            text = _fold(
-                " ".join(
-                    filter(
-                        None,
-                        [
-                            document.title,
-                            version.text if version is not None else None,
-                            change.before,
-                            change.after,
-                        ],
-                    )
+            text = " ".join(
+                filter(
+                    None,
+                    [
+                        document.title,
+                        version.text if version is not None else None,
+                        change.before,
+                        change.after,
+                    ],
                 )
             )
-            keywords = [_fold(k) for topic in sub.topics for k in config.keywords(topic)]
-            if not any(k in text for k in keywords):
+            # The spiders' matcher: whole words ("care" is not "career"), simple plurals,
+            # acronyms in capitals keep their case ("SEND" is not "send").
+            keywords = [k for topic in sub.topics for k in config.keywords(topic)]
+            if not topic_matches(text, keywords):
                 return False
     return True
 

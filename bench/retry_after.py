@@ -5,7 +5,7 @@ watched page on a local server that always answers `503 Service Unavailable` wit
 `Retry-After: N`. Prints one JSON object: how many requests reached the page, when (seconds
 after the first), and the crawl's problem lines.
 
-    python -m bench.retry_after --retry-after 120 --timeout-minutes 10
+    python -m bench.retry_after --retry-after 120 --stall-minutes 10
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--retry-after", type=int, default=120)
-    parser.add_argument("--timeout-minutes", type=int, default=10)
+    parser.add_argument("--stall-minutes", type=int, default=10)
     parser.add_argument("--delay-seconds", type=float, default=0)
     args = parser.parse_args(argv)
     arrivals: list[float] = []
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "councilwatch.toml").write_text(
             f"[crawl]\ndelay_seconds = {args.delay_seconds}\n"
-            f"timeout_minutes = {args.timeout_minutes}\n\n"
+            f"stall_minutes = {args.stall_minutes}\n\n"
             f'[[sources]]\nname = "busy"\ntype = "page"\nurls = ["{url}"]\n',
             encoding="utf-8",
         )

@@ -14,7 +14,6 @@ from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 UK = ZoneInfo("Europe/London")
@@ -37,6 +36,10 @@ class Model(BaseModel):
 
 
 def _check_cron(value: str) -> str:
+    # Imported here: a read command that loads the config for its database URL should not
+    # pay for APScheduler.
+    from apscheduler.triggers.cron import CronTrigger
+
     try:
         CronTrigger.from_crontab(value, timezone=UK)
     except ValueError as exc:
@@ -272,6 +275,64 @@ class Config(Model):
 
     def keywords(self, topic: str) -> list[str]:
         return list(self.topics[topic].keywords)
+
+    def check_secrets(self, only: str | None = None) -> list[str]:
+        """The value of every secret the config names (`*_env`); ConfigError, naming the key
+        and the variable (never a value), when one is unset or a webhook secret is weak.
+
+        Commands that may send call this as they start, so a cron job fails at once and
+        loudly instead of queueing alerts that can never be delivered. `only` limits it to
+        what one subscription (or "maintainers") uses, for `alerts test NAME`.
+        """
+        wanted: list[tuple[str, str, bool]] = []  # (key, variable, is a webhook secret)
+        email = False
+        for i, sub in enumerate(self.subscriptions):
+            if only is not None and sub.name != only:
+                continue
+            where = f"subscriptions[{i}] ({sub.name})"
+            email = email or bool(sub.email)
+            if sub.webhook_secret_env:
+                wanted.append((f"{where}.webhook_secret_env", sub.webhook_secret_env, True))
+            if sub.apprise_env:
+                wanted.append((f"{where}.apprise_env", sub.apprise_env, False))
+        if only in (None, "maintainers"):
+            email = email or bool(self.maintainers.email)
+            if self.maintainers.webhook_secret_env:
+                wanted.append(
+                    ("maintainers.webhook_secret_env", self.maintainers.webhook_secret_env, True)
+                )
+        if self.smtp.password_env and (only is None or email):
+            wanted.append(("smtp.password_env", self.smtp.password_env, False))
+        values = []
+        for key, variable, webhook in wanted:
+            value = os.environ.get(variable)
+            if not value:
+                raise ConfigError(f"{self.path or 'config'}: {key}: ${variable} is not set")
+            if webhook and len(webhook_key(value)) < WEBHOOK_SECRET_MIN_BYTES:
+                raise ConfigError(
+                    f"{self.path or 'config'}: {key}: the secret in ${variable} is too short "
+                    f"(a webhook secret needs at least {WEBHOOK_SECRET_MIN_BYTES} random bytes; "
+                    'make one with: python -c "import base64,os; '
+                    "print('whsec_' + base64.b64encode(os.urandom(32)).decode())\")"
+                )
+            values.append(value)
+        return values
+
+
+# Standard Webhooks secrets are 24 to 64 random bytes; fewer can be guessed.
+WEBHOOK_SECRET_MIN_BYTES = 24
+
+
+def webhook_key(secret: str) -> bytes:
+    """The signing key a webhook secret stands for, read as the Standard Webhooks library
+    reads it: base64 after an optional `whsec_` prefix."""
+    import base64
+    import binascii
+
+    try:
+        return base64.b64decode(secret.removeprefix("whsec_") + "==")
+    except (binascii.Error, ValueError):
+        return b""
 
 
 def find_config(path: str | Path | None = None) -> Path | None:

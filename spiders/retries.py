@@ -10,8 +10,9 @@ problem line per calendar month asked for). `PoliteRetryMiddleware` replaces it:
   other statuses Scrapy retries (500, 502, 504, 408, ...), the retry waits
   RETRY_BACKOFF_BASE (or DOWNLOAD_DELAY, if longer) x 2^(n-1) seconds, at most
   RETRY_BACKOFF_MAX; connection errors back off the same way;
-- a `Retry-After` longer than RETRY_AFTER_MAX, or than what is left of the crawl's
-  `timeout_minutes`, is not waited for: one problem for the site, and no more of its
+- a `Retry-After` longer than RETRY_AFTER_MAX, or than the crawl's stall limit
+  (`[crawl] stall_minutes`: a crawl with no response for that long is stopped), is not
+  waited for: one problem for the site, and no more of its
   pages are asked for in this crawl;
 - a site whose connection fails on every attempt of a request (refused, host name not
   found, cannot connect; a timeout counts when the site has not answered at all in this
@@ -40,9 +41,8 @@ from spiders.base import CrawlProblem, watched_url
 
 # Statuses whose Retry-After is about the whole site, not one page (RFC 9110 10.2.3).
 SITE_WIDE = (429, 503)
-# A wait for Retry-After ends at least this long before the crawl would be closed as
-# stalled (no response for `[crawl] stall_minutes`), or it is not started.
-DEADLINE_MARGIN = 30.0
+# A wait ends this long before the stall limit, so waiting is never taken for a stall.
+STALL_MARGIN = 30.0
 
 
 def _exceptions(*names: str) -> tuple[type[BaseException], ...]:
@@ -108,9 +108,11 @@ class PoliteRetryMiddleware(RetryMiddleware):
         self.paused_until: dict[str, float] = {}  # site -> monotonic time it may be asked again
         self.given_up: dict[str, str] = {}  # site -> why no more of its pages are asked for
         self.answered: set[str] = set()  # sites that sent any response in this crawl
-        # A wait longer than this would have the crawl closed as stalled meanwhile.
         stall = settings.getfloat("COUNCILWATCH_STALL_SECONDS", 0)
-        self.wait_limit = stall - min(DEADLINE_MARGIN, stall / 2) if stall > 0 else float("inf")
+        self.longest_wait = (
+            max(0.0, min(self.retry_after_max, stall - STALL_MARGIN)) if stall
+            else self.retry_after_max
+        )  # fmt: skip
 
     # -- waiting ---------------------------------------------------------------------
     async def process_request(self, request, spider=None):
@@ -140,9 +142,6 @@ class PoliteRetryMiddleware(RetryMiddleware):
 
     def _backoff(self, retry_times: int) -> float:
         return min(self.backoff_max, self.backoff_base * 2 ** (retry_times - 1))
-
-    def _longest_wait(self) -> float:
-        return max(0.0, min(self.retry_after_max, self.wait_limit))
 
     def _give_up_on_site(self, site: str, root: str, message: str) -> None:
         self.given_up[site] = message
@@ -180,10 +179,10 @@ class PoliteRetryMiddleware(RetryMiddleware):
         retry_after = None
         if response.status in SITE_WIDE:
             retry_after = retry_after_seconds(response.headers.get(b"Retry-After"))
-        if retry_after is not None and retry_after > self._longest_wait():
+        if retry_after is not None and retry_after > self.longest_wait:
             message = (
                 f"HTTP {response.status}: the site asks to wait {retry_after:.0f} s (Retry-After), "
-                f"longer than this crawl waits ({self._longest_wait():.0f} s); "
+                f"longer than this crawl waits ({self.longest_wait:.0f} s); "
                 "no more of its pages asked for in this crawl"
             )
             self._give_up_on_site(site, root, message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,11 @@ class DatabaseError(Exception):
     """The archive cannot be reached or used; the message says why in one line."""
 
 
+class ArchiveNotReady(DatabaseError):
+    """There is no archive at the URL, or its schema is not the one this code reads: the
+    message says which, and what to run."""
+
+
 def normalise_url(url: str) -> str:
     """`postgresql://` means psycopg 3 in SQLAlchemy 2.1 but psycopg2 in 2.0; say it explicitly."""
     if url.startswith("postgresql://") or url.startswith("postgres://"):
@@ -49,6 +55,15 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+def _sqlite_pragmas_read_only(dbapi_conn, _record) -> None:
+    # A read-only connection cannot switch the file to WAL (that is a write), and needs not:
+    # it reads a WAL archive as it is.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cur.close()
+
+
 def _sqlite_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
@@ -57,23 +72,35 @@ def _sqlite_begin_reading(conn) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, *, writer: bool = True) -> Engine:
+def make_engine(url: str, *, writer: bool = True, read_only: bool = False) -> Engine:
+    """An engine for the archive; `read_only` connections cannot write (SQLite opens the
+    file with mode=ro, PostgreSQL sessions are read-only), so a read command cannot
+    create, migrate or change an archive even by mistake."""
     url = normalise_url(url)
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseError(f"not a database URL: {url!r}") from exc
     if parsed.get_backend_name() == "sqlite":
+        connect_args: dict[str, Any] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         if parsed.database and parsed.database != ":memory:":
             parent = Path(parsed.database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise DatabaseError(f"database folder does not exist: {parent}")
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin if writer else _sqlite_begin_reading)
+            if read_only:
+                # SQLAlchemy passes `file:...?mode=ro` to sqlite3 as a URI when uri=true.
+                path = Path(parsed.database).expanduser().resolve()
+                url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
+        engine = create_engine(url, connect_args=connect_args)
+        event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
+        begin = _sqlite_begin if writer and not read_only else _sqlite_begin_reading
+        event.listen(engine, "begin", begin)
         return engine
+    connect_args = {"connect_timeout": 10}
+    if read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 10})
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     except Exception as exc:  # missing driver, bad dialect name
         raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from exc
 
@@ -126,13 +153,14 @@ def _first_line(exc: BaseException) -> str:
 class Archive:
     """A connected archive: an engine plus a session factory."""
 
-    def __init__(self, url: str = DEFAULT_URL) -> None:
+    def __init__(self, url: str = DEFAULT_URL, *, read_only: bool = False) -> None:
         self.url = normalise_url(url)
-        self.engine = make_engine(self.url)
+        self.read_only = read_only
+        self.engine = make_engine(self.url, read_only=read_only)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
         # On SQLite, readers get their own engine whose transactions begin deferred, so a
         # journalist's search never queues behind a crawl's write (WAL serves both).
-        if self.engine.dialect.name == "sqlite":
+        if self.engine.dialect.name == "sqlite" and not read_only:
             self.read_engine = make_engine(self.url, writer=False)
         else:
             self.read_engine = self.engine
@@ -167,3 +195,75 @@ def open_archive(url: str, migrate: bool = True) -> Archive:
     if migrate:
         upgrade(url)
     return Archive(url)
+
+
+def schema_revisions() -> tuple[set[str], str]:
+    """Every schema revision this code knows, and the newest, from the migration files
+    themselves (read as text: importing Alembic costs a read command 60 ms)."""
+    revisions: dict[str, str | None] = {}
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        rev = re.search(r"^revision(?:: *\w+)? *= *['\"]([^'\"]+)['\"]", text, re.M)
+        down = re.search(r"^down_revision(?:: *[\w |\[\],]+)? *= *['\"]([^'\"]+)['\"]", text, re.M)
+        if rev:
+            revisions[rev[1]] = down[1] if down else None
+    parents = set(revisions.values())
+    heads = sorted(r for r in revisions if r not in parents)
+    return set(revisions), heads[-1] if heads else ""
+
+
+def open_existing(url: str) -> Archive:
+    """The archive at `url`, read-only, if it exists and has this code's schema.
+
+    Never creates or migrates: a read command run in the wrong folder must say there is
+    no archive there, not answer "no changes" from an empty one it has just made.
+    """
+    from sqlalchemy import inspect, text
+
+    shown = safe_url(url)
+    try:
+        parsed = make_url(normalise_url(url))
+    except ArgumentError as exc:
+        raise DatabaseError(f"not a database URL: {shown}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        if not parsed.database or parsed.database == ":memory:":
+            raise ArchiveNotReady(f"no archive at {shown}: an in-memory database is always empty")
+        path = Path(parsed.database).expanduser()
+        if not path.is_file():
+            where = "" if path.is_absolute() else f" ({path.resolve()})"
+            raise ArchiveNotReady(
+                f"no archive at {shown}{where}: run `councilwatch crawl` (or `councilwatch demo`) to "
+                "make one, or `councilwatch db upgrade` for an empty one; --db names another"
+            )
+    archive = Archive(url, read_only=True)
+    try:
+        # An unreachable server is a DatabaseError (exit 1); a database without the table is
+        # simply not an archive yet.
+        with archive.read_engine.connect() as conn:
+            found: list[str] = []
+            if inspect(conn).has_table("alembic_version"):
+                found = list(conn.scalars(text("SELECT version_num FROM alembic_version")))
+    except OperationalError as exc:
+        archive.dispose()
+        raise DatabaseError(f"cannot reach database {shown}: {_first_line(exc)}") from exc
+    except Exception:
+        archive.dispose()
+        raise
+    known, head = schema_revisions()
+    if head in found:
+        return archive
+    archive.dispose()
+    if not found:
+        raise ArchiveNotReady(
+            f"{shown} is not a councilwatch archive (it has no schema): run "
+            "`councilwatch db upgrade` to make it one"
+        )
+    if all(rev in known for rev in found):
+        raise ArchiveNotReady(
+            f"the archive at {shown} is older than this councilwatch (schema {found[0]}, "
+            f"needs {head}): run `councilwatch db upgrade`"
+        )
+    raise ArchiveNotReady(
+        f"the archive at {shown} is newer than this councilwatch (schema {found[0]}): "
+        "upgrade councilwatch"
+    )

@@ -24,6 +24,7 @@ def list_changes(
     session: Session,
     *,
     since: datetime | None = None,
+    until: datetime | None = None,
     source: str | None = None,
     kind: str | None = None,
     limit: int | None = None,
@@ -36,6 +37,8 @@ def list_changes(
     )
     if since is not None:
         query = query.where(Change.detected_at >= since)
+    if until is not None:
+        query = query.where(Change.detected_at < until)
     if source is not None:
         query = query.join(Document.source).where(Source.name == source)
     if kind is not None:

@@ -6,7 +6,7 @@ import json
 
 import typer
 
-from councilwatch.app import app, err, iso, out, state, uk_time
+from councilwatch.app import app, err, iso, out, plural, state, uk_time
 
 alerts_app = typer.Typer(
     help="Deliver queued alerts, show the outbox and delivery log, send a test message.",
@@ -28,7 +28,7 @@ def send_command(ctx: typer.Context) -> None:
 
     st = state(ctx)
     # Required: without the config every queued alert would look unsubscribed and be dropped.
-    config = st.config(required=True)
+    config = st.config(required=True, sending=True)
     archive = st.archive()
     try:
         report = deliver_due(config, archive)
@@ -38,7 +38,7 @@ def send_command(ctx: typer.Context) -> None:
         err.print(f"nothing sent: {report.skipped_because}", markup=False)
         return
     out.print(
-        f"delivered {report.delivered}, failed {report.failed} (will be retried), "
+        f"delivered {report.delivered}, failed {report.failed} (to be retried), "
         f"feeds written {report.feeds}, waiting {report.waiting}",
         markup=False,
     )
@@ -65,7 +65,7 @@ def list_command(
     from alerts.outbox import AlertItem, AlertMessage
 
     st = state(ctx)
-    archive = st.archive()
+    archive = st.existing_archive()
     with archive.reading() as session:
         waiting = session.scalars(
             select(AlertItem)
@@ -133,9 +133,11 @@ def list_command(
         )
     for m in data["messages"]:
         what = (
-            f"{len(m['changes'])} changes" if m["changes"] else f"{len(m['events'])} health events"
+            plural(len(m["changes"]), "change")
+            if m["changes"]
+            else plural(len(m["events"]), "health event")
         )
-        line = f"{m['status']:<9} {m['id']} {m['subscription']} {m['channel']}: {what}, {len(m['attempts'])} attempts"
+        line = f"{m['status']:<9} {m['id']} {m['subscription']} {m['channel']}: {what}, {plural(len(m['attempts']), 'attempt')}"
         if m["status"] == "delivered":
             line += f", delivered {uk_time(_dt(m['delivered_at']))}"
         elif m["status"] == "pending" and m["attempts"]:
@@ -166,7 +168,13 @@ def test_command(
     """
     from alerts.delivery import send_test
 
-    config = state(ctx).config(required=True)
+    st = state(ctx)
+    config = st.config(required=True)
+    maintainers = subscription in ("maintainers", "@maintainers")
+    if not maintainers:
+        config.subscription(subscription)  # an unknown name, before its secrets
+    # Only this subscription's secrets: one channel can be tried while others are set up.
+    st.config(sending="maintainers" if maintainers else subscription)
     results = send_test(config, subscription)
     if not results:
         err.print(f"{subscription}: no email, webhook or Apprise channel to test", markup=False)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from enum import StrEnum
 
 import typer
 
-from councilwatch.app import UserError, app, err, iso, out, parse_when, state, uk_time
+from councilwatch.app import UserError, app, check_choice, err, iso, out, state, uk_time
 from councilwatch.config import CHANGE_KINDS
 from spiders.items import KINDS
 
@@ -41,7 +42,13 @@ def change_json(change, config=None) -> dict:
 def changes(
     ctx: typer.Context,
     since: str = typer.Option(
-        None, "--since", help="Only changes detected since (e.g. 2026-11-01, '7 days ago')."
+        None,
+        "--since",
+        help="Only changes detected on or after this UK date (2026-11-01, 1/11/2026, 2016-03, "
+        "today, '7 days ago').",
+    ),
+    until: str = typer.Option(
+        None, "--until", help="Only changes detected up to the end of this UK date."
     ),
     source: str = typer.Option(None, "--source", help="Only this source."),
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(CHANGE_KINDS)}."),
@@ -52,23 +59,30 @@ def changes(
 
     Example: councilwatch changes --since '7 days ago' --kind figure
     """
+    from councilwatch.dates import date_range
     from storage.queries import list_changes
 
-    if kind and kind not in CHANGE_KINDS:
-        raise UserError(f"--kind: {kind!r} is not one of {', '.join(CHANGE_KINDS)}")
-    when = parse_when(since, "--since") if since else None
+    check_choice(kind, CHANGE_KINDS, "--kind")
+    lo, hi = date_range(since, until)
     st = state(ctx)
-    archive = st.archive()
+    archive = st.existing_archive()
     with archive.reading() as session:
-        rows = list_changes(session, since=when, source=source, kind=kind, limit=limit)
+        st.check_source(source, session)
+        rows = list_changes(session, since=lo, until=hi, source=source, kind=kind, limit=limit)
         if as_json:
             print(json.dumps({"changes": [change_json(c, st.config()) for c in rows]}, ensure_ascii=False))
             return
         if not rows:
-            err.print("no changes detected yet")
+            filtered = since or until or source or kind
+            err.print("no changes match" if filtered else "no changes detected yet")
             return
         for c in rows:
-            out.print(f"{uk_time(c.detected_at)}  {c.kind:<12} {c.document.key}", markup=False)
+            doc = c.document
+            out.print(
+                f"{uk_time(c.detected_at)}  {c.kind:<12} {doc.title or doc.key}", markup=False
+            )
+            if doc.title:
+                out.print(f"    {doc.key}", markup=False, style="dim")
             out.print(f"    {c.summary}", markup=False)
 
 
@@ -96,14 +110,14 @@ def history(
     """
     from storage.queries import document_ref, find_document, versions_with_changes
 
-    archive = state(ctx).archive()
+    archive = state(ctx).existing_archive()
     with archive.reading() as session:
         doc = find_document(session, document)
         if doc is None:
             raise UserError(f"no document with key or URL {document!r} in the archive")
         rows = versions_with_changes(session, doc)
         if diff != (0, 0):
-            show_diff(doc, [v for v, _ in rows], diff, None if whole else context, as_json)
+            show_diff(session, doc, [v for v, _ in rows], diff, None if whole else context, as_json)
             return
         if as_json:
             print(
@@ -138,12 +152,39 @@ def history(
                 markup=False,
             )
             for c in cs:
-                out.print(f"      {c.kind}: {c.summary}", markup=False)
+                out.print(f"      {labelled(c.kind, c.summary)}", markup=False)
         if len(rows) > 1:
             err.print(f"(word-level diff: councilwatch history {doc.key} --diff 1 {len(rows)})")
 
 
-def show_diff(doc, versions, numbers: tuple[int, int], context: int | None, as_json: bool) -> None:
+def labelled(kind: str, summary: str) -> str:
+    """`status: called in`, without doubling a label the summary already starts with."""
+    if summary.casefold().startswith((kind.casefold() + ":", kind.replace("_", " ").casefold())):
+        return summary
+    return f"{kind.replace('_', ' ')}: {summary}"
+
+
+KEY_WORD = re.compile(r"[a-z0-9][a-z0-9_-]*:(?:" + "|".join(KINDS) + r"):\S+")
+
+
+def with_titles(session, text: str) -> str:
+    """`text` with the document keys in it (a meeting lists its agenda items by key) replaced
+    by those documents' titles, so a diff reads "{+Manorgate Road - Objections+}"."""
+    from sqlalchemy import select
+
+    from storage.models import Document
+
+    keys = set(KEY_WORD.findall(text))
+    if not keys:
+        return text
+    found = session.execute(select(Document.key, Document.title).where(Document.key.in_(keys)))
+    titles = {key: title for key, title in found}
+    return KEY_WORD.sub(lambda m: titles.get(m[0]) or m[0], text)
+
+
+def show_diff(
+    session, doc, versions, numbers: tuple[int, int], context: int | None, as_json: bool
+) -> None:
     """Print the word-level diff between two versions of `doc`, numbered from 1."""
     from storage.queries import document_ref, word_diff
 
@@ -152,7 +193,7 @@ def show_diff(doc, versions, numbers: tuple[int, int], context: int | None, as_j
             have = "1" if len(versions) == 1 else f"1 to {len(versions)}"
             raise UserError(f"--diff: {doc.key} has no version {n} (it has {have})")
     old, new = (versions[n - 1] for n in numbers)
-    result = word_diff(old.text, new.text, context)
+    result = word_diff(with_titles(session, old.text), with_titles(session, new.text), context)
     if as_json:
         print(
             json.dumps(
@@ -233,16 +274,17 @@ def export(
     """
     from storage import queries
 
-    if kind and kind not in KINDS:
-        raise UserError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}")
+    check_choice(kind, KINDS, "--kind")
     producer = {
         ExportWhat.documents: queries.export_documents,
         ExportWhat.versions: queries.export_versions,
         ExportWhat.changes: queries.export_changes,
         ExportWhat.figures: queries.export_figures,
     }[what]
-    archive = state(ctx).archive()
+    st = state(ctx)
+    archive = st.existing_archive()
     with archive.reading() as session:
+        st.check_source(source, session)
         rows = producer(session, kind=kind, source=source)
         if fmt is ExportFormat.jsonl:
             for row in rows:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
 import typer
 
-from councilwatch.app import UserError, app, out
+from councilwatch.app import UserError, app, out, state
 
 
 def read_input(where: str, what: str) -> bytes:
@@ -62,20 +63,59 @@ def document_text(body: bytes, name: str) -> str:
     return text
 
 
+def archived_text(ctx: typer.Context, where: str) -> str | None:
+    """The text of the newest stored version of the document `where` names (a key, or the
+    URL of an archived page), or None when `where` is a file or a page to fetch instead."""
+    if where == "-" or Path(where).exists():
+        return None
+    is_url = where.startswith(("http://", "https://"))
+    if not is_url and not re.match(r"[a-z0-9][a-z0-9_-]*:[a-z_]+:.", where):
+        return None  # a file name, perhaps misspelt: read_input says there is no such file
+    from storage.db import ArchiveNotReady
+    from storage.queries import find_document
+
+    try:
+        archive = state(ctx).existing_archive()
+    except ArchiveNotReady:
+        if is_url:
+            return None  # no archive here: fetch the page
+        raise
+    try:
+        with archive.reading() as session:
+            doc = find_document(session, where)
+            if doc is None or doc.latest_version is None:
+                if is_url:
+                    return None
+                raise UserError(
+                    f"figures: {where!r} is not a file, nor a document key or URL in the archive"
+                )
+            return doc.latest_version.text
+    finally:
+        archive.dispose()
+
+
 @app.command()
 def figures(
+    ctx: typer.Context,
     source: str = typer.Argument(
-        ..., metavar="PATH-or-URL", help="HTML, text or PDF file; - reads stdin."
+        ...,
+        metavar="PATH-URL-or-KEY",
+        help="HTML, text or PDF file (- reads stdin), a page's URL, or the key or URL of an "
+        "archived document (its newest version).",
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
 ) -> None:
     """Money, percentages and counts in one document, each with what it measures.
 
     Example: councilwatch figures report.pdf --json
+             councilwatch figures kingston:decision:13567
     """
     from monitor.figures import extract_figures, figures_json
 
-    found = extract_figures(document_text(read_input(source, "figures"), source))
+    text = archived_text(ctx, source)
+    if text is None:
+        text = document_text(read_input(source, "figures"), source)
+    found = extract_figures(text)
     if as_json:
         print(json.dumps(figures_json(found), ensure_ascii=False))
         return

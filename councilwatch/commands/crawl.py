@@ -21,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
 import typer
 
-from councilwatch.app import app, err, out, state
+from councilwatch.app import app, err, out, plural, state
 from councilwatch.config import ConfigError
 
 
@@ -63,6 +63,8 @@ def crawl(
         raise ConfigError(f"{config.path}: no sources configured")
     for name in names:
         config.source(name)  # unknown names fail before anything runs
+    # Then the secrets, only when this run may send: `--no-alerts` sends nothing.
+    st.config(sending=not no_alerts)
     archive = st.archive()
     stopped = _StopOnSignal()
     results = []
@@ -194,9 +196,9 @@ class _StopOnSignal:
 def _print_result(r) -> None:
     mark = "ok" if r.ok else r.status.upper()
     out.print(
-        f"{r.source}: {mark} - {r.pages} pages, {r.documents} documents "
-        f"({r.new_documents} new), {r.new_versions} new versions, {r.changes} changes, "
-        f"{len(r.problems)} problems, {r.seconds:.1f}s"
+        f"{r.source}: {mark} - {plural(r.pages, 'page')}, {plural(r.documents, 'document')} "
+        f"({r.new_documents} new), {plural(r.new_versions, 'new version')}, "
+        f"{plural(r.changes, 'change')}, {plural(len(r.problems), 'problem')}, {r.seconds:.1f}s"
         + (" (page budget reached: the next crawl goes on with the rest)" if r.budget_reached
            else ""),
         markup=False,

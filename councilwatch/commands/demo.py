@@ -21,10 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
-from councilwatch.app import UserError, app, err, out, state
+from councilwatch.app import UserError, app, err, out, plural, state
 
 SITE = Path(__file__).resolve().parent.parent / "demo_site"
 MARK = "# councilwatch demo: written by `councilwatch demo`"
@@ -90,6 +88,7 @@ def demo(
             found = _show_changes(archive, edited_at)
             _show_silence(archive, edited_at)
             _show_alerts(config, archive, edited_at)
+            _retire_outbox(archive)
         finally:
             archive.dispose()
     _show_next_steps(folder, found, time.monotonic() - started)
@@ -128,7 +127,7 @@ url = "sqlite:///{db.as_posix()}"
 [crawl]
 # The demo's sites are local; real councils get the polite defaults (2 s between requests).
 delay_seconds = 0
-timeout_minutes = 5
+stall_minutes = 5
 log_dir = "logs"
 
 [alerts]
@@ -173,7 +172,9 @@ webhook_secret_env = "{SECRET_ENV}"
 # -- crawling -------------------------------------------------------------------------------
 
 
-def _progress() -> Progress:
+def _progress():
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),
@@ -189,7 +190,7 @@ def _crawl_round(config, archive, label: str, verbose: bool):
         return _crawl_each(config, archive, progress, label, verbose)
 
 
-def _crawl_each(config, archive, progress: Progress, label: str, verbose: bool):
+def _crawl_each(config, archive, progress, label: str, verbose: bool):
     from monitor.crawler import crawl_source
 
     tasks = {name: progress.add_task(f"{label}: {name}", total=1) for name in SOURCES}
@@ -201,7 +202,7 @@ def _crawl_each(config, archive, progress: Progress, label: str, verbose: bool):
             tasks[name],
             completed=1,
             description=f"{label}: {name} {mark} - {result.documents} documents, "
-            f"{result.new_versions} new versions, {result.changes} changes",
+            f"{plural(result.new_versions, 'new version')}, {plural(result.changes, 'change')}",
         )
         return result
 
@@ -237,6 +238,8 @@ def _show_changes(archive, since) -> int:
             by_doc.setdefault(change.document.key, []).append(change)
         for key, doc_changes in by_doc.items():
             doc = doc_changes[0].document
+            from rich.text import Text
+
             out.print(Text.assemble((key, "bold"), f"  {doc.title or ''}"))
             for c in doc_changes:
                 alert = "" if c.alert else "  (wording only: no alert)"
@@ -264,9 +267,11 @@ def _show_silence(archive, since) -> None:
             )
             versions = session.scalar(select(func.count()).where(Version.document_id == doc.id))
             verdict = (
-                "no change reported" if not changes else f"{changes} change(s) reported (wrong!)"
+                "no change reported"
+                if not changes
+                else f"{plural(changes, 'change')} reported (wrong!)"
             )
-            out.print(f"  {what}: {verdict}, {versions} version(s) stored", markup=False)
+            out.print(f"  {what}: {verdict}, {plural(versions, 'version')} stored", markup=False)
 
 
 def _show_alerts(config, archive, since) -> None:
@@ -326,6 +331,19 @@ def _show_alerts(config, archive, since) -> None:
                        "\n".join(lines))  # fmt: skip
 
 
+def _retire_outbox(archive) -> None:
+    """Nothing the demo's crawls queued may be delivered later: the addresses are made up
+    (example.org), and a later `alerts send` or `crawl` in this folder would try them."""
+    from sqlalchemy import update
+
+    from alerts.outbox import AlertItem
+
+    with archive.session() as session:
+        session.execute(
+            update(AlertItem).where(AlertItem.status == "pending").values(status="previewed")
+        )
+
+
 def _block(title: str, text: str) -> None:
     out.rule(title, align="left", style="dim")
     out.print(text, markup=False)
@@ -343,7 +361,7 @@ def _show_next_steps(folder: Path, changes: int, seconds: float) -> None:
         f"cd {folder}",
         "councilwatch changes",
         "councilwatch history kingston:decision:13567",
-        'councilwatch search "called in"',
+        "councilwatch search '\"called in\"'   # a phrase: quoted twice for the shell",
         "councilwatch serve        # the archive in Datasette at http://127.0.0.1:8001/",
     ]
     for step in steps:

@@ -8,7 +8,6 @@ import sys
 from datetime import datetime
 
 import typer
-from rich.table import Table
 
 from councilwatch.app import app, iso, out, state
 from councilwatch.config import UK
@@ -35,7 +34,7 @@ def run(ctx: typer.Context) -> None:
     from monitor.scheduler import Service
 
     st = state(ctx)
-    config = st.config(required=True)
+    config = st.config(required=True, sending=True)
     archive = st.archive()
     _log_to_stderr(logging.DEBUG if st.verbose else logging.INFO)
     if not any(s.enabled for s in config.sources):
@@ -52,6 +51,9 @@ def _log_to_stderr(level: int) -> None:
     logger = logging.getLogger("councilwatch.run")
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    from alerts.redact import SecretFilter
+
+    handler.addFilter(SecretFilter())
     logger.addHandler(handler)
     logger.setLevel(level)
     logger.propagate = False
@@ -76,12 +78,14 @@ def status(
     """
     st = state(ctx)
     config = st.config(required=True)
-    archive = st.archive()
+    archive = st.existing_archive()
     rows = source_status(config, archive, datetime.now(UK))
     archive.dispose()
     if as_json:
         out.print(json.dumps({"sources": rows}, ensure_ascii=False), markup=False)
         return
+    from rich.table import Table
+
     # Narrow enough for an 80-column terminal or a cron mail.
     table = Table(box=None, pad_edge=False, padding=(0, 1, 0, 0), header_style="bold")
     for column in ("source", "health", "last run", "result"):

@@ -10,63 +10,20 @@ import signal
 import subprocess
 import sys
 import tempfile
-from datetime import datetime, timedelta
 from enum import StrEnum
 from pathlib import Path
 
 import typer
 from rich.text import Text
 
-from councilwatch.app import UserError, app, err, iso, out, parse_when, state, uk_time
-from councilwatch.config import UK
+from councilwatch.app import UserError, app, check_choice, err, iso, out, plural, state, uk_time
 from spiders.items import KINDS
 
 FIGURE_KINDS = ("money", "percent", "count")
 SEARCH_HELP = (
-    'Words (all must appear), "an exact phrase", prefix* (centr* finds centres), '
-    "A OR B, -word to leave out."
+    "Words (all must appear), '\"an exact phrase\"' (quoted twice, so the shell keeps the "
+    "inner quotes), prefix* (centr* finds centres), A OR B, -word to leave out."
 )
-
-
-def date_bound(value: str, option: str, *, end: bool) -> datetime:
-    """A UK calendar date as a boundary: `--since 2016` is 1 Jan 2016 00:00 UK time and
-    `--until 2016` runs to the end of 2016. Other forms (`7 days ago`) go to dateparser.
-
-    dateparser alone would read `2016` as today's date in 2016, and a day as midnight,
-    which cuts off the day a journalist named in `--until`.
-    """
-    text = value.strip()
-    day: datetime | None = None
-    step = None
-    if m := re.fullmatch(r"(\d{4})", text):
-        day, step = datetime(int(m[1]), 1, 1, tzinfo=UK), "year"
-    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})", text):
-        day, step = datetime(int(m[1]), int(m[2]), 1, tzinfo=UK), "month"
-    elif m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
-        day, step = datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UK), "day"
-    elif m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text):
-        day, step = datetime(int(m[3]), int(m[2]), int(m[1]), tzinfo=UK), "day"
-    if day is None:
-        return parse_when(text, option)
-    if not end:
-        return day
-    if step == "year":
-        return day.replace(year=day.year + 1)
-    if step == "month":
-        return day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
-    # A wall-clock day later, then back to an aware time: right across clock changes.
-    return (day.replace(tzinfo=None) + timedelta(days=1)).replace(tzinfo=UK)
-
-
-def checked_bounds(since: str | None, until: str | None):
-    try:
-        lo = date_bound(since, "--since", end=False) if since else None
-        hi = date_bound(until, "--until", end=True) if until else None
-    except ValueError as exc:  # e.g. 2016-13-01
-        raise UserError(f"not a calendar date: {exc}") from None
-    if lo and hi and hi <= lo:
-        raise UserError("--until is before --since: nothing can match")
-    return lo, hi
 
 
 def marked(snippet: str, start: str, stop: str, escape=lambda s: s) -> str:
@@ -84,12 +41,44 @@ def marked(snippet: str, start: str, stop: str, escape=lambda s: s) -> str:
     return "".join(result)
 
 
+ISO_TIME = re.compile(
+    r"\b(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?\b"
+)
+
+
+def uk_dates(text: str) -> str:
+    """ISO dates and times (as fields are stored) the way a UK reader writes them."""
+    from datetime import datetime
+
+    from councilwatch.dates import UK
+
+    def one(m: re.Match) -> str:
+        try:
+            moment = datetime.fromisoformat(m[0].replace("Z", "+00:00"))
+        except ValueError:
+            return m[0]
+        if m[4] is None:
+            return f"{moment.day} {moment:%b %Y}"
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UK)
+        return f"{moment.day} {moment:%b %Y %H:%M}"
+
+    return ISO_TIME.sub(one, text)
+
+
+def tidy_snippet(snippet: str) -> str:
+    """A snippet as one readable line: the document's fields (one a line in the stored
+    text) separated by " · " rather than run together, dates written the UK way."""
+    lines = [" ".join(line.split()) for line in snippet.splitlines()]
+    return uk_dates(" · ".join(line for line in lines if line))
+
+
 def snippet_text(snippet: str, style: str = "bold reverse") -> Text:
     from storage.search import MARK_END, MARK_START
 
     text = Text()
     inside = False
-    for part in re.split(f"({MARK_START}|{MARK_END})", " ".join(snippet.split())):
+    for part in re.split(f"({MARK_START}|{MARK_END})", tidy_snippet(snippet)):
         if part == MARK_START:
             inside = True
         elif part == MARK_END:
@@ -104,10 +93,11 @@ class Sort(StrEnum):
     newest = "newest"
 
 
-@app.command()
+# A query may start with "-" (`councilwatch search -zebra`): not an option.
+@app.command(context_settings={"ignore_unknown_options": True})
 def search(
     ctx: typer.Context,
-    query: str = typer.Argument(..., help=SEARCH_HELP),
+    words: list[str] = typer.Argument(..., metavar="QUERY", help=SEARCH_HELP),
     source: str = typer.Option(None, "--source", help="Only this source."),
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(KINDS)}."),
     since: str = typer.Option(
@@ -139,17 +129,22 @@ def search(
     matches (and whether that is still the current one).
 
     Example: councilwatch search '"early intervention" centres' --figure-kind money --since 2016
+
+    A word starting with - is left out, even first: councilwatch search -zebra council
     """
+    from councilwatch.dates import date_range
     from storage.search import QuerySyntaxError
     from storage.search import search as run_search
 
-    if kind and kind not in KINDS:
-        raise UserError(f"--kind: {kind!r} is not one of {', '.join(KINDS)}")
-    if figure_kind and figure_kind not in FIGURE_KINDS:
-        raise UserError(f"--figure-kind: {figure_kind!r} is not one of {', '.join(FIGURE_KINDS)}")
-    lo, hi = checked_bounds(since, until)
-    archive = state(ctx).archive()
+    # The words of the query may come as one argument or several: `search called -in`.
+    query = " ".join(words)
+    check_choice(kind, KINDS, "--kind")
+    check_choice(figure_kind, FIGURE_KINDS, "--figure-kind")
+    lo, hi = date_range(since, until)
+    st = state(ctx)
+    archive = st.existing_archive()
     with archive.reading() as session:
+        st.check_source(source, session)
         try:
             hits = run_search(
                 session,
@@ -219,7 +214,7 @@ def search(
         if h.versions > 1:
             where += " (current)" if h.current else " (changed since)"
         if h.matched_versions > 1:
-            where += f"; {h.matched_versions} versions match"
+            where += f"; {plural(h.matched_versions, 'version')} match"
         out.print(f"  {where}", markup=False)
         out.print(Text("  ") + snippet_text(h.snippet))
         out.print("")
@@ -243,16 +238,18 @@ def figures_over_time_command(
 
     Example: councilwatch figures-over-time "children's centres" --kind count
     """
+    from councilwatch.dates import date_range
     from storage.queries import plain_number
     from storage.search import figures_over_time
 
-    if kind and kind not in FIGURE_KINDS:
-        raise UserError(f"--kind: {kind!r} is not one of {', '.join(FIGURE_KINDS)}")
+    check_choice(kind, FIGURE_KINDS, "--kind")
     if not subject.strip():
         raise UserError('give a subject, e.g. "children\'s centres"')
-    lo, hi = checked_bounds(since, until)
-    archive = state(ctx).archive()
+    lo, hi = date_range(since, until)
+    st = state(ctx)
+    archive = st.existing_archive()
     with archive.reading() as session:
+        st.check_source(source, session)
         rows = figures_over_time(session, subject, kind=kind, source=source, since=lo, until=hi)
     if as_json:
         print(
@@ -331,7 +328,7 @@ def serve(
     from storage.snapshot import sqlite_snapshot
 
     st = state(ctx)
-    archive = st.archive()
+    archive = st.existing_archive()
     try:
         if archive.dialect == "sqlite":
             db_path = Path(make_url(archive.url).database or "")
@@ -387,13 +384,25 @@ def serve(
             markup=False,
         )
         process = subprocess.Popen(command, env=environ)
-        # A service manager stops us with SIGTERM: stop Datasette with us.
-        signal.signal(signal.SIGTERM, lambda *_: process.terminate())
+        stopping = []
+
+        def stop(*_) -> None:
+            stopping.append(True)
+            process.terminate()
+
+        # A service manager stops us with SIGTERM, a person with Ctrl-C: stop Datasette with
+        # us, and exit 0, since being asked to stop is not a failure.
+        signal.signal(signal.SIGTERM, stop)
         try:
             code = process.wait()
         except KeyboardInterrupt:
-            process.terminate()
-            process.wait(timeout=10)
+            stop()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        if stopping:
             code = 0
     if code:
         raise UserError(f"datasette stopped with exit code {code} (is port {port} free?)")

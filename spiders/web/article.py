@@ -29,7 +29,7 @@ from scrapy.http import HtmlResponse, TextResponse
 
 from spiders.hosts import host_of
 from spiders.items import DocumentItem, PageItem, document_key, media_type
-from spiders.web.topics import matching_topics
+from storage.topics import matching_topics
 
 UK = ZoneInfo("Europe/London")
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from alerts.delivery import deliver_due
-from alerts.outbox import AlertMessage
+from alerts.outbox import AlertItem, AlertMessage
 from councilwatch.cli import app
 from councilwatch.config import load_config
 
@@ -137,17 +137,21 @@ def test_alerts_list_shows_the_outbox_and_failures_without_secrets(
 
 
 def test_a_missing_secret_is_named_not_shown_and_the_alert_waits(
-    sqlite_archive, receiver, write_config, run_here
+    sqlite_archive, sqlite_url, receiver, write_config, cli
 ):
     _config_file(write_config, receiver.url)
     config = make_config(
         {"name": "campaign", "webhook": receiver.url, "webhook_secret_env": "CAMPAIGN_SECRET"}
     )
     change_decision(sqlite_archive, config, 1, [FIGURE])
-    result = run_here("alerts", "send", env={"CAMPAIGN_SECRET": None})
-    assert result.exit_code == 1
-    assert "webhook secret variable CAMPAIGN_SECRET is not set" in result.stderr
+    result = cli("alerts", "send", db=sqlite_url, env={"CAMPAIGN_SECRET": ""})
+    # Refused before anything is sent: one line naming the variable, and the alert stays queued.
+    assert result.returncode == 2
+    assert "webhook_secret_env: $CAMPAIGN_SECRET is not set" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert receiver.requests == []
+    with sqlite_archive.session() as session:
+        assert session.scalars(select(AlertItem.status)).all() == ["pending"]
 
 
 def test_alerts_test_sends_a_labelled_test_email(smtp_server, write_config, run_here):

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from archive_data import DECISION, REDUNDANCIES
 
-from councilwatch.commands.search import date_bound
+from councilwatch.dates import date_bound
 from storage.search import search
 
 

@@ -39,7 +39,7 @@ def test_the_demo_shows_the_news_figure_revised(demo_run):
 
 def test_template_only_edits_report_no_change(demo_run):
     section = demo_run.result.stdout.split("Template-only edits")[1].split("Alerts that")[0]
-    assert section.count("no change reported, 1 version(s) stored") == 2, section
+    assert section.count("no change reported, 1 version stored") == 2, section
 
 
 def test_the_demo_renders_the_email_that_would_be_sent(demo_run):

@@ -53,6 +53,7 @@ def test_a_malformed_config_is_one_line_and_exit_2(cli, tmp_path):
 
 
 def test_history_of_an_unknown_document_says_so(cli, sqlite_url):
+    assert cli("db", "upgrade", db=sqlite_url).returncode == 0
     result = cli("history", "camp:page:nowhere", db=sqlite_url)
     assert result.returncode == 2
     assert "no document" in result.stderr

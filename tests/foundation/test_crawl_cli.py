@@ -27,7 +27,7 @@ def export(cli, db):
 def test_a_crawl_stores_the_page_and_prints_a_summary(campaign_site, cli, sqlite_url):
     result = cli("crawl", db=sqlite_url)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "camp: ok - 1 pages, 1 documents (1 new), 1 new versions" in result.stdout
+    assert "camp: ok - 1 page, 1 document (1 new), 1 new version," in result.stdout
     [doc] = export(cli, sqlite_url)
     assert doc["fields"]["text"] == "We object to closing 31 of 44 children's centres."
 
@@ -42,7 +42,7 @@ def test_unchanged_pages_add_no_versions_and_a_changed_page_adds_exactly_one(
     changed = cli("crawl", db=db_url)
     [doc] = export(cli, db_url)
     assert "0 new versions" in unchanged.stdout
-    assert "1 new versions" in changed.stdout
+    assert "1 new version," in changed.stdout
     assert doc["versions"] == 2
     assert doc["fields"]["text"] == "We object to closing 29 of 44 children's centres."
 

@@ -27,6 +27,7 @@ def test_a_source_whose_site_is_down_shows_as_failing_with_the_reason(
 
 def test_a_source_never_crawled_shows_its_next_run_in_uk_time(campaign_config, cli, sqlite_url):
     campaign_config(schedule="0 6 * * *")
+    assert cli("db", "upgrade", db=sqlite_url).returncode == 0  # status never creates one
     status = cli("status", "--json", db=sqlite_url)
     [camp] = json.loads(status.stdout)["sources"]
     assert (camp["health"], camp["last_run"]) == ("never run", None)

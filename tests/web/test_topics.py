@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spiders.web.topics import matches, matching_topics
+from storage.topics import matches, matching_topics
 
 
 @pytest.mark.parametrize(

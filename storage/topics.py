@@ -1,4 +1,8 @@
-"""Topic keyword matching: which of a source's topics an article is about.
+"""Topic keyword matching: which topics a text is about, for spiders and subscriptions alike.
+
+The spiders tag articles with their source's topics and the alert outbox decides whether
+a subscription's topics match a change: both must agree, so both call `matches` here, in
+the bottom layer that each may import.
 
 Keywords come from `[topics.NAME] keywords` in the config and are written by campaigners,
 not programmers, so matching forgives what they cannot foresee: case, the three ways
