@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -59,12 +60,26 @@ def pages(count: int) -> list[bytes]:
     return out
 
 
-def run(command: list[str], env: dict | None = None, cwd: Path | None = None) -> tuple[float, str]:
-    started = time.perf_counter()
+CPU = {}  # command label -> CPU-seconds of its best-timed run (the whole process tree)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run(command: list[str], env: dict | None = None, cwd: Path | None = None,
+        label: str | None = None) -> tuple[float, str]:  # fmt: skip
+    started, cpu = time.perf_counter(), _children_cpu()
     proc = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd)
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"{command[0]} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    if label is not None:
+        # CPU-seconds of the command and every process it waited for (the crawl child):
+        # on a shared host this varies far less than the wall-clock time.
+        used = _children_cpu() - cpu
+        CPU[label] = min(CPU.get(label, used), used)
     return seconds, proc.stdout
 
 
@@ -82,10 +97,10 @@ def councilwatch_rounds(urls: list[str], folder: Path) -> tuple[float, float, st
     env["COUNCILWATCH_DB"] = f"sqlite:///{folder / 'archive.db'}"
     command = [sys.executable, "-c", "from councilwatch.cli import run; run()", "crawl",
                "--no-alerts"]  # fmt: skip
-    first, out = run(command, env, folder)
+    first, out = run(command, env, folder, "cw first")
     if not re.search(rf"pages: ok - {len(urls)} pages", out):
         raise SystemExit(f"councilwatch did not store every page:\n{out}")
-    second, out2 = run(command, env, folder)
+    second, out2 = run(command, env, folder, "cw unchanged re-run")
     return first, second, out.strip().splitlines()[0]
 
 
@@ -111,8 +126,8 @@ def urlwatch_rounds(urls: list[str], folder: Path) -> tuple[float, float]:
     env = dict(
         os.environ, HOME=str(folder), XDG_CONFIG_HOME=str(folder), XDG_CACHE_HOME=str(folder)
     )
-    first, _ = run(command, env)
-    second, _ = run(command, env)
+    first, _ = run(command, env, label="uw first")
+    second, _ = run(command, env, label="uw unchanged re-run")
     return first, second
 
 
@@ -162,6 +177,11 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"| {label} | {n / c:.1f} ({c:.2f} s) | {n / u:.1f} ({u:.2f} s) | {u / c:.2f} | >= 0.5 |"
         )
+    load = os.getloadavg()[0]
+    print(f"CPU-seconds, least of {args.rounds} (command and its children): "
+          + "; ".join(f"{run_}: councilwatch {CPU['cw ' + run_]:.2f}, urlwatch "
+                      f"{CPU['uw ' + run_]:.2f}" for run_ in ("first", "unchanged re-run"))
+          + f"; 1-minute load average at the end: {load:.1f}")  # fmt: skip
     print(f"page_text CPU per page on these bodies: {parse_cpu_ms(bodies):.2f} ms")
 
 

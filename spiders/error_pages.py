@@ -17,6 +17,7 @@ import re
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 
 # Whole titles or headings (one segment of "X | Site name") that are an error page.
 # From the pages real servers send: IIS ("404 - File or directory not found.",
@@ -69,7 +70,35 @@ MAX_TITLE_CHARS = 120
 NOT_CONTENT = ("script", "style", "noscript", "template", "nav", "header", "footer", "aside")
 SEGMENTS = re.compile(r"\s+[|–—·:-]\s+|\s*\|\s*")
 _HEADINGS = etree.XPath("//h1|//h2")
-_MAIN = ("main", "[role=main]", "#main-content", "#maincontent", "#content")
+# Compiled once: `cssselect` would translate each selector again on every page.
+_MAIN = tuple(
+    CSSSelector(sel, translator="html")
+    for sel in ("main", "[role=main]", "#main-content", "#maincontent", "#content")
+)
+# The words without which a page is none of these: nearly every page lacks them all and
+# is not parsed. Looked for in the lower-cased text (a case-insensitive regex over a whole
+# page costs milliseconds), and with the regex only where its Unicode case folding could
+# find more: a dotted or dotless capital or small i.
+_MAYBE_WORDS = ("found", "find", "error", "unavailable", "denied", "forbidden",
+                "maintenance", "moment")  # fmt: skip
+_MAYBE_NUMBER = re.compile(r"40[34]|50\d")
+_MAYBE_ERROR = re.compile(
+    r"found|find|error|unavailable|denied|forbidden|maintenance|moment|"
+    r"not available|no longer available|40[34]|50\d",
+    re.I,
+)
+
+
+def _maybe_error(text: str) -> bool:
+    if "\u0130" in text or "\u0131" in text:
+        return _MAYBE_ERROR.search(text) is not None
+    low = text.lower()
+    return (
+        any(word in low for word in _MAYBE_WORDS)
+        or "not available" in low
+        or "no longer available" in low
+        or _MAYBE_NUMBER.search(text) is not None
+    )
 HTML_TYPES = ("text/html", "application/xhtml+xml", None, "")
 
 
@@ -95,9 +124,7 @@ def error_wording(body: bytes | str | None, content_type: str | None = None) -> 
     if media not in HTML_TYPES:
         return None
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
-    # Cheap first look: nearly every page has none of these words and is not parsed.
-    if not re.search(r"found|find|error|unavailable|denied|forbidden|maintenance|moment|"
-                     r"not available|no longer available|40[34]|50\d", text, re.I):  # fmt: skip
+    if not _maybe_error(text):
         return None
     try:
         root = lxml.html.document_fromstring(text)
@@ -105,7 +132,7 @@ def error_wording(body: bytes | str | None, content_type: str | None = None) -> 
         return None
     for el in root.iter(*NOT_CONTENT):
         el.drop_tree()
-    main = next((found[0] for sel in _MAIN if (found := root.cssselect(sel))), None)
+    main = next((found[0] for sel in _MAIN if (found := sel(root))), None)
     words = _one_line((main if main is not None else root).text_content()).split()
     short = len(words) <= SHORT_PAGE_WORDS
     title = root.findtext(".//title")

@@ -6,9 +6,14 @@ generic User-Agent) only look polite in `startproject` templates; we set them he
 
 import os
 
+from scrapy.settings.default_settings import DOWNLOADER_MIDDLEWARES_BASE as _SCRAPY_DOWNLOADER_MWS
+from scrapy.settings.default_settings import EXTENSIONS_BASE as _SCRAPY_EXTENSIONS
+
 BOT_NAME = "councilwatch"
 SPIDER_MODULES = ["spiders.councils", "spiders.web"]
 NEWSPIDER_MODULE = "spiders.councils"
+# A crawl imports its own spider's module only (spiders/loader.py).
+SPIDER_LOADER_CLASS = "spiders.loader.OneSpiderLoader"
 
 # Who we are and how to reach whoever runs this crawl; `[crawl] contact` fills it in.
 CONTACT = os.environ.get("COUNCILWATCH_CONTACT", "https://github.com/councilwatch/councilwatch")
@@ -18,6 +23,16 @@ ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
 DOWNLOAD_DELAY = 2
 AUTOTHROTTLE_ENABLED = True
+# Scrapy's own extensions less the remote consoles (switched off below). Left out here
+# rather than set to None in EXTENSIONS, because Scrapy imports every class named there,
+# and the remote-control one imports aiohttp: about 0.2 CPU-seconds of every start-up.
+_NOT_LOADED = {
+    "scrapy.extensions.telnet.TelnetConsole",
+    "scrapy.extensions.remote_control.RemoteControl",
+}
+EXTENSIONS_BASE = {
+    path: order for path, order in _SCRAPY_EXTENSIONS.items() if path not in _NOT_LOADED
+}
 EXTENSIONS = {
     "scrapy.extensions.throttle.AutoThrottle": None,
     "spiders.throttle.AutoThrottle": 0,  # see there: 304s must not slow a crawl down
@@ -34,6 +49,12 @@ RETRY_TIMES = 3
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 COOKIES_ENABLED = False
+# Not even imported (it imports tldextract and its suffix list): cookies are off.
+DOWNLOADER_MIDDLEWARES_BASE = {
+    path: order
+    for path, order in _SCRAPY_DOWNLOADER_MWS.items()
+    if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
+}
 # Never cache: a monitor that replays its own cache never sees a change (stack-notes pitfall 5).
 HTTPCACHE_ENABLED = False
 # 304 answers to our conditional requests reach the middleware that restores the stored body.

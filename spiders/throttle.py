@@ -1,5 +1,6 @@
-"""Scrapy's AutoThrottle, with a 304 Not Modified counted as the answer it is, and with
-robots.txt's Crawl-delay as the least delay for a site that asks for one."""
+"""Scrapy's AutoThrottle, with a 304 Not Modified counted as the answer it is, with
+robots.txt's Crawl-delay as the least delay for a site that asks for one, and with no
+spacing at all for a spider that asks for none at zero delay."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ class AutoThrottle(throttle.AutoThrottle):
     to avoid.
     """
 
+    unspaced = False  # set when the spider opens
+
     def _adjust_delay(self, slot, latency, response) -> None:
+        if self.unspaced:
+            return
         if response.status == 304:
             response = response.replace(status=200)
         super()._adjust_delay(slot, latency, response)
@@ -35,8 +40,21 @@ class AutoThrottle(throttle.AutoThrottle):
 
     def _spider_opened(self, spider) -> None:
         super()._spider_opened(spider)
+        # `delay_seconds = 0` asks for no delay, yet AutoThrottle would still space requests
+        # by their latency (its target is one request in flight per site), which for
+        # watched pages on one's own host is most of the crawl. A spider whose pages are
+        # independent (`unspaced_at_zero_delay`) then keeps delay 0, with
+        # `concurrency` requests in flight; a robots.txt Crawl-delay still applies.
+        self.unspaced = self._unspaced(spider)
         self.crawl_delays: dict[str, float] = {}  # download slot -> delay robots.txt asks for
         self.crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+
+    def _unspaced(self, spider) -> bool:
+        return (
+            self.mindelay == 0
+            and self._start_delay() == 0
+            and getattr(spider, "unspaced_at_zero_delay", False)
+        )
 
     def _robots_parsed(self, robotparser, request) -> None:
         crawl_delay = getattr(robotparser, "crawl_delay", None)

@@ -419,6 +419,9 @@ def _document_url(response, watched: str) -> str:
 class PageSpider(SourceSpider):
     name = "page"
     source_type = "page"
+    # Each watched URL is one request of its own: at `delay_seconds = 0` they go out as
+    # fast as `concurrency` allows, not spaced by AutoThrottle (spiders/throttle.py).
+    unspaced_at_zero_delay = True
 
     async def start(self):
         for url in self.source.urls:

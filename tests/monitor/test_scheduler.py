@@ -135,7 +135,9 @@ def test_the_service_stops_cleanly_on_sigterm_mid_crawl_and_logs_each_run(
     archive = open_archive(sqlite_url)
     # A run long ago, so the service catches up at start.
     _record_finished_run(config, archive, datetime(2026, 1, 1, 6, 0, tzinfo=UK))
-    campaign_site.slow(1.5)
+    # Twenty slow pages: watched pages at zero delay go out `concurrency` (1) at a time,
+    # unspaced, so the crawl is still busy for well over half a minute when the signal lands.
+    campaign_site.slow(1.5, notices=20)
 
     service = spawn("run", db=sqlite_url)
     wait_for(lambda: len(crawl_runs(archive)) == 2 and crawl_runs(archive)[1].pages >= 1,
