@@ -13,8 +13,8 @@ from moderngov_testsite import FIXTURES, SITE, SITE_CALENDAR_ONLY
 from twisted.python.failure import Failure
 
 from councilwatch.config import UK
+from spiders.councils.markup import query_param
 from spiders.councils.moderngov import ModernGovSpider
-from spiders.councils.moderngov_parse import query_param
 from spiders.parsers import saved_response
 
 BASE = "http://127.0.0.1:8000/council/"
