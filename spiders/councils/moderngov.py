@@ -34,12 +34,10 @@ only decides what to fetch next.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from urllib.parse import quote, urljoin
 
 import scrapy
 
-from councilwatch.config import UK
 from spiders.councils import moderngov_discovery as discovery
 from spiders.councils import page_types
 from spiders.councils.markup import page_name, query_param
@@ -50,15 +48,6 @@ from spiders.councils.platform import PRIORITY_FOLLOW, CouncilSpider
 # Recently changed pages (from RSS) go first.
 PRIORITY_RSS = 30
 PRIORITY_FROM_RSS = 20
-# The calendar fallback walks month by month, this many months either side of today.
-CALENDAR_MONTHS = 6
-
-
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
 class ModernGovSpider(CouncilSpider):
     name = "moderngov"
     source_type = "moderngov"
@@ -150,18 +139,13 @@ class ModernGovSpider(CouncilSpider):
     def calendar_requests(self):
         """The month calendars of the window, the last resort for finding meetings.
 
-        At most CALENDAR_MONTHS either side of this month: one request per month, and the
-        meetings that matter most are the recent and coming ones.
+        One request per month (`window_months`).
         """
-        today = datetime.now(UK).date()
-        first = max(self.window_start, _add_months(today, -CALENDAR_MONTHS))
-        last = min(self.window_end, _add_months(today, CALENDAR_MONTHS))
-        year, month = first.year, first.month
-        while (year, month) <= (last.year, last.month):
+        for month in self.window_months():
             yield self.request(
-                discovery.calendar_url(self.source.base_url, year, month), self.parse_calendar
+                discovery.calendar_url(self.source.base_url, month.year, month.month),
+                self.parse_calendar,
             )
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
     def parse_calendar(self, response):
         refs = discovery.meetings_from_calendar(response)

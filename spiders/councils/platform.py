@@ -21,6 +21,14 @@ from spiders.web.documents import DocumentUnreadable, parse_document
 
 # Follow-ups of a page go before the next sweep item.
 PRIORITY_FOLLOW = 10
+# Month calendars are walked at most this many months either side of this month.
+CALENDAR_MONTHS = 6
+
+
+def add_months(day: date, months: int) -> date:
+    """The first day of the month `months` after `day`'s."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
 
 
 class CouncilSpider(SourceSpider):
@@ -36,6 +44,19 @@ class CouncilSpider(SourceSpider):
     def in_window(self, day: date | None) -> bool:
         # A meeting whose date we cannot read is fetched rather than silently skipped.
         return day is None or self.window_start <= day <= self.window_end
+
+    def window_months(self) -> list[date]:
+        """The first day of each month of the window, for sites found month by month: at
+        most CALENDAR_MONTHS either side of this month, one request each, and the meetings
+        that matter most are the recent and coming ones."""
+        today = datetime.now(UK).date()
+        month = max(self.window_start, add_months(today, -CALENDAR_MONTHS)).replace(day=1)
+        last = min(self.window_end, add_months(today, CALENDAR_MONTHS))
+        months = []
+        while month <= last:
+            months.append(month)
+            month = add_months(month, 1)
+        return months
 
     def once(self, key: str) -> bool:
         if key in self.scheduled:
