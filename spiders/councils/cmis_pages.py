@@ -170,7 +170,7 @@ def parse_meeting(response, source: str) -> CouncilPage:
     return page
 
 
-PAGE_TYPES = register(
+register(
     "cmis",
     [PageType("meeting", ("viewmeetingpublic",), parse_meeting, pattern=MEETING_PAGE)],
 )

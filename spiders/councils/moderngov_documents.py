@@ -716,7 +716,7 @@ def parse_web_service_meeting(response, source: str) -> CouncilPage:
 # The registry (`spiders/councils/page_types.py`): the page name picks the parser
 # ---------------------------------------------------------------------------------------
 
-PAGE_TYPES = register(
+register(
     "moderngov",
     [
         PageType("meeting", ("ielistdocuments.aspx", "mglistdocuments.aspx"), parse_meeting),

@@ -54,12 +54,11 @@ class PageType:
 PAGE_TYPES: dict[str, tuple[PageType, ...]] = {}
 
 
-def register(platform: str, page_types: Iterable[PageType]) -> tuple[PageType, ...]:
+def register(platform: str, page_types: Iterable[PageType]) -> None:
     """A platform's page types, registered once (a second registration is a mistake)."""
     if platform in PAGE_TYPES:
         raise ValueError(f"council platform {platform!r} already registered its page types")
     PAGE_TYPES[platform] = tuple(page_types)
-    return PAGE_TYPES[platform]
 
 
 def page_type(platform: str, name: str) -> PageType | None:
