@@ -48,6 +48,8 @@ from spiders.councils.platform import PRIORITY_FOLLOW, CouncilSpider
 # Recently changed pages (from RSS) go first.
 PRIORITY_RSS = 30
 PRIORITY_FROM_RSS = 20
+
+
 class ModernGovSpider(CouncilSpider):
     name = "moderngov"
     source_type = "moderngov"
