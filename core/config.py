@@ -132,7 +132,25 @@ class PageSource(SourceBase):
     _urls = field_validator("urls")(lambda values: [_check_http_url(v) for v in values])
 
 
-Source = Annotated[ModernGovSource | NewsSource | PageSource, Field(discriminator="type")]
+# -- Civica CMIS councils (spiders/councils/cmis.py) --------------------------------------
+class CmisSource(SourceBase):
+    type: Literal["cmis"]
+    base_url: str
+    # The meeting list view, relative to base_url; its tab and module ids differ per site
+    # ("Meetings/tabid/70/ctl/MeetingCalendarListView/mid/397/Default.aspx").
+    meetings_page: str
+    # Meetings this many days back and ahead of today are (re)checked.
+    lookback_days: int = Field(default=90, ge=0)
+    lookahead_days: int = Field(default=60, ge=0)
+    # Download linked reports and version their text.
+    documents: bool = False
+
+    _base = field_validator("base_url")(lambda value: _check_http_url(value).rstrip("/") + "/")
+
+
+Source = Annotated[
+    ModernGovSource | NewsSource | PageSource | CmisSource, Field(discriminator="type")
+]
 
 
 class Topic(Model):

@@ -1,9 +1,10 @@
 """The URL picks the parser: the same pure functions serve a crawl and `councilwatch compare`.
 
-Each platform module lists `(pattern, parse)` pairs in its `PARSERS`; `parse` takes a
-Scrapy response and the source name and returns the `PageItem` the crawl would store.
-The first pattern that matches the URL wins; any other page is parsed as a watched page.
-(ModernGov's `PARSERS` is made from `PAGE_TYPES`, the table its spider's callback reads.)
+Council platforms' page types come from `spiders/councils/page_types.PAGE_TYPES`, the table
+their spiders' callbacks read; the news module lists `(pattern, parse)` pairs in its
+`PARSERS`. `parse` takes a Scrapy response and the source name and returns the `PageItem` the
+crawl would store. The first pattern that matches the URL wins; any other page is parsed as
+a watched page.
 """
 
 from __future__ import annotations
@@ -21,10 +22,10 @@ Parser = Callable[..., PageItem]
 
 
 def registry() -> list[tuple[re.Pattern[str], Parser]]:
-    from spiders.councils import moderngov_parse
+    from spiders.councils import page_types
     from spiders.web import article
 
-    return [*moderngov_parse.PARSERS, *article.PARSERS]
+    return [*page_types.parsers(), *article.PARSERS]
 
 
 def saved_response(url: str, body: bytes, content_type: str | None = None):

@@ -26,50 +26,39 @@ flip between two renderings of one thing):
   * issue: `ieIssueDetails.aspx?IId=&PlanId=0&Opt=3`, reached from items and decisions;
   * reports (when `documents = true`): the PDF/Word files, by attachment id.
 
-Parsing is in `moderngov_parse.py` (pure functions, shared with `councilwatch compare`);
-this module only decides what to fetch next.
+Parsing is in `moderngov_discovery.py` and `moderngov_documents.py` (pure functions; the
+document pages registered in `PAGE_TYPES`, shared with `councilwatch compare`); the window,
+"fetch each page once" and emitting come from `CouncilSpider` (`platform.py`). This module
+only decides what to fetch next.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
 from urllib.parse import quote, urljoin
 
 import scrapy
 
-from core.uktime import UK
-from spiders.base import SourceSpider
-from spiders.councils import moderngov_parse as mg
-from spiders.error_pages import error_page_item
+from spiders.councils import moderngov_discovery as discovery
+from spiders.councils import page_types
+from spiders.councils.markup import page_name, query_param
+from spiders.councils.moderngov_documents import parse_meeting
+from spiders.councils.moderngov_site import NotWebService, canonical, meeting_url
+from spiders.councils.platform import PRIORITY_FOLLOW, CouncilSpider
 
-# Recently changed pages (from RSS) go first; follow-ups of a page before the next sweep item.
+# Recently changed pages (from RSS) go first.
 PRIORITY_RSS = 30
 PRIORITY_FROM_RSS = 20
-PRIORITY_FOLLOW = 10
-# The calendar fallback walks month by month, this many months either side of today.
-CALENDAR_MONTHS = 6
 
 
-def _add_months(day: date, months: int) -> date:
-    index = day.year * 12 + day.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
-
-
-class ModernGovSpider(SourceSpider):
+class ModernGovSpider(CouncilSpider):
     name = "moderngov"
     source_type = "moderngov"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        today = datetime.now(UK).date()
-        self.window_start: date = today - timedelta(days=self.source.lookback_days)
-        self.window_end: date = today + timedelta(days=self.source.lookahead_days)
         wanted = [c.strip() for c in self.source.committees if c.strip()]
         self.committee_ids = {c for c in wanted if c.isdigit()}
         self.committee_titles = {c.lower() for c in wanted if not c.isdigit()}
-        # One fetch per meeting, decision, issue, agenda item and report, however many
-        # links (spelt MId or MID, with or without CId) lead to it.
-        self.scheduled: set[str] = set()
 
     # -- helpers -------------------------------------------------------------------------
     def url(self, path: str) -> str:
@@ -86,39 +75,26 @@ class ModernGovSpider(SourceSpider):
             return True
         return False
 
-    def in_window(self, day: date | None) -> bool:
-        # A meeting whose date we cannot read is fetched rather than silently skipped.
-        return day is None or self.window_start <= day <= self.window_end
-
-    def request(self, url: str, callback, priority: int = 0, **kwargs) -> scrapy.Request:
-        return scrapy.Request(
-            url, callback=callback, errback=self.request_failed, priority=priority, **kwargs
-        )
-
-    def once(self, key: str) -> bool:
-        if key in self.scheduled:
-            return False
-        self.scheduled.add(key)
-        return True
-
     def content_request(self, url: str, priority: int = PRIORITY_FOLLOW):
-        """A request for a page that holds documents, by its canonical URL, at most once."""
-        target = mg.canonical(url, self.source.base_url)
+        """A request for a page that holds documents, by its canonical URL, at most once:
+        one fetch per meeting, decision and issue, however many links (spelt MId or MID,
+        with or without CId) lead to it."""
+        target = canonical(url, self.source.base_url)
         if target is None:
             return None
-        page = mg.page_type(target)
+        name = page_name(target)
+        page = page_types.page_type(self.source_type, name)
         if page is None or not page.alone:
             return None
-        name = mg.page_name(target)
-        if page.parse is mg.parse_meeting:
+        if page.parse is parse_meeting:
             # Links from feeds and decisions may lead to committees the source does not
             # follow; a link without a committee id is followed (it cannot be told apart).
-            cid = mg.query_param(target, "CId")
+            cid = query_param(target, "CId")
             if cid and not self.follows_committee(cid, None):
                 return None
-            ident = "meeting:" + (mg.query_param(target, "MId") or "")
+            ident = "meeting:" + (query_param(target, "MId") or "")
         else:
-            ident = f"{name}:" + (mg.query_param(target, "ID", "IId") or "")
+            ident = f"{name}:" + (query_param(target, "ID", "IId") or "")
         if not self.once(ident):
             return None
         return self.request(target, self.parse_content, priority=priority,
@@ -165,21 +141,16 @@ class ModernGovSpider(SourceSpider):
     def calendar_requests(self):
         """The month calendars of the window, the last resort for finding meetings.
 
-        At most CALENDAR_MONTHS either side of this month: one request per month, and the
-        meetings that matter most are the recent and coming ones.
+        One request per month (`window_months`).
         """
-        today = datetime.now(UK).date()
-        first = max(self.window_start, _add_months(today, -CALENDAR_MONTHS))
-        last = min(self.window_end, _add_months(today, CALENDAR_MONTHS))
-        year, month = first.year, first.month
-        while (year, month) <= (last.year, last.month):
+        for month in self.window_months():
             yield self.request(
-                mg.calendar_url(self.source.base_url, year, month), self.parse_calendar
+                discovery.calendar_url(self.source.base_url, month.year, month.month),
+                self.parse_calendar,
             )
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
     def parse_calendar(self, response):
-        refs = mg.meetings_from_calendar(response)
+        refs = discovery.meetings_from_calendar(response)
         if refs is None:
             self.problem(response.url, "no calendar on the page (layout changed?)")
             return
@@ -189,15 +160,15 @@ class ModernGovSpider(SourceSpider):
             if not self.follows_committee(ref.committee_id, ref.committee):
                 continue
             req = self.content_request(
-                mg.meeting_url(self.source.base_url, ref.id, ref.committee_id)
+                meeting_url(self.source.base_url, ref.id, ref.committee_id)
             )
             if req:
                 yield req
 
     def parse_committees_xml(self, response):
         try:
-            committees = mg.committees_from_xml(response)
-        except mg.NotWebService as exc:
+            committees = discovery.committees_from_xml(response)
+        except NotWebService as exc:
             # "Web Service method name is not valid", an HTML error page, a login page...
             self.logger.info("web service answer unusable (%s): using the HTML pages", exc)
             yield self.html_committees_request()
@@ -230,15 +201,15 @@ class ModernGovSpider(SourceSpider):
 
     def parse_meetings_xml(self, response, committee: str):
         try:
-            meetings = mg.meetings_from_xml(response)
-        except mg.NotWebService as exc:
+            meetings = discovery.meetings_from_xml(response)
+        except NotWebService as exc:
             self.logger.info("GetMeetings unusable for committee %s (%s)", committee, exc)
             yield self.meeting_list_request(committee)
             return
         for ref in meetings:
             if self.in_window(ref.day):
                 req = self.content_request(
-                    mg.meeting_url(self.source.base_url, ref.id, ref.committee_id or committee),
+                    meeting_url(self.source.base_url, ref.id, ref.committee_id or committee),
                     priority=0,
                 )
                 if req:
@@ -246,7 +217,7 @@ class ModernGovSpider(SourceSpider):
 
     # -- discovery: HTML ---------------------------------------------------------------
     def parse_committees_html(self, response):
-        committees = mg.committees_from_html(response)
+        committees = discovery.committees_from_html(response)
         if not committees:
             self.problem(
                 response.url, "no committees found on the committee page (layout changed?)"
@@ -277,7 +248,7 @@ class ModernGovSpider(SourceSpider):
         )
 
     def parse_meeting_list(self, response, committee: str, direction: str | None):
-        listing = mg.meetings_from_list_html(response)
+        listing = discovery.meetings_from_list_html(response)
         if listing is None:
             self.problem(response.url, "no meetings list on the page (layout changed?)")
             return
@@ -285,7 +256,7 @@ class ModernGovSpider(SourceSpider):
         for ref in listing.meetings:
             if self.in_window(ref.day):
                 req = self.content_request(
-                    mg.meeting_url(response.url, ref.id, ref.committee_id or committee), priority=0
+                    meeting_url(response.url, ref.id, ref.committee_id or committee), priority=0
                 )
                 if req:
                     yield req
@@ -310,7 +281,7 @@ class ModernGovSpider(SourceSpider):
             )
 
     def parse_rss(self, response):
-        for link in mg.links_from_rss(response):
+        for link in discovery.links_from_rss(response):
             # Links to mgAi pages lead nowhere: only its meeting page can hand an item to
             # mgAi to be completed (`content_request` never fetches mgAi alone).
             req = self.content_request(link, priority=PRIORITY_FROM_RSS)
@@ -318,7 +289,7 @@ class ModernGovSpider(SourceSpider):
                 yield req
 
     def parse_decision_list(self, response):
-        refs = mg.decisions_from_list(response)
+        refs = discovery.decisions_from_list(response)
         if refs is None:
             if not response.meta.get("cw_optional"):
                 self.problem(response.url, "no decisions table on the page (layout changed?)")
@@ -332,80 +303,9 @@ class ModernGovSpider(SourceSpider):
                 yield req
 
     # -- content -----------------------------------------------------------------------
-    def emit(self, response, page: mg.ModernGovPage, what: str):
-        """The page to store (if it holds anything), its problems, and its follow-ups."""
-        if not page.documents and (gone := error_page_item(response, self.source.name)):
-            yield gone  # an error page where documents were: the importer holds them back
-            return
-        for problem in page.problems:
-            self.problem(response.url, problem)
-        if page.documents:
-            yield page
-        elif not page.problems and not page.incomplete:
-            self.problem(response.url, f"no {what} found on the page (layout changed?)")
-        for link in page.follow:
-            req = self.content_request(link)
-            if req:
-                yield req
+    def complete_requests(self, page):
         for link, item in page.incomplete:
             # The item goes with the request and comes back whole, with the full minutes.
             if self.once("mgai.aspx:" + item.key.rsplit(":", 1)[-1]):
                 yield self.request(link, self.parse_content, priority=PRIORITY_FOLLOW,
                                    cb_kwargs={"name": "mgai.aspx", "item": item})  # fmt: skip
-        if self.source.documents:
-            yield from self.report_requests(page)
-
-    def report_requests(self, page):
-        items = [*page.documents, *(item for _, item in page.incomplete)]
-        for doc in items:
-            for link in doc.fields.get("documents") or []:
-                ident = link.get("id")
-                if ident and self.once("report:" + ident):
-                    yield scrapy.Request(
-                        link["url"],
-                        callback=self.parse_report,
-                        cb_kwargs={"ident": ident},
-                        meta={"cw_binary_ok": True},
-                        errback=self.request_failed,
-                    )
-
-    def parse_content(self, response, name: str, **completes):
-        """Any page that holds documents, parsed by its type in `mg.PAGE_TYPES` (the table
-        `councilwatch compare` uses too); `completes` is what an earlier page handed on."""
-        page_type = mg.page_type(name)
-        try:
-            page = page_type.parse(response, self.source.name, **completes)
-        except Exception as exc:  # noqa: BLE001 - a page that breaks the parser is a problem
-            if gone := error_page_item(response, self.source.name):
-                yield gone
-                return
-            # Scrapy would log it and go on; the crawl summary must name the page too.
-            self.logger.exception("parsing %s failed", response.url)
-            self.problem(
-                response.url,
-                f"could not parse this {page_type.what}: {type(exc).__name__}: {exc} "
-                "(layout changed?)",
-            )
-            return
-        yield from self.emit(response, page, page_type.what)
-
-    def parse_report(self, response, ident: str):
-        # Imported here: the document parser is another module and may land later.
-        from spiders.web import documents
-
-        unreadable = getattr(documents, "DocumentUnreadable", ())
-        try:
-            return documents.parse_document(response, self.source.name, ident)
-        except unreadable as exc:  # a scanned PDF, an old .doc: reported, never stored empty
-            self.problem(response.url, str(exc))
-            return None
-
-    # -- errors ------------------------------------------------------------------------
-    def request_failed(self, failure):
-        # Optional pages (feeds, the officer decisions list) are missing on many installs.
-        if failure.request.meta.get("cw_optional"):
-            self.logger.info(
-                "optional page unavailable: %s (%s)", failure.request.url, failure.value
-            )
-            return
-        super().request_failed(failure)

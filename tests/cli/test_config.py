@@ -47,7 +47,7 @@ def test_the_message_names_the_file(tmp_path):
 
 
 def test_an_unknown_source_type_lists_the_known_ones(tmp_path):
-    message = error(tmp_path, '[[sources]]\nname = "x"\ntype = "cmis"\n')
+    message = error(tmp_path, '[[sources]]\nname = "x"\ntype = "jadu"\n')
     assert "type must be one of moderngov, news, page" in message
 
 

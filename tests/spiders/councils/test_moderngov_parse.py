@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from spiders.councils import moderngov_parse as mg
+from spiders.councils import markup, moderngov_discovery, moderngov_documents, moderngov_site
 from spiders.items import validate
 from spiders.parsers import parse_saved, saved_response
 from tests.helpers.moderngov_testsite import COUNCIL, FIXTURES, SITE, SITE_CALENDAR_ONLY
@@ -247,7 +247,7 @@ def test_a_meeting_page_whose_heading_is_gone_yields_nothing_and_says_so():
 
 
 def test_a_summer_meeting_start_has_the_bst_offset():
-    assert mg.iso_start(date(2026, 6, 15), mg.parse_time("7:30 pm")) == "2026-06-15T19:30:00+01:00"
+    assert markup.iso_start(date(2026, 6, 15), markup.parse_time("7:30 pm")) == "2026-06-15T19:30:00+01:00"
 
 
 # -- an agenda item page (mgAi.aspx): full minutes ------------------------------------------
@@ -315,7 +315,7 @@ def test_mgai_title_leaves_out_the_printed_number():
 cut_short = dict((item.key, item) for _, item in meeting_page.incomplete)[
     "kingston:agenda_item:51903"
 ]
-whole_page = mg.parse_agenda_item(
+whole_page = moderngov_documents.parse_agenda_item(
     response(KINGSTON + "mgAi.aspx?ID=51903", SITE / "mgAi_51903.html"), "kingston", item=cut_short
 )
 [whole] = whole_page.documents
@@ -393,7 +393,7 @@ def test_an_mgai_page_without_full_minutes_stores_nothing_and_says_so():
     body = (SITE / "mgAi_51903.html").read_text(encoding="utf-8")
     body = body.replace('<p class="mgSubItemTitleTxt">Minutes:</p>', "")
     body = body[: body.index("The Chair moved")] + body[body.index("</div>\n</div>", body.index("The Chair moved")):]
-    page = mg.parse_agenda_item(
+    page = moderngov_documents.parse_agenda_item(
         saved_response(KINGSTON + "mgAi.aspx?ID=51903", body.encode(), "text/html"),
         "kingston",
         item=cut_short,
@@ -685,12 +685,12 @@ def test_each_issue_meeting_has_the_title_printed_at_that_meeting():
 
 # -- the web service (Manchester XML) -------------------------------------------------------
 
-committees = mg.committees_from_xml(
+committees = moderngov_discovery.committees_from_xml(
     response(
         MANCHESTER + "mgWebService.asmx/GetCommittees", FIXTURES / "manchester_GetCommittees.xml"
     )
 )
-meetings = mg.meetings_from_xml(
+meetings = moderngov_discovery.meetings_from_xml(
     response(MANCHESTER + "mgWebService.asmx/GetMeetings", FIXTURES / "manchester_GetMeetings.xml")
 )
 ws_page = parse(
@@ -726,8 +726,8 @@ def test_a_disabled_web_service_answer_is_not_mistaken_for_xml():
         b"System.InvalidOperationException: Web Service method name is not valid.",
         "text/plain",
     )
-    with pytest.raises(mg.NotWebService):
-        mg.committees_from_xml(answer)
+    with pytest.raises(moderngov_site.NotWebService):
+        moderngov_discovery.committees_from_xml(answer)
 
 
 def test_get_meeting_committee_comes_from_its_documents():
@@ -789,7 +789,7 @@ def test_get_meeting_of_a_cancelled_meeting():
 
 # -- discovery pages --------------------------------------------------------------------
 
-listing = mg.meetings_from_list_html(
+listing = moderngov_discovery.meetings_from_list_html(
     response(
         KINGSTON + "ieListMeetings.aspx?CommitteeId=711",
         FIXTURES / "kingston_ieListMeetings_711.html",
@@ -818,19 +818,19 @@ def test_meeting_list_gives_the_later_page():
 
 
 def test_committee_structure_gives_committee_ids_and_titles():
-    found = mg.committees_from_html(
+    found = moderngov_discovery.committees_from_html(
         response(
             KINGSTON + "mgCommitteeStructure.aspx", FIXTURES / "kingston_mgCommitteeStructure.html"
         )
     )
     assert (len(found), found[4]) == (
         30,
-        mg.Committee("711", "Kingston and North Kingston Neighbourhood Committee"),
+        moderngov_discovery.Committee("711", "Kingston and North Kingston Neighbourhood Committee"),
     )
 
 
 def test_decision_list_keeps_decisions_and_skips_the_issue_history_row():
-    found = mg.decisions_from_list(
+    found = moderngov_discovery.decisions_from_list(
         response(
             KIRKLEES + "mgDelegatedDecisions.aspx",
             FIXTURES / "kirklees_mgDelegatedDecisions_list_trimmed.html",
@@ -843,7 +843,7 @@ def test_decision_list_keeps_decisions_and_skips_the_issue_history_row():
 
 
 def test_officer_decision_list_with_two_columns():
-    found = mg.decisions_from_list(
+    found = moderngov_discovery.decisions_from_list(
         response(
             KIRKLEES + "mgListOfficerDecisions.aspx",
             FIXTURES / "kirklees_mgListOfficerDecisions_trimmed.html",
@@ -858,11 +858,11 @@ def test_a_page_without_a_decisions_table_is_reported_as_none():
         b"<html><body><div id='modgov'></div></body></html>",
         "text/html",
     )
-    assert mg.decisions_from_list(page) is None
+    assert moderngov_discovery.decisions_from_list(page) is None
 
 
 def test_rss_gives_the_links_of_its_items():
-    found = mg.links_from_rss(
+    found = moderngov_discovery.links_from_rss(
         response(
             "http://127.0.0.1:8000/mgRss.aspx?XXR=0",
             COUNCIL / "mgRss_whats_new.xml",
@@ -877,7 +877,7 @@ def test_rss_gives_the_links_of_its_items():
 
 
 def test_rss_links_map_onto_the_configured_base_url_in_one_spelling():
-    assert mg.canonical(
+    assert moderngov_site.canonical(
         KINGSTON + "ieListDocuments.aspx?CId=711&MID=10221", "http://127.0.0.1:8000/"
     ) == ("http://127.0.0.1:8000/ieListDocuments.aspx?CId=711&MId=10221&Ver=4")
 
@@ -888,7 +888,7 @@ def test_an_html_page_where_a_feed_should_be_gives_no_links():
         b"<html><body><p>What's new</p></body></html>",
         "text/html",
     )
-    assert mg.links_from_rss(page) == []
+    assert moderngov_discovery.links_from_rss(page) == []
 
 
 @pytest.mark.parametrize(
@@ -901,7 +901,7 @@ def test_an_html_page_where_a_feed_should_be_gives_no_links():
     ],
 )
 def test_uk_dates_are_read_day_first(printed, expected):
-    assert mg.parse_date(printed) == expected
+    assert markup.parse_date(printed) == expected
 
 
 @pytest.mark.parametrize("number", ["78", "1/19", "54.", "4:", "77/21"])
@@ -972,13 +972,13 @@ def test_an_issue_page_whose_meeting_lines_changed_yields_nothing_and_says_so():
 
 
 def test_the_calendar_gives_meetings_with_committee_and_date():
-    found = mg.meetings_from_calendar(
+    found = moderngov_discovery.meetings_from_calendar(
         response(
             "http://127.0.0.1:8000/mgCalendarMonthView.aspx?GL=1&bcr=1&M=12&Y=2025",
             SITE_CALENDAR_ONLY / "mgCalendarMonthView.html",
         )
     )
-    assert found[1] == mg.MeetingRef(
+    assert found[1] == moderngov_discovery.MeetingRef(
         "10240", "712", date(2025, 12, 4), "New and Old Malden Neighbourhood Committee"
     )
 
@@ -1032,11 +1032,11 @@ def test_any_date_as_moderngov_prints_it_reads_back_day_first(day):
         f"{day:%A}, {day.day}th {day:%B}, {day:%Y}",
         f"{day.day} {day:%b %Y}\xa07:30 pm",
     ]
-    assert [mg.parse_date(p) for p in printed] == [day] * 4
+    assert [markup.parse_date(p) for p in printed] == [day] * 4
 
 
 @given(st.times().map(lambda t: t.replace(second=0, microsecond=0)))
 def test_any_time_as_moderngov_prints_it_reads_back(at):
     hour = at.hour % 12 or 12
     half = "am" if at.hour < 12 else "pm"
-    assert mg.parse_time(f"{hour}:{at.minute:02d} {half}") == at
+    assert markup.parse_time(f"{hour}:{at.minute:02d} {half}") == at

@@ -12,8 +12,8 @@ import scrapy
 from twisted.python.failure import Failure
 
 from core.uktime import UK
+from spiders.councils.markup import query_param
 from spiders.councils.moderngov import ModernGovSpider
-from spiders.councils.moderngov_parse import query_param
 from spiders.parsers import saved_response
 from tests.helpers.moderngov_testsite import COUNCIL, FIXTURES, SITE_CALENDAR_ONLY
 

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from parsel import Selector
 
-from spiders.councils import moderngov_parse as mg
+from spiders.councils import markup, moderngov_site
 
 _PIECES = [
     "Cabinet",
@@ -40,7 +40,7 @@ def _element(markup: str):
 @given(st.lists(st.sampled_from(_PIECES), max_size=12))
 def test_one_line_is_the_text_on_one_line(pieces):
     el = _element("".join(pieces))
-    assert mg._one_line(el) == " ".join(mg.text_of(el).split())
+    assert markup.one_line(el) == " ".join(markup.text_of(el).split())
 
 
 def test_text_keeps_paragraphs_and_drops_hidden_text():
@@ -48,8 +48,8 @@ def test_text_keeps_paragraphs_and_drops_hidden_text():
         'Report<span class="mgFileSize">PDF 1 MB</span> of the\nchief &amp;#39;officer&amp;#39;'
         "<p>First&nbsp; paragraph</p><p>&nbsp;</p><p>Second<br>line</p>"
     )
-    assert mg.text_of(el) == "Report of the chief 'officer'\nFirst paragraph\nSecond\nline"
-    assert mg._one_line(el) == "Report of the chief 'officer' First paragraph Second line"
+    assert markup.text_of(el) == "Report of the chief 'officer'\nFirst paragraph\nSecond\nline"
+    assert markup.one_line(el) == "Report of the chief 'officer' First paragraph Second line"
 
 
 def test_modgov_is_the_first_element_with_that_id():
@@ -57,6 +57,6 @@ def test_modgov_is_the_first_element_with_that_id():
         text='<div id="top"></div><div id="modgov" class="a"></div><p id="modgov" class="b"></p>',
         type="html",
     ).root
-    assert mg._modgov(root).get("class") == "a"
+    assert moderngov_site.modgov_scope(root).get("class") == "a"
     page_without = Selector(text="<p>No ModernGov block</p>", type="html").root
-    assert mg._modgov(page_without) is page_without
+    assert moderngov_site.modgov_scope(page_without) is page_without
