@@ -10,7 +10,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -148,9 +148,13 @@ class CmisSource(SourceBase):
     _base = field_validator("base_url")(lambda value: _check_http_url(value).rstrip("/") + "/")
 
 
+SOURCE_MODELS = (ModernGovSource, NewsSource, PageSource, CmisSource)
 Source = Annotated[
     ModernGovSource | NewsSource | PageSource | CmisSource, Field(discriminator="type")
 ]
+# The `type` names a source may have, for error messages: from the models, so a new
+# platform's model is all it takes.
+SOURCE_TYPES = [get_args(m.model_fields["type"].annotation)[0] for m in SOURCE_MODELS]
 
 
 class Topic(Model):
@@ -415,7 +419,7 @@ def _describe(exc: ValidationError, data: dict) -> str:
                 if "name" in node and i + 1 < len(loc):
                     parts[-1] += f" ({node['name']})"
             continue
-        if part in ("moderngov", "news", "page") and isinstance(node, dict):
+        if part in SOURCE_TYPES and isinstance(node, dict):
             continue  # the discriminator's own name in pydantic's path
         parts.append(str(part))
         node = node.get(part, {}) if isinstance(node, dict) else {}
@@ -426,9 +430,9 @@ def _describe(exc: ValidationError, data: dict) -> str:
     elif err["type"] == "missing":
         msg = "required key is missing"
     elif err["type"] == "union_tag_invalid":
-        msg = "type must be one of moderngov, news, page"
+        msg = f"type must be one of {', '.join(SOURCE_TYPES)}"
     elif err["type"] == "union_tag_not_found":
-        msg = "type is missing (moderngov, news or page)"
+        msg = f"type is missing ({', '.join(SOURCE_TYPES)})"
     msg = msg.removeprefix("Value error, ")
     return f"{key}: {msg}"
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from councilwatch.config import UK
+from core.config import UK
 
 from councilwatch.replay import ReplayServer
 from spiders.councils import cmis_pages
