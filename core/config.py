@@ -234,7 +234,7 @@ class Crawl(Model):
     contact: str = "https://github.com/councilwatch/councilwatch"
     # How many sources are crawled at once by `crawl` and `run`, each in its own crawl
     # process (about 100-200 MB each while it runs) and each at its own site's pace.
-    sources_in_parallel: int = Field(default=8, ge=1, le=64)
+    sources_in_parallel: int = Field(default=16, ge=1, le=64)
     # A crawl that has had no response for this long is stopped and counted as failed.
     # A crawl that keeps receiving pages is never stopped for taking long.
     stall_minutes: float = Field(default=10, gt=0)

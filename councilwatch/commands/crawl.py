@@ -8,7 +8,7 @@ Exit codes (cron mails or pages on anything but 0):
   130  stopped by SIGINT (Ctrl-C); 143 stopped by SIGTERM: the crawls in progress were
        asked to finish cleanly and marked interrupted, the sources not started did not run
 
-Sources are crawled side by side, `[crawl] sources_in_parallel` at once (default 8), each
+Sources are crawled side by side, `[crawl] sources_in_parallel` at once (default 16), each
 in its own crawl process at its own site's pace; each result is printed as it ends.
 """
 
@@ -42,7 +42,7 @@ def crawl(
     already crawling it), 1 when any failed, 130/143 when stopped by SIGINT/SIGTERM.
     Safe to run from cron: a source is never crawled twice at once.
 
-    Sources run side by side, [crawl] sources_in_parallel at once (default 8), each
+    Sources run side by side, [crawl] sources_in_parallel at once (default 16), each
     in its own crawl process of about 100-200 MB, at its own site's polite pace. A
     crawl stops after [crawl] max_pages pages (the next one goes on from there) or
     when nothing has answered for [crawl] stall_minutes.

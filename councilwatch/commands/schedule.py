@@ -23,7 +23,7 @@ def run(ctx: typer.Context) -> None:
     as interrupted; the next run completes it). Several `run` services, on one host or
     several sharing a PostgreSQL archive, never crawl one source twice at once.
 
-    Up to [crawl] sources_in_parallel crawls run at once (default 8), each its own
+    Up to [crawl] sources_in_parallel crawls run at once (default 16), each its own
     crawl process of about 100-200 MB, each at its own site's polite pace.
 
     Example: councilwatch run   (see the README for a systemd unit)
