@@ -73,7 +73,9 @@ def rules_on(scores: dict[str, Score]) -> Score:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--misses", action="store_true")
-    parser.add_argument("--before", metavar="COMMIT", help="also score monitor/figures.py at COMMIT")
+    parser.add_argument(
+        "--before", metavar="COMMIT", help="also score monitor/figures.py at COMMIT"
+    )
     args = parser.parse_args()
     texts = load_corpus()
     per_type = {kind: sum(t.type == kind and not t.heldout for t in texts)
@@ -83,14 +85,28 @@ def main() -> None:
           f"{sum(len(t.figures) for t in texts)} labelled figures, "
           f"{sum(len(t.not_figures) for t in texts)} labelled non-figures, {councils} councils' ModernGov pages")  # fmt: skip
     print()
-    print("| extractor, texts | texts | labelled | found | precision | recall | denominators right | subjects right |")
+    print(
+        "| extractor, texts | texts | labelled | found | precision | recall | denominators right | subjects right |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     scores = score_corpus(councilwatch, texts)
     for kind in ("moderngov", "press", "news"):
         print(row(f"councilwatch, {kind}", scores[kind], per_type[kind]))
-    print(row("councilwatch, the texts the rules were written on", rules_on(scores), len(texts) - sum(t.heldout for t in texts)))
+    print(
+        row(
+            "councilwatch, the texts the rules were written on",
+            rules_on(scores),
+            len(texts) - sum(t.heldout for t in texts),
+        )
+    )
     heldout = sum(t.heldout for t in texts)
-    print(row("councilwatch, held out (labelled after the rules, never tuned on)", scores["heldout"], heldout))
+    print(
+        row(
+            "councilwatch, held out (labelled after the rules, never tuned on)",
+            scores["heldout"],
+            heldout,
+        )
+    )
     print(row("**councilwatch, all**", scores["all"], len(texts)))
     if args.before:
         before = score_corpus(extractor_at(args.before), texts)["all"]

@@ -52,14 +52,25 @@ def crawl(folder: Path, url: str) -> dict:
     subprocess.run(
         [sys.executable, "-c", "from councilwatch.cli import run; run()", "db", "upgrade"],
         cwd=folder,
-        env={**{k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")},
-             "COUNCILWATCH_DB": db},  # fmt: skip
+        env={
+            **{k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")},
+            "COUNCILWATCH_DB": db,
+        },  # fmt: skip
         check=True,
         capture_output=True,
     )
     result = subprocess.run(
-        [sys.executable, "-m", "bench.crawl_once", "--config", str(config), "--db", db,
-         "--source", "news"],  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "bench.crawl_once",
+            "--config",
+            str(config),
+            "--db",
+            db,
+            "--source",
+            "news",
+        ],  # fmt: skip
         capture_output=True,
         text=True,
         check=True,
@@ -71,7 +82,9 @@ def crawl(folder: Path, url: str) -> dict:
 def main() -> None:
     bomb = gzip_bomb()
     with ReplayServer() as site, tempfile.TemporaryDirectory() as tmp:
-        site.add("/sitemap-small.xml.gz", small_sitemap(site.url), content_type="application/x-gzip")
+        site.add(
+            "/sitemap-small.xml.gz", small_sitemap(site.url), content_type="application/x-gzip"
+        )
         site.add("/sitemap-bomb.xml.gz", bomb, content_type="application/x-gzip")
         rows = {}
         for name in ("small", "bomb"):

@@ -83,7 +83,9 @@ def main() -> None:
     from monitor.figures import find_figures
 
     print(f"{platform.machine()}, Python {platform.python_version()}")
-    print("| text | figures | find_figures (whole text), CPU s | detect_changes, CPU s | changes reported |")
+    print(
+        "| text | figures | find_figures (whole text), CPU s | detect_changes, CPU s | changes reported |"
+    )
     print("|---:|---:|---:|---:|---|")
     for kb in args.sizes:
         old = report(kb * 1000)
@@ -93,12 +95,17 @@ def main() -> None:
         found: list = []
 
         def compare() -> None:
-            found[:] = detect_changes("document", {"title": "Report", "text": old},  # noqa: B023
-                                      {"title": "Report", "text": new})  # noqa: B023
+            found[:] = detect_changes(
+                "document",
+                {"title": "Report", "text": old},  # noqa: B023
+                {"title": "Report", "text": new},
+            )  # noqa: B023
 
         seconds = best_of(3, compare)
         summary = "; ".join(f"{c.kind}: {c.summary}" for c in found)
-        print(f"| {len(old) / 1000:,.0f} KB | {figures:,} | {extract:.2f} | {seconds:.2f} | {summary} |")
+        print(
+            f"| {len(old) / 1000:,.0f} KB | {figures:,} | {extract:.2f} | {seconds:.2f} | {summary} |"
+        )
 
 
 if __name__ == "__main__":

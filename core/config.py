@@ -50,7 +50,9 @@ def _check_cron(value: str) -> str:
 
 
 # A DNS name or an IPv4 address, without scheme, port or path.
-HOST_NAME = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$")
+HOST_NAME = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$"
+)
 
 
 def _check_http_url(value: str) -> str:
@@ -68,7 +70,11 @@ def _check_host(value: str) -> str:
         hint = urlsplit(host).hostname if "//" in host else None
         raise ValueError(
             f"{value!r} is not a host name"
-            + (f" (write just the host: {hint!r})" if hint else " (e.g. 'democracy.example.gov.uk')")
+            + (
+                f" (write just the host: {hint!r})"
+                if hint
+                else " (e.g. 'democracy.example.gov.uk')"
+            )
         )
     return host
 

@@ -156,7 +156,9 @@ def wording_diff(old: str, new: str, old_key: str, new_key: str) -> tuple[str, s
     b_from = spans_b[t1][0] if t1 < len(spans_b) else len(b)
     b_to = spans_b[t2 - 1][1] if t2 > t1 else b_from
     # The words inside, matched as `history --diff` matches them.
-    edits = [op for op in word_opcodes(keys_a[a_from:a_to], keys_b[b_from:b_to]) if op[0] != "equal"]
+    edits = [
+        op for op in word_opcodes(keys_a[a_from:a_to], keys_b[b_from:b_to]) if op[0] != "equal"
+    ]
     _, i1, i2, j1, j2 = edits[0]
     i1, i2, j1, j2 = i1 + a_from, i2 + a_from, j1 + b_from, j2 + b_from
     more = len(edits) - 1 + len(runs) - 1

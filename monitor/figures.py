@@ -80,7 +80,9 @@ MONEY_RANGE = re.compile(
     rf"(?P<number>{NUMBER})(?:\s?(?P<magnitude>{MAGNITUDE})\b)?(?![\w/]|[.,]\d)",
     re.IGNORECASE,
 )
-WEIGHT_WORDS = re.compile(r"\b(?:weigh\w*|weight|heav(?:y|ier)|light(?:er)?|lbs?)\b[^.;]{0,25}$", re.I)
+WEIGHT_WORDS = re.compile(
+    r"\b(?:weigh\w*|weight|heav(?:y|ier)|light(?:er)?|lbs?)\b[^.;]{0,25}$", re.I
+)
 PERCENT_UNIT = r"%|per\s?cent\b|percent\b|percentage points?\b"
 PERCENT = re.compile(
     rf"{BEFORE}(?:(?P<between>between\s+)?(?P<low>{NUMBER})\s?(?:%|per\s?cent\b|percent\b)?\s?(?:-|–|to|and)\s?)?"
@@ -303,7 +305,9 @@ def sentences(text: str) -> list[tuple[int, int, str]]:
     for a, b in spans:
         while b - a > LONGEST_SENTENCE:
             cut = PIECE_END.match(text, a, a + LONGEST_SENTENCE)
-            end = cut.end() if cut and cut.end() > a + LONGEST_SENTENCE // 2 else a + LONGEST_SENTENCE
+            end = (
+                cut.end() if cut and cut.end() > a + LONGEST_SENTENCE // 2 else a + LONGEST_SENTENCE
+            )
             out.append((a, end))
             a = end
         out.append((a, b))
@@ -340,14 +344,17 @@ def words_after(text: str, pos: int, limit: int = 4) -> list[str]:
             skip_next = False
             last_end = rest_at + m.end()
             continue
-        if token in "\"“”‘’" and len(token) == 1:
+        if token in '"“”‘’' and len(token) == 1:
             continue  # '250 "main" children's centres'
         low = token.lower().strip("'’")
         following = text[rest_at + m.end() :]
         if not WORD.fullmatch(token) or low in STOP or len(found) == limit:
             if low == "and" and len(found) == 1 and not found[0].lower().endswith("s"):
                 # "ten child and family centres": a noun pair naming one kind of thing
-                pair = re.match(r"\s+([a-z][a-z'’-]*)\s+([a-z][a-z'’-]*)(?=\s*(?:[^\w\s]|$)|\s+(?:in|at|on|for|to|and|which|that|were|are|was|is|will|would|have|had)\b)", following)
+                pair = re.match(
+                    r"\s+([a-z][a-z'’-]*)\s+([a-z][a-z'’-]*)(?=\s*(?:[^\w\s]|$)|\s+(?:in|at|on|for|to|and|which|that|were|are|was|is|will|would|have|had)\b)",
+                    following,
+                )
                 if pair and not {pair.group(1), pair.group(2)} & (STOP | NUMBER_WORDS_SET):
                     found += ["and", pair.group(1), pair.group(2)]
                     last_end = rest_at + m.end() + pair.end()
@@ -387,8 +394,6 @@ FIRST_VERBS = {
     "now", "still", "also", "already", "do", "did", "being", "been", "went", "came", "got",
     "fell", "rose", "grew", "stayed", "lost", "received", "saw", "voted", "signed",
 }  # fmt: skip
-
-
 
 
 def words_before(text: str, pos: int, limit: int = 4) -> list[str]:
@@ -460,7 +465,8 @@ def is_label(text: str, start: int, end: int) -> bool:
     if re.fullmatch(r"[A-Z]{2,}[A-Z0-9]*|[A-Z]+\d+[A-Z\d]*", token) and token not in {"LAC", "LAs"}:
         return True
     listed = re.search(
-        r"([A-Za-z]+)\s+(?:\d{1,3}(?:\.\d+)?[,\s]+)+(?:and|or|to|&|-|–)\s*$", text[max(0, start - 40) : start]
+        r"([A-Za-z]+)\s+(?:\d{1,3}(?:\.\d+)?[,\s]+)+(?:and|or|to|&|-|–)\s*$",
+        text[max(0, start - 40) : start],
     )
     if listed and listed.group(1).lower().rstrip("s") in LABELS | {w.rstrip("s") for w in LABELS}:
         return True
@@ -555,7 +561,7 @@ def what_moved(before: str) -> str | None:
 
 
 def clause_subject(before: str) -> str | None:
-    """"the savings requirement for the department was £21.3m": the clause's own subject."""
+    """ "the savings requirement for the department was £21.3m": the clause's own subject."""
     found = COPULA.search(before, max(0, len(before) - 80))
     if not found:
         return None
@@ -564,7 +570,7 @@ def clause_subject(before: str) -> str | None:
 
 
 def subject_before_of(chunk: str, start: int, prepositions: str = "of") -> str | None:
-    """"savings of £8m", "a capital bid for around £22m", "RPI at 14.2%"."""
+    """ "savings of £8m", "a capital bid for around £22m", "RPI at 14.2%"."""
     of_before = re.compile(rf"\s+(?:{prepositions})\s+" + QUANTITY_ADVERBS + r"$").search(
         chunk, max(0, start - 60), start
     )
@@ -574,7 +580,7 @@ def subject_before_of(chunk: str, start: int, prepositions: str = "of") -> str |
 
 
 def preposition_subject(chunk: str, end: int) -> str | None:
-    """"£45m in savings", "£440m a year on unregistered placements", "£120m for maintenance"."""
+    """ "£45m in savings", "£440m a year on unregistered placements", "£120m for maintenance"."""
     m = re.match(
         r"\s+(?:(?:a|per|each)\s+(?:year|annum|week|month)\s+)?(?:of|in|on|for)\s+"
         r"(?:(?:the|all|its|their|these|those)\s+)?(?=[a-z])",
@@ -590,7 +596,9 @@ def preposition_subject(chunk: str, end: int) -> str | None:
 
 def noun_after(text: str, pos: int) -> list[str]:
     """The words after a figure, or after "of (the)" when the figure is followed by it."""
-    skip = re.match(r"\s+(?:per\s+annum|a\s+year|per\s+year|each\s+year|a\s+week|per\s+week)(?=\s)", text[pos:])
+    skip = re.match(
+        r"\s+(?:per\s+annum|a\s+year|per\s+year|each\s+year|a\s+week|per\s+week)(?=\s)", text[pos:]
+    )
     at = pos + skip.end() if skip else pos
     words = words_after(text, at)
     of = re.match(r"\s+of(?:\s+(?:the|all|its|their|these|those))?(?:\s+[\d,]+)?(?=\s)", text[at:])
@@ -704,15 +712,25 @@ def money_in(chunk: str, sentence: str) -> Iterator[Found]:
         low = money_value(m.group("low"), m.group("low_magnitude") or m.group("magnitude"))
         high = money_value(m.group("number"), m.group("magnitude"))
         yield m.start(), m.end("low"), Figure("money", low, "GBP", None, subject, text, sentence)
-        yield m.start("number"), m.end(), Figure("money", high, "GBP", None, subject, text, sentence)
+        yield (
+            m.start("number"),
+            m.end(),
+            Figure("money", high, "GBP", None, subject, text, sentence),
+        )
     for m in MONEY.finditer(chunk):
         number = m.group("number") or m.group("number_sign_after") or m.group("number_pounds")
         magnitude = m.group("magnitude") or m.group("magnitude_pounds")
-        if m.group("number_pounds") and WEIGHT_WORDS.search(chunk, max(0, m.start() - 40), m.start()):
+        if m.group("number_pounds") and WEIGHT_WORDS.search(
+            chunk, max(0, m.start() - 40), m.start()
+        ):
             continue  # "a parcel weighing 15 pounds"
         value = money_value(number, magnitude)
         subject = money_subject(chunk, m.start(), m.end())
-        yield m.start(), m.end(), Figure("money", value, "GBP", None, subject, m.group().strip(), sentence)
+        yield (
+            m.start(),
+            m.end(),
+            Figure("money", value, "GBP", None, subject, m.group().strip(), sentence),
+        )
 
 
 def percents_in(chunk: str, sentence: str, numbers: list[Number]) -> Iterator[Found]:
@@ -739,7 +757,11 @@ def percents_in(chunk: str, sentence: str, numbers: list[Number]) -> Iterator[Fo
     for n in numbers:
         unit_match = re.match(rf"\s?(?P<unit>{PERCENT_UNIT})", chunk[n.end :], re.I)
         if n.word and unit_match:
-            unit = "percentage points" if unit_match.group("unit").lower().startswith("percentage") else "%"
+            unit = (
+                "percentage points"
+                if unit_match.group("unit").lower().startswith("percentage")
+                else "%"
+            )
             end = n.end + unit_match.end()
             yield (n.start, end, Figure("percent", plain(n.value), unit, None,
                                         percent_subject(chunk, n.start, end), chunk[n.start : end], sentence))  # fmt: skip
@@ -767,7 +789,8 @@ def plural_before(chunk: str, pos: int) -> str | None:
             and len(low) > 3
             and low.endswith("s")
             and not low.endswith(("ss", "us", "is", "'s", "’s"))
-            and low not in STOP | VERBS | {"was", "has", "does", "goes", "years", "months", "weeks", "days"}
+            and low
+            not in STOP | VERBS | {"was", "has", "does", "goes", "years", "months", "weeks", "days"}
         ):
             words = [word]
             j = k - 1
@@ -782,7 +805,7 @@ def plural_before(chunk: str, pos: int) -> str | None:
 
 
 def number_of_before(chunk: str, pos: int) -> str | None:
-    """"the number of children in care rose to 815": what the number counts."""
+    """ "the number of children in care rose to 815": what the number counts."""
     found = None
     for m in re.finditer(r"\bnumbers?\s+of\s+(?:(?:the|all)\s+)?", chunk[:pos], re.I):
         found = m
@@ -828,7 +851,11 @@ def counts_in(chunk: str, sentence: str, numbers: list[Number], taken: list[tupl
                                              number_subject(chunk, n), n.text, sentence)  # fmt: skip
             continue
         start, end, f = figure
-        if opener_total and f.denominator == opener_total and n.start > (opener.end() if opener else 0):
+        if (
+            opener_total
+            and f.denominator == opener_total
+            and n.start > (opener.end() if opener else 0)
+        ):
             opener_used = True
         if f.subject:
             context.counts.append((start, f.subject))
@@ -850,7 +877,11 @@ def is_excluded_number(chunk: str, n: Number) -> bool:
     if not n.word and (is_year(n.text) or is_identifier(n.text.replace(",", ""))):
         return True
     after = next_word(chunk, n.end)
-    return after in NOT_COUNTED or is_label(chunk, n.start, n.end) or previous_word(chunk, n.start) in MONTHS
+    return (
+        after in NOT_COUNTED
+        or is_label(chunk, n.start, n.end)
+        or previous_word(chunk, n.start) in MONTHS
+    )
 
 
 def number_subject(chunk: str, n: Number) -> str | None:
@@ -907,15 +938,23 @@ def count_at(chunk: str, sentence: str, n: Number, by_start: dict[int, Number], 
                 return None
             used.add(m_number.start)
             subject_at = text_end = m_number.end
-        elif re.match(r"\s+of\s+(?:the|its|their|these|those|our|[A-Za-z]+['’]s)\s+(?=[a-z])", chunk[end:], re.I):
+        elif re.match(
+            r"\s+of\s+(?:the|its|their|these|those|our|[A-Za-z]+['’]s)\s+(?=[a-z])",
+            chunk[end:],
+            re.I,
+        ):
             subject_at = end + of.end() - 1  # "eight of the centres" counts centres
     words = words_after(chunk, subject_at)
     if words and words[0].lower() in {"fewer", "more", "less"} | TIME_WORDS:
         words = []  # "12 last year" counts nothing called "last year"
     if not words and denominator is None:
         # "cut from 40 to 25 centres", "between 20 and 35 schools": the second bound's noun.
-        second = re.match(rf"\s+(?:to|and|-|–)\s+(?:{NUMBER}|[a-z]+(?:[\s-][a-z]+)?)(?=\s)", chunk[end:])
-        if second and (after_second := by_start.get(end + second.end() - len(second.group().split()[-1]))):
+        second = re.match(
+            rf"\s+(?:to|and|-|–)\s+(?:{NUMBER}|[a-z]+(?:[\s-][a-z]+)?)(?=\s)", chunk[end:]
+        )
+        if second and (
+            after_second := by_start.get(end + second.end() - len(second.group().split()[-1]))
+        ):
             words = words_after(chunk, after_second.end)
     if not words:
         skip = re.match(r"\s+(?:fewer|more|extra|such)(?=\s+[a-z])", chunk[subject_at:])
@@ -923,7 +962,9 @@ def count_at(chunk: str, sentence: str, n: Number, by_start: dict[int, Number], 
             words = words_after(chunk, subject_at + skip.end())
     subject = phrase(words)
     if subject is None:
-        subject = elided_subject(chunk, n, end, subject_at, denominator is not None, context, opener)
+        subject = elided_subject(
+            chunk, n, end, subject_at, denominator is not None, context, opener
+        )
         if subject is False:
             return None
         if opener and opener[0] and denominator is None and opener[0] >= value:
@@ -959,7 +1000,11 @@ def elided_subject(chunk: str, n: Number, end: int, subject_at: int, has_denomin
     subject = (
         (opener[1] if opener else None)
         or (number_of_before(chunk, n.start) if moved else None)
-        or (nearest if (moved or parenthetical or quantified or fewer_after or after_verb or verb_after) else None)
+        or (
+            nearest
+            if (moved or parenthetical or quantified or fewer_after or after_verb or verb_after)
+            else None
+        )
         or number_of_before(chunk, n.start)
         or nearest
         or plural_before(chunk, n.start)
@@ -1026,7 +1071,7 @@ def find_figures(
 
 
 def share_subjects(chunk: str, here: list[Found]) -> list[Found]:
-    """"an increase of £6.56 or 2.99%", "a 3% or £6.93 increase": two figures joined by "or"
+    """ "an increase of £6.56 or 2.99%", "a 3% or £6.93 increase": two figures joined by "or"
     measure one thing, so one without a subject takes the other's."""
     out = list(here)
     for k in range(len(out) - 1):

@@ -99,9 +99,7 @@ def import_pages(
                 session, source_name, page.url)]  # fmt: skip
             pending |= suspect.pending_for(session, [d.key for _, d in docs])
             if not docs:
-                outcome.problems.append(
-                    f"{suspect.unavailable(wording).detail}; nothing stored"
-                )
+                outcome.problems.append(f"{suspect.unavailable(wording).detail}; nothing stored")
         confirmed_shrinks: dict[str, suspect.Verdict] = {}
         back: set[str] = set()
         with session.no_autoflush:

@@ -99,6 +99,8 @@ def _maybe_error(text: str) -> bool:
         or "no longer available" in low
         or _MAYBE_NUMBER.search(text) is not None
     )
+
+
 HTML_TYPES = ("text/html", "application/xhtml+xml", None, "")
 
 

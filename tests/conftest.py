@@ -15,7 +15,9 @@ import pytest
 
 from councilwatch.replay import ReplayServer
 
-PG_ADMIN_URL = os.environ.get("COUNCILWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "COUNCILWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
 SHARED_FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 

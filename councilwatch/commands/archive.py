@@ -66,7 +66,11 @@ def changes(
         st.check_source(source, session)
         rows = list_changes(session, since=lo, until=hi, source=source, kind=kind, limit=limit)
         if as_json:
-            print(json.dumps({"changes": [change_json(c, st.config()) for c in rows]}, ensure_ascii=False))
+            print(
+                json.dumps(
+                    {"changes": [change_json(c, st.config()) for c in rows]}, ensure_ascii=False
+                )
+            )
             return
         if not rows:
             filtered = since or until or source or kind

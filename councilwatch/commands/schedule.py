@@ -86,7 +86,8 @@ def status(
     # What the maintainers were last told (alerts/health.py): failing since when, and why.
     with archive.reading() as session:
         told = {
-            h.source: Told(h.state, h.since, h.reason) for h in session.scalars(select(SourceHealth))
+            h.source: Told(h.state, h.since, h.reason)
+            for h in session.scalars(select(SourceHealth))
         }
     rows = source_status(config, archive, datetime.now(UK), told)
     archive.dispose()

@@ -90,7 +90,9 @@ def mark(shape: str, cx: float, cy: float, colour: str, key: str = "", label: st
         return f'<polygon {common} points="{points}">{title}</polygon>'
     if shape == "triangle":
         d = r * 1.3
-        points = f"{cx:.1f},{cy - d:.1f} {cx + d:.1f},{cy + d * 0.8:.1f} {cx - d:.1f},{cy + d * 0.8:.1f}"
+        points = (
+            f"{cx:.1f},{cy - d:.1f} {cx + d:.1f},{cy + d * 0.8:.1f} {cx - d:.1f},{cy + d * 0.8:.1f}"
+        )
         return f'<polygon {common} points="{points}">{title}</polygon>'
     return f'<circle {common} cx="{cx:.1f}" cy="{cy:.1f}" r="{r}">{title}</circle>'
 

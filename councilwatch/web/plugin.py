@@ -256,9 +256,7 @@ async def changes_feed(datasette, request):
             lines.append(f"After: {row.change.after or '-'}")
         lines.append(f"Detected {row.change.detected}")
         entry.summary("\n".join(lines))
-    return Response(
-        fg.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8"
-    )
+    return Response(fg.atom_str(pretty=True), content_type="application/atom+xml; charset=utf-8")
 
 
 def _highlight(snippet: str) -> Markup:
@@ -280,9 +278,7 @@ async def search_view(datasette, request):
     def work(session):
         found = None
         if q:
-            found = queries.search_documents(
-                session, q, source=source or None, kind=kind or None
-            )
+            found = queries.search_documents(session, q, source=source or None, kind=kind or None)
         return found, queries.source_names(session)
 
     try:
@@ -316,10 +312,7 @@ async def search_view(datasette, request):
 async def figures_view(datasette, request):
     subject = request.args.get("subject", "").strip()
     figures = await _read(datasette, queries.figures_about, subject) if subject else []
-    rows = [
-        {"figure": f, "seen": queries.uk_time(f.first_seen)}
-        for f in figures
-    ]
+    rows = [{"figure": f, "seen": queries.uk_time(f.first_seen)} for f in figures]
     return await _page(
         datasette,
         request,
@@ -455,9 +448,7 @@ def render_cell(row, value, column, table, database, datasette):
         except ValueError:
             return None
     if table == "documents" and column == "key":
-        return Markup(
-            f'<a href="{escape(_document_href(datasette, value))}">{escape(value)}</a>'
-        )
+        return Markup(f'<a href="{escape(_document_href(datasette, value))}">{escape(value)}</a>')
     if column in JSON_COLUMNS and isinstance(value, str) and value[:1] in "{[":
         try:
             pretty = json.dumps(json.loads(value), ensure_ascii=False, indent=1)

@@ -221,7 +221,9 @@ class RawBody:
     filename: str
 
 
-def raw_body(session: Session, raw_session: Session, key: str, number: str | None) -> RawBody | None:
+def raw_body(
+    session: Session, raw_session: Session, key: str, number: str | None
+) -> RawBody | None:
     """The body of a version exactly as fetched, from the blobs table (None if not kept).
 
     `session` reads the served database, `raw_session` the archive that holds the raw

@@ -159,9 +159,7 @@ class ModernGovSpider(CouncilSpider):
                 continue
             if not self.follows_committee(ref.committee_id, ref.committee):
                 continue
-            req = self.content_request(
-                meeting_url(self.source.base_url, ref.id, ref.committee_id)
-            )
+            req = self.content_request(meeting_url(self.source.base_url, ref.id, ref.committee_id))
             if req:
                 yield req
 

@@ -176,9 +176,7 @@ class NewsSpider(SourceSpider):
     # -- articles -------------------------------------------------------------------
     def parse_article(self, response):
         try:
-            item = parse_article(
-                response, self.source.name, self.keywords_by_topic, self.hosts
-            )
+            item = parse_article(response, self.source.name, self.keywords_by_topic, self.hosts)
         except ArticleRefused as exc:
             if gone := error_page_item(response, self.source.name):
                 yield gone  # an article now an error page: the importer holds it back

@@ -68,7 +68,9 @@ FURNITURE_WORDS = re.compile(
 FURNITURE_MAX_CHARS = 300
 # A list of links headed "Most read" (or "Trending"...) is a widget as a whole: the heading's
 # box, or the heading and the list after it, up to this much text.
-_LIST_HEADING = re.compile(r"^(?:most (?:read|popular|viewed|shared|commented)|trending|popular)", re.I)
+_LIST_HEADING = re.compile(
+    r"^(?:most (?:read|popular|viewed|shared|commented)|trending|popular)", re.I
+)
 LIST_WIDGET_MAX_CHARS = 1500
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span", "div"})
 # Landmarks that hold a page's own content, most specific first.
@@ -256,8 +258,10 @@ def _list_widget(heading, root, removed: Removed) -> None:
     following = heading.getnext()
     while following is not None and not isinstance(following.tag, str):
         following = following.getnext()
-    if following is not None and following.tag in ("ul", "ol", "div") and (
-        _stripped_len(following, removed) <= LIST_WIDGET_MAX_CHARS
+    if (
+        following is not None
+        and following.tag in ("ul", "ol", "div")
+        and (_stripped_len(following, removed) <= LIST_WIDGET_MAX_CHARS)
     ):
         removed.add(following)
 
@@ -341,7 +345,9 @@ def page_text(html: str, selector: str | None = None) -> tuple[str | None, str]:
     removed: Removed = set()
     if selector:
         # Never what a template element holds: browsers do not render it.
-        found = [el for el in _select(selector)(root) if next(el.iterancestors("template"), None) is None]
+        found = [
+            el for el in _select(selector)(root) if next(el.iterancestors("template"), None) is None
+        ]
         if not found:
             return title, ""
         for el in found:

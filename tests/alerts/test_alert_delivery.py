@@ -64,7 +64,10 @@ def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signat
     assert "{+31+}" in text and "[-44-]" in text
     assert "https://council.example.gov.uk/ieDecisionDetails.aspx?ID=1" in text
     # The "Stored version" link opens the document page of the version that changed.
-    assert "Stored version: https://archive.example.org/councilwatch/document?key=oxon%3Adecision%3A1&version_id=" in text
+    assert (
+        "Stored version: https://archive.example.org/councilwatch/document?key=oxon%3Adecision%3A1&version_id="
+        in text
+    )
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "&lt;b&gt;" in html  # the scraped markup is shown, never interpreted

@@ -38,8 +38,13 @@ def test_a_subscription_hears_on_its_channels_in_registry_order():
 
 def test_only_message_channels_that_maintainers_can_have_carry_health_alerts():
     config = Config.model_validate(
-        {"maintainers": {"email": "ops@example.org", "webhook": "https://ops.example.org/h",
-                         "webhook_secret_env": "OPS_SECRET"}}  # fmt: skip
+        {
+            "maintainers": {
+                "email": "ops@example.org",
+                "webhook": "https://ops.example.org/h",
+                "webhook_secret_env": "OPS_SECRET",
+            }
+        }  # fmt: skip
     )
     chosen = [c.name for c in channels_of(config.maintainers) if c.for_maintainers]
     assert chosen == ["email", "webhook"]

@@ -89,7 +89,9 @@ def test_an_unknown_source_is_one_line_and_exit_2(campaign_site, cli, sqlite_url
     assert result.stderr.strip() == "councilwatch: unknown source 'nowhere' (known: camp)"
 
 
-def test_a_304_answer_parses_exactly_like_the_original_download(replay, write_config, cli, sqlite_url):
+def test_a_304_answer_parses_exactly_like_the_original_download(
+    replay, write_config, cli, sqlite_url
+):
     """The stored body stands in for a 304 with its own charset, so nothing re-decodes wrongly."""
     page = "<html><body><main><p>The council’s £14m plan for 31 of 44 centres.</p></main></body></html>"
     replay.add("/plan", page.encode("cp1252"), content_type="text/html; charset=windows-1252")

@@ -66,10 +66,16 @@ PAGE = "<html><body>" + "<p>£1.2m for 31 of 44 children's centres.</p>" * 2000 
     [
         ("gzip, deflate, br, zstd", "gzip", gzip.decompress),
         pytest.param(
-            "br", "br", brotli and brotli.decompress, marks=pytest.mark.skipif(not brotli, reason="no brotli")
+            "br",
+            "br",
+            brotli and brotli.decompress,
+            marks=pytest.mark.skipif(not brotli, reason="no brotli"),
         ),
         pytest.param(
-            "zstd", "zstd", zstd and zstd.decompress, marks=pytest.mark.skipif(not zstd, reason="no zstd")
+            "zstd",
+            "zstd",
+            zstd and zstd.decompress,
+            marks=pytest.mark.skipif(not zstd, reason="no zstd"),
         ),
         ("deflate", "deflate", zlib.decompress),
     ],
@@ -112,7 +118,9 @@ def test_a_large_body_is_sent_chunked_and_a_small_one_with_its_length(replay):
     replay.add("/big", PAGE)
     replay.add("/small", "<p>small</p>")
     big, body = raw_get(replay, "/big")
-    assert big.getheader("Transfer-Encoding") == "chunked" and big.getheader("Content-Length") is None
+    assert (
+        big.getheader("Transfer-Encoding") == "chunked" and big.getheader("Content-Length") is None
+    )
     assert body == PAGE.encode() and replay.requested("/big")[0].chunked
     small, _ = raw_get(replay, "/small")
     assert small.getheader("Content-Length") == str(len("<p>small</p>"))
@@ -142,7 +150,12 @@ def test_if_none_match_wins_over_if_modified_since(replay):
     first, _ = raw_get(replay, "/p")
     replay.add("/p", "second")
     answer, _ = raw_get(
-        replay, "/p", **{"If-None-Match": first.getheader("ETag"), "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+        replay,
+        "/p",
+        **{
+            "If-None-Match": first.getheader("ETag"),
+            "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT",
+        },
     )
     assert answer.status == 200
 
@@ -151,7 +164,9 @@ def test_a_route_without_validators_is_never_304(replay):
     replay.add("/p", "same", conditional=False)
     first, _ = raw_get(replay, "/p")
     assert first.getheader("ETag") is None and first.getheader("Last-Modified") is None
-    answer, _ = raw_get(replay, "/p", **{"If-None-Match": "*", "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    answer, _ = raw_get(
+        replay, "/p", **{"If-None-Match": "*", "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}
+    )
     assert answer.status == 200
 
 

@@ -49,4 +49,6 @@ def test_figures_read_as_a_reporter_writes_them():
 
 def test_search_snippets_mark_the_matched_words_and_escape_the_rest():
     snippet = f"the decision was {MARK_START}called{MARK_END} in <b>now</b>"
-    assert str(_highlight(snippet)) == "the decision was <mark>called</mark> in &lt;b&gt;now&lt;/b&gt;"
+    assert (
+        str(_highlight(snippet)) == "the decision was <mark>called</mark> in &lt;b&gt;now&lt;/b&gt;"
+    )

@@ -154,9 +154,7 @@ def score_text(text: Text, found: Iterable[Found], kinds: set[str] | None = None
 def councilwatch(text: str) -> list[Found]:
     from monitor.figures import extract_figures
 
-    return [
-        Found(f.kind, f.value, f.text, f.denominator, f.subject) for f in extract_figures(text)
-    ]
+    return [Found(f.kind, f.value, f.text, f.denominator, f.subject) for f in extract_figures(text)]
 
 
 def score_corpus(

@@ -339,7 +339,9 @@ def corpus_text(url: str, starts: str) -> str:
 
 
 def shape_pairs() -> list[Pair]:
-    cypnow = "https://www.cypnow.co.uk/content/news/number-of-childrens-centres-falls-by-more-than-400"
+    cypnow = (
+        "https://www.cypnow.co.uk/content/news/number-of-childrens-centres-falls-by-more-than-400"
+    )
     nursery = "https://www.nurseryworld.co.uk/news/article/120-children-s-centres-to-close-or-under-threat"
     trafford = "https://democratic.trafford.gov.uk/mgAi.aspx?ID=38841"
     slough = "https://democracy.slough.gov.uk/mgDecisionDetails.aspx?IId=43743&Opt=1"
@@ -448,7 +450,9 @@ def baseline_alert(pair: Pair) -> bool:
 # them is a figure change. Whole pages, through the crawl's parsers: the Oxfordshire issue
 # history of Cabinet item 78, the Kingston meeting page, and item 59's mgAi page.
 
-OXFORDSHIRE_ISSUE_URL = "https://mycouncil.oxfordshire.gov.uk/ieIssueDetails.aspx?IId=10926&PlanId=0&Opt=3"
+OXFORDSHIRE_ISSUE_URL = (
+    "https://mycouncil.oxfordshire.gov.uk/ieIssueDetails.aspx?IId=10926&PlanId=0&Opt=3"
+)
 KINGSTON_MGAI_URL = "https://moderngov.kingston.gov.uk/mgAi.aspx?ID=51902"
 ISSUE_PAGE_NOISE = ["script", "cookie banner", "navigation", "view counter", "most read list",
                     "entity encoding", "whitespace and line wrapping"]  # fmt: skip
@@ -477,7 +481,9 @@ MGAI_EDITS = [
 
 
 def moderngov_page_pairs() -> list[Pair]:
-    issue = (ALL_FIXTURES / "moderngov" / "oxfordshire_ieIssueDetails_item78.html").read_text(encoding="utf-8")
+    issue = (ALL_FIXTURES / "moderngov" / "oxfordshire_ieIssueDetails_item78.html").read_text(
+        encoding="utf-8"
+    )
     mgai = (DEMO_SITE / "council" / "mgAi_51902.html").read_text(encoding="utf-8")
     return [
         *page_pairs("Oxfordshire issue page", OXFORDSHIRE_ISSUE_URL, issue, ISSUE_PAGE_NOISE, ISSUE_PAGE_EDITS),

@@ -17,7 +17,9 @@ T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
 def store(archive, item: PageItem, when: datetime):
     with archive.session() as session:
-        return import_pages(session, Config(), "camp", "page", [item], crawl_run_id=None, now=when)[0]
+        return import_pages(session, Config(), "camp", "page", [item], crawl_run_id=None, now=when)[
+            0
+        ]
 
 
 def count(archive, model) -> int:
@@ -99,7 +101,9 @@ def test_a_raw_body_is_stored_once_compressed_and_readable(archive):
 def test_a_crash_while_storing_a_page_leaves_nothing_of_it(archive):
     with pytest.raises(RuntimeError):
         with archive.session() as session:
-            import_pages(session, Config(), "camp", "page", [page("text")], crawl_run_id=None, now=T0)
+            import_pages(
+                session, Config(), "camp", "page", [page("text")], crawl_run_id=None, now=T0
+            )
             raise RuntimeError("crawl process killed mid-page")
     assert count(archive, Document) == 0
     assert count(archive, Version) == 0
@@ -124,10 +128,22 @@ def test_the_same_body_parsed_differently_is_recorded_as_a_reparse(archive):
 
 def meeting_page(item_titles: dict[str, str]) -> PageItem:
     items = [
-        DocumentItem(key=key, kind="agenda_item", url="http://x/m", title=title,
-                     fields={"meeting": "k:meeting:1", "number": None, "title": title, "text": None,
-                             "decision": None, "minutes": None, "restricted": False,
-                             "documents": []})  # fmt: skip
+        DocumentItem(
+            key=key,
+            kind="agenda_item",
+            url="http://x/m",
+            title=title,
+            fields={
+                "meeting": "k:meeting:1",
+                "number": None,
+                "title": title,
+                "text": None,
+                "decision": None,
+                "minutes": None,
+                "restricted": False,
+                "documents": [],
+            },
+        )  # fmt: skip
         for key, title in item_titles.items()
     ]
     meeting = DocumentItem(key="k:meeting:1", kind="meeting", url="http://x/m", title="Cabinet",
@@ -139,7 +155,9 @@ def meeting_page(item_titles: dict[str, str]) -> PageItem:
 
 def test_an_item_dropped_from_a_meeting_is_named_by_its_archived_title(archive):
     with archive.session() as session:
-        page_v1 = meeting_page({"k:agenda_item:1": "Minutes", "k:agenda_item:2": "Children's centres"})
+        page_v1 = meeting_page(
+            {"k:agenda_item:1": "Minutes", "k:agenda_item:2": "Children's centres"}
+        )
         import_pages(session, Config(), "k", "moderngov", [page_v1], crawl_run_id=None, now=T0)
     with archive.session() as session:
         page_v2 = meeting_page({"k:agenda_item:1": "Minutes"})

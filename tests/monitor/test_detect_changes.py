@@ -272,7 +272,9 @@ def test_changing_an_amount_is_always_a_figure_change(sentences, before, after):
 
 
 def page_changes(old: str, new: str):
-    return detect_changes("page", {"title": "Update", "text": old}, {"title": "Update", "text": new})
+    return detect_changes(
+        "page", {"title": "Update", "text": old}, {"title": "Update", "text": new}
+    )
 
 
 def test_a_count_whose_noun_is_in_the_sentence_before_changes_as_a_figure():
@@ -296,7 +298,10 @@ def test_a_number_the_extractor_does_not_name_still_changes_as_a_figure():
 
 def test_a_year_date_or_item_number_edited_is_wording_not_a_figure():
     for old, new in [
-        ("A report will come to Cabinet in Spring 2023.", "A report will come to Cabinet in Spring 2024."),
+        (
+            "A report will come to Cabinet in Spring 2023.",
+            "A report will come to Cabinet in Spring 2024.",
+        ),
         ("The meeting on 15 January agreed it.", "The meeting on 16 January agreed it."),
         ("See item 78 of the agenda.", "See item 79 of the agenda."),
     ]:

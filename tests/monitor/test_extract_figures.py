@@ -229,7 +229,12 @@ def test_counts_in_the_shapes_local_reporting_uses(text, expected):
 
 def test_a_fraction_in_words_is_a_percentage_of_its_subject():
     [figure] = extract_figures("Two thirds of parents said the centre helped.")
-    assert (figure.kind, figure.value, figure.unit, figure.subject) == ("percent", 66.7, "%", "parents")
+    assert (figure.kind, figure.value, figure.unit, figure.subject) == (
+        "percent",
+        66.7,
+        "%",
+        "parents",
+    )
     assert figure.text == "Two thirds"
 
 

@@ -34,7 +34,10 @@ NO_TITLE = """<html><head><title>Oxfordshire County Council</title></head><body>
             (TESTS / "fixtures/suspect_sites/council_error/runtime_error.html").read_text(),
             "Runtime Error",
         ),
-        ((TESTS / "fixtures/suspect_sites/pages_gone/not-found.html").read_text(), "Page not found"),
+        (
+            (TESTS / "fixtures/suspect_sites/pages_gone/not-found.html").read_text(),
+            "Page not found",
+        ),
     ],
 )
 def test_an_error_page_served_with_200_is_recognised_by_its_wording(page, wording):

@@ -41,7 +41,9 @@ def test_crawl_coverage_comes_and_goes_with_its_migration_and_going_down_keeps_l
     for when in (T0, later):
         with archive.session() as session:
             outcomes = [
-                import_pages(session, Config(), "camp", "page", [page(n)], crawl_run_id=None, now=when)[0]
+                import_pages(
+                    session, Config(), "camp", "page", [page(n)], crawl_run_id=None, now=when
+                )[0]
                 for n in range(3)
             ]
         if when == later:

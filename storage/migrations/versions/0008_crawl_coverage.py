@@ -29,7 +29,9 @@ def upgrade() -> None:
         sa.Column("document_ranges", JSONType, nullable=False),
         sa.Column("documents", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["run_id"], ["crawl_runs.id"], name=op.f("fk_crawl_coverage_run_id_crawl_runs"),
+            ["run_id"],
+            ["crawl_runs.id"],
+            name=op.f("fk_crawl_coverage_run_id_crawl_runs"),
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(

@@ -247,7 +247,10 @@ def test_a_meeting_page_whose_heading_is_gone_yields_nothing_and_says_so():
 
 
 def test_a_summer_meeting_start_has_the_bst_offset():
-    assert markup.iso_start(date(2026, 6, 15), markup.parse_time("7:30 pm")) == "2026-06-15T19:30:00+01:00"
+    assert (
+        markup.iso_start(date(2026, 6, 15), markup.parse_time("7:30 pm"))
+        == "2026-06-15T19:30:00+01:00"
+    )
 
 
 # -- an agenda item page (mgAi.aspx): full minutes ------------------------------------------
@@ -392,7 +395,10 @@ def test_whole_item_validates_against_its_schema():
 def test_an_mgai_page_without_full_minutes_stores_nothing_and_says_so():
     body = (SITE / "mgAi_51903.html").read_text(encoding="utf-8")
     body = body.replace('<p class="mgSubItemTitleTxt">Minutes:</p>', "")
-    body = body[: body.index("The Chair moved")] + body[body.index("</div>\n</div>", body.index("The Chair moved")):]
+    body = (
+        body[: body.index("The Chair moved")]
+        + body[body.index("</div>\n</div>", body.index("The Chair moved")) :]
+    )
     page = moderngov_documents.parse_agenda_item(
         saved_response(KINGSTON + "mgAi.aspx?ID=51903", body.encode(), "text/html"),
         "kingston",
@@ -400,8 +406,10 @@ def test_an_mgai_page_without_full_minutes_stores_nothing_and_says_so():
     )
     assert (page.documents, page.problems) == (
         [],
-        ["agenda item kingston:agenda_item:51903 has no full minutes on its mgAi page "
-         "(layout changed?)"],
+        [
+            "agenda item kingston:agenda_item:51903 has no full minutes on its mgAi page "
+            "(layout changed?)"
+        ],
     )
 
 
@@ -423,7 +431,8 @@ multi_paragraph = parse(
     "kirklees",
 ).documents[0]
 full_decision_page = parse(
-    "http://127.0.0.1:8000/ieDecisionDetails.aspx?ID=13567", COUNCIL / "ieDecisionDetails_13567.html"
+    "http://127.0.0.1:8000/ieDecisionDetails.aspx?ID=13567",
+    COUNCIL / "ieDecisionDetails_13567.html",
 )
 full_decision = full_decision_page.documents[0]
 
