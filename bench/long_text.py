@@ -94,12 +94,10 @@ def main() -> None:
         extract = best_of(3, lambda: find_figures(old))  # noqa: B023
         found: list = []
 
-        def compare() -> None:
+        def compare(old=old, new=new, found=found) -> None:
             found[:] = detect_changes(
-                "document",
-                {"title": "Report", "text": old},  # noqa: B023
-                {"title": "Report", "text": new},
-            )  # noqa: B023
+                "document", {"title": "Report", "text": old}, {"title": "Report", "text": new}
+            )
 
         seconds = best_of(3, compare)
         summary = "; ".join(f"{c.kind}: {c.summary}" for c in found)

@@ -11,8 +11,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from core.config import UK
 
+from core.config import UK
 from councilwatch.replay import ReplayServer
 from spiders.councils import cmis_pages
 from spiders.items import validate
