@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from core.config import Config
 from monitor import suspect
 from monitor.changes import detect_changes
+from monitor.figures import extract_figures
 from spiders.error_pages import error_wording
 from spiders.items import PARSER_VERSION, DocumentItem, InvalidDocument, PageItem, validate
 from storage.archive import (
@@ -48,6 +49,18 @@ class PageOutcome:
     problems: list[str] = field(default_factory=list)
     # Documents found unchanged: the crawl records them once, at its end (storage.coverage).
     unchanged_ids: list[int] = field(default_factory=list)
+
+
+def _figures_of(version) -> list:
+    """The figures in a new version's text. A failure to extract them must not lose the
+    version itself: the archive is the record, figures are derived from it."""
+    if not version.text:
+        return []
+    try:
+        return extract_figures(version.text)
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.exception("figure extraction failed for version %s; stored without figures", version.id)
+        return []
 
 
 def import_pages(
@@ -163,7 +176,7 @@ def import_pages(
                 outcome.unchanged_ids.append(recorded.document.id)
                 continue
             outcome.new_versions += 1
-            index_version(session, recorded.version)
+            index_version(session, recorded.version, _figures_of(recorded.version))
             if recorded.new_document:
                 outcome.new_documents += 1
                 continue  # a document seen for the first time is not a change

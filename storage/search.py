@@ -14,8 +14,8 @@ User queries are parsed here, not handed to the database: raw FTS5 syntax raises
 stray quote or colon, and PostgreSQL's `websearch_to_tsquery` has no prefix search. The
 same small language works on both (see `parse_query`).
 
-Figures (`Figure`) are extracted from each new version's text by `index_version`, which
-the importer calls in the transaction that stores the version.
+Figures (`Figure`) of each new version are stored by `index_version`, which the importer
+calls, with what `monitor.figures` found, in the transaction that stores the version.
 """
 
 from __future__ import annotations
@@ -72,30 +72,9 @@ class Figure(Base):
     document: Mapped[Document] = relationship()
 
 
-_missing_extractor_logged = False
-
-
-def index_version(session: Session, version: Version) -> None:
-    """Store the figures of a newly stored version (full-text indexing is done by triggers).
-
-    A failure to extract figures must not lose the version itself: the archive is the
-    record, figures are derived and can be rebuilt with `reindex_figures`.
-    """
-    global _missing_extractor_logged
-    try:
-        from monitor.figures import extract_figures
-    except ImportError:  # the extractor is not installed in this build
-        if not _missing_extractor_logged:
-            log.warning("monitor.figures is not available: figures are not being extracted")
-            _missing_extractor_logged = True
-        return
-    if not version.text:
-        return
-    try:
-        found = extract_figures(version.text)
-    except Exception:  # noqa: BLE001 - see the docstring
-        log.exception("figure extraction failed for version %s; stored without figures", version.id)
-        return
+def index_version(session: Session, version: Version, found) -> None:
+    """Store the figures found in a newly stored version (full-text indexing is done by
+    triggers). `found` comes from the extractor above this layer (`monitor.figures`)."""
     for fig in found:
         session.add(
             Figure(
@@ -110,19 +89,6 @@ def index_version(session: Session, version: Version) -> None:
                 sentence=fig.sentence,
             )
         )
-
-
-def reindex_figures(session: Session) -> int:
-    """Extract figures again for every version (after the extractor improved); returns the count."""
-    session.execute(Figure.__table__.delete())
-    n = 0
-    for version in session.scalars(select(Version).order_by(Version.id)).yield_per(500):
-        index_version(session, version)
-        n += 1
-    return n
-
-
-# --- the query language -------------------------------------------------------------
 
 
 class QuerySyntaxError(ValueError):
