@@ -5,7 +5,7 @@ One run (`councilwatch alerts send`, the end of `crawl`, the scheduler's deliver
 1. Group. In one transaction, every due outbox row whose message is not yet made is
    gathered into message rows: one email (or Apprise notification) per subscription, and
    one webhook POST per subscription and document (a webhook body describes one document,
-   INTERFACE.md). The message row, with its `uid`, commits *before* anything is sent. A
+   docs/interface.md). The message row, with its `uid`, commits *before* anything is sent. A
    crash before this commit leaves the rows to be grouped again next time.
 2. Feeds. Subscriptions with a `feed` have their Atom file rewritten from their recent
    feed rows, which are then marked delivered.

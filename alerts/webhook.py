@@ -4,7 +4,7 @@ The signature covers exactly the bytes sent (the body is serialised once, then s
 then sent) because re-serialising JSON after signing breaks verification.
 
 Subscriber URLs are not checked against loopback or private addresses (the SSRF guard
-the stack notes suggest for user-supplied URLs): here every webhook URL comes from the
+usual for user-supplied URLs): here every webhook URL comes from the
 operator's own `councilwatch.toml`, so it is as trusted as the operator, and local
 receivers (an intranet bot, the tests, `councilwatch demo`) are legitimate targets.
 Redirects are never followed, so a receiver cannot bounce a signed alert elsewhere.
@@ -36,7 +36,7 @@ def build_payload(
     uid: str,
     subscription: str,
 ) -> dict[str, Any]:
-    """The JSON body (INTERFACE.md, "Webhook delivery") for one document's changes or one health event."""
+    """The JSON body (docs/interface.md, "Webhook delivery") for one document's changes or one health event."""
     if health is not None:
         payload = {
             "id": uid,

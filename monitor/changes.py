@@ -1,6 +1,6 @@
 """What changed between two versions of a document, in the terms campaigners care about.
 
-We compare the structured fields the parsers extract (INTERFACE.md, "fields by kind"), never
+We compare the structured fields the parsers extract (docs/interface.md, "fields by kind"), never
 whole pages, so templates, navigation, scripts and widgets cannot reach this far. Each field
 has a comparison that says which kind of change it is: a new status, a moved date, a figure
 (matched by what it measures and the sentence it sits in, not by position), items and linked

@@ -258,7 +258,7 @@ class Figure:
 
 
 def figures_json(figures: list[Figure]) -> dict:
-    """The `councilwatch figures --json` document (INTERFACE.md)."""
+    """The `councilwatch figures --json` document (docs/interface.md)."""
     return {"figures": [f.to_json() for f in figures]}
 
 

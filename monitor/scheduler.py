@@ -1,6 +1,6 @@
 """`councilwatch run`: the long-running service that crawls each source on its own schedule.
 
-APScheduler 3 (4.x is still alpha) with the settings the stack notes ask for:
+APScheduler 3 (4.x is still alpha), set up so that:
 - timezone Europe/London, so "0 6 * * *" means 06:00 UK time in summer and winter;
 - an in-memory job store built from the config at every start: the database's crawl
   runs are the durable record, and a persistent APScheduler job store cannot be shared

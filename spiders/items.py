@@ -1,7 +1,7 @@
 """What spiders produce: one `PageItem` per fetched page, holding the documents found on it.
 
 A page is stored in one transaction, so a meeting page and its agenda items land
-together or not at all. `fields` follow INTERFACE.md ("fields by kind"); each kind's
+together or not at all. `fields` follow docs/interface.md ("fields by kind"); each kind's
 schema below is checked before anything is stored, and a document that fails it is
 reported as a parse problem with its URL instead of being archived half-empty.
 """
@@ -22,7 +22,7 @@ KINDS = ("meeting", "agenda_item", "decision", "issue", "article", "page", "docu
 
 @dataclass
 class DocumentItem:
-    key: str  # "<source>:<kind>:<id>" (INTERFACE.md, "Document kinds and keys")
+    key: str  # "<source>:<kind>:<id>" (docs/interface.md, "Document kinds and keys")
     kind: str
     url: str
     title: str | None

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 class ConditionalGetMiddleware:
     """Sends If-None-Match / If-Modified-Since from what the server said last time.
 
-    Scrapy's HTTP cache never expires (stack-notes pitfall 5), so this keeps the
+    Scrapy's HTTP cache never expires its entries, so this keeps the
     validators in the archive instead, where every cron host sees them. A 304 is
     answered with the body stored last time, so spiders parse exactly as usual and
     the archive records "seen, unchanged". Servers that ignore validators still work:

@@ -55,7 +55,7 @@ DOWNLOADER_MIDDLEWARES_BASE = {
     for path, order in _SCRAPY_DOWNLOADER_MWS.items()
     if path != "scrapy.downloadermiddlewares.cookies.CookiesMiddleware"
 }
-# Never cache: a monitor that replays its own cache never sees a change (stack-notes pitfall 5).
+# Never cache: a monitor that replays its own cache never sees a change (Scrapy's never expires).
 HTTPCACHE_ENABLED = False
 # 304 answers to our conditional requests reach the middleware that restores the stored body.
 HTTPERROR_ALLOWED_CODES = [304]

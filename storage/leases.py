@@ -3,7 +3,7 @@
 Why a row and not a file lock or an advisory lock: the archive's database is the one
 thing every process and every host already shares. A file lock (`flock`) covers only
 one host; PostgreSQL advisory locks belong to one connection, leak when it goes back
-to the pool and break behind PgBouncer (stack notes, pitfall 16), and SQLite has none.
+to the pool and break behind PgBouncer, and SQLite has none.
 A row with an owner and a lease expiry works the same on SQLite and PostgreSQL.
 
 The rules:

@@ -230,7 +230,7 @@ def _meta(tree, *names: str) -> str | None:
 
 
 def iso_time(value: str | None) -> str | None:
-    """ISO 8601 in Europe/London time, as INTERFACE.md asks; a bare date stays a date."""
+    """ISO 8601 in Europe/London time, as docs/interface.md asks; a bare date stays a date."""
     if not value:
         return None
     value = value.strip()

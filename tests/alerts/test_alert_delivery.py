@@ -75,7 +75,7 @@ def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signat
     assert 'style="' in html  # inline styles, for Gmail and Outlook
     assert "Stored version</a>" in html
 
-    # The webhook: one POST, signed over exactly the bytes received, shaped as INTERFACE.md.
+    # The webhook: one POST, signed over exactly the bytes received, shaped as docs/interface.md.
     [request] = receiver.requests
     payload = Webhook(SECRET).verify(request.body, request.headers)
     assert request.headers["content-type"] == "application/json"
