@@ -66,7 +66,9 @@ def test_sigterm_mid_crawl_leaves_a_consistent_archive_that_the_next_run_complet
 ):
     # PostgreSQL here; the scheduler's SIGTERM test covers SQLite.
     db_url = postgres_url
-    campaign_site.slow(0.1, notices=20)
+    # Slow enough that the crawl is still running when its first page is counted (the
+    # run's counts are written every 2 s): 24 pages at 0.5 s each.
+    campaign_site.slow(0.5, notices=20)
     campaign_config()
     archive = _opened(db_url)
     crawl = spawn("crawl", db=db_url)
