@@ -111,7 +111,7 @@ def _assert_every_document_is_whole(archive) -> None:
 def test_a_crawl_whose_parent_is_killed_stops_and_the_next_crawl_takes_over_at_once(
     campaign_site, campaign_config, spawn, cli, sqlite_url
 ):
-    campaign_site.slow(0.1, notices=20)
+    campaign_site.slow(0.5, notices=20)  # still crawling when its first page is counted
     campaign_config()
     archive = _opened(sqlite_url)
     crawl = spawn("crawl", db=sqlite_url)
