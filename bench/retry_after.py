@@ -16,10 +16,10 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+from tests.helpers.timed_server import TimedServer
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -28,31 +28,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--stall-minutes", type=int, default=10)
     parser.add_argument("--delay-seconds", type=float, default=0)
     args = parser.parse_args(argv)
-    arrivals: list[float] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self):  # noqa: N802 (the stdlib's name)
-            if self.path == "/robots.txt":
-                status, headers, body = 200, {}, b""
-            else:
-                arrivals.append(time.monotonic())
-                status, headers, body = 503, {"Retry-After": str(args.retry_after)}, b"busy"
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *a):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/consultation"
-    with tempfile.TemporaryDirectory() as folder:
+    server = TimedServer()
+    server.route("/consultation", lambda n: (503, {"Retry-After": str(args.retry_after)}, b"busy"))
+    url = server.url + "consultation"
+    with server, tempfile.TemporaryDirectory() as folder:
         Path(folder, "councilwatch.toml").write_text(
             f"[crawl]\ndelay_seconds = {args.delay_seconds}\n"
             f"stall_minutes = {args.stall_minutes}\n\n"
@@ -76,7 +55,7 @@ def main(argv: list[str] | None = None) -> None:
             text=True,
         )
         wall = time.monotonic() - started
-    server.shutdown()
+    arrivals = server.times("/consultation")
     first = arrivals[0] if arrivals else 0.0
     print(
         json.dumps(
