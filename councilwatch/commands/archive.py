@@ -12,7 +12,7 @@ import typer
 from core.config import CHANGE_KINDS
 from core.uktime import iso, uk_time_short
 from councilwatch.app import UserError, app, check_choice, err, out, state
-from councilwatch.commands.options import Json, Source, reading
+from councilwatch.commands.options import Json, Source, date_options, reading
 from spiders.items import KINDS
 
 
@@ -35,18 +35,16 @@ def change_json(change, config=None) -> dict:
     return row
 
 
+Since, Until = date_options(
+    "Only changes detected", "2026-11-01, 1/11/2026, 2016-03, today, '7 days ago'"
+)
+
+
 @app.command()
 def changes(
     ctx: typer.Context,
-    since: str = typer.Option(
-        None,
-        "--since",
-        help="Only changes detected on or after this UK date (2026-11-01, 1/11/2026, 2016-03, "
-        "today, '7 days ago').",
-    ),
-    until: str = typer.Option(
-        None, "--until", help="Only changes detected up to the end of this UK date."
-    ),
+    since: Since = None,
+    until: Until = None,
     source: Source = None,
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(CHANGE_KINDS)}."),
     limit: int = typer.Option(200, "--limit", help="At most this many."),

@@ -18,7 +18,7 @@ from rich.text import Text
 
 from core.uktime import iso, uk_time_short
 from councilwatch.app import UserError, app, check_choice, err, out, plural, state
-from councilwatch.commands.options import Json, Source, reading
+from councilwatch.commands.options import Json, Source, date_options, reading
 from spiders.items import KINDS
 
 FIGURE_KINDS = ("money", "percent", "count")
@@ -95,6 +95,9 @@ class Sort(StrEnum):
     newest = "newest"
 
 
+Since, Until = date_options("Versions first seen", "2016, 2016-04, 1/4/2016")
+
+
 # A query may start with "-" (`councilwatch search -zebra`): not an option.
 @app.command(context_settings={"ignore_unknown_options": True})
 def search(
@@ -102,14 +105,8 @@ def search(
     words: list[str] = typer.Argument(..., metavar="QUERY", help=SEARCH_HELP),
     source: Source = None,
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(KINDS)}."),
-    since: str = typer.Option(
-        None,
-        "--since",
-        help="Versions first seen on or after this UK date (2016, 2016-04, 1/4/2016).",
-    ),
-    until: str = typer.Option(
-        None, "--until", help="Versions first seen up to the end of this UK date."
-    ),
+    since: Since = None,
+    until: Until = None,
     has_figure: bool = typer.Option(
         False, "--has-figure", help="Only versions in which a figure was found."
     ),
