@@ -8,7 +8,7 @@ can `councilwatch demo`, which shows the alerts that would be sent without sendi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -29,6 +29,10 @@ class ChangeView:
     new_value: float | None = None
     detected_at: datetime | None = None
     change_id: int | None = None
+
+
+# Every field of a ChangeView but its id is the Change column of the same name.
+_CHANGE_COLUMNS = tuple(f.name for f in fields(ChangeView) if f.name != "change_id")
 
 
 @dataclass
@@ -96,14 +100,7 @@ def group_changes(config: Config, changes: list[Change]) -> list[DocumentAlert]:
         alert.archived_version_url = archived_version_url(config, doc.key, change.new_version_id)
         alert.changes.append(
             ChangeView(
-                kind=change.kind,
-                summary=change.summary,
-                before=change.before,
-                after=change.after,
-                old_value=change.old_value,
-                new_value=change.new_value,
-                detected_at=change.detected_at,
-                change_id=change.id,
+                **{name: getattr(change, name) for name in _CHANGE_COLUMNS}, change_id=change.id
             )
         )
     return list(by_doc.values())

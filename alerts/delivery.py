@@ -43,8 +43,6 @@ from sqlalchemy.orm import selectinload
 
 from alerts.channels import CHANNELS, Target, channels_of
 from alerts.content import (
-    DocumentAlert,
-    HealthEvent,
     group_changes,
     message_content,
     sample_alert,
@@ -106,19 +104,6 @@ def target(config: Config, subscription: str, channel: str) -> Target | None:
     if sub is None or kind is None or not kind.wanted(sub):
         return None
     return kind.target(subscription, sub)
-
-
-def send(
-    config: Config,
-    tgt: Target,
-    uid: str,
-    docs: list[DocumentAlert],
-    health: list[HealthEvent],
-    *,
-    test: bool = False,
-) -> None:
-    """Send one message on one channel; SendError says why not (never with a secret in it)."""
-    CHANNELS[tgt.channel].send(config, tgt, uid, docs, health, test=test)
 
 
 def deliver_due(config: Config, archive: Archive, *, now: datetime | None = None) -> DeliveryReport:
@@ -346,10 +331,6 @@ class _Sending:
             self.report.delivered += 1
 
 
-def _host(config: Config, tgt: Target) -> str:
-    return CHANNELS[tgt.channel].host(config, tgt)
-
-
 def _send_lane(archive, config, now, lane: list[int], shared: _Sending, stop) -> None:
     for message_id in lane:
         if stop.is_set():
@@ -385,8 +366,9 @@ def _send_message(archive, config, now, message_id: int, shared: _Sending) -> No
         return
     try:
         try:
-            with shared.host_slot(_host(config, tgt)):
-                send(config, tgt, uid, docs, health)
+            kind = CHANNELS[channel]
+            with shared.host_slot(kind.host(config, tgt)):
+                kind.send(config, tgt, uid, kind.render(config, tgt, uid, docs, health))
         except SendError:
             raise
         except Exception as exc:  # noqa: BLE001 - a bug must not leave the alert unrecorded
@@ -506,19 +488,21 @@ def send_test(
     now = now or utcnow()
     if name in ("maintainers", MAINTAINERS):
         subscription = MAINTAINERS
-        wanted = [c.name for c in channels_of(config.maintainers) if c.for_maintainers]
+        wanted = [c for c in channels_of(config.maintainers) if c.for_maintainers]
     else:
         sub = config.subscription(name)
         subscription = sub.name
-        wanted = [c.name for c in channels_of(sub) if c.message]
+        wanted = [c for c in channels_of(sub) if c.message]
     results: list[tuple[str, str | None]] = []
-    for channel in wanted:
-        tgt = target(config, subscription, channel)
+    for kind in wanted:
+        tgt = target(config, subscription, kind.name)
         uid = f"cw_test_{uuid.uuid4().hex}"
         try:
-            send(config, tgt, uid, [sample_alert(now)], [], test=True)
+            kind.send(
+                config, tgt, uid, kind.render(config, tgt, uid, [sample_alert(now)], [], test=True)
+            )
         except SendError as exc:
-            results.append((channel, str(exc)))
+            results.append((kind.name, str(exc)))
         else:
-            results.append((channel, None))
+            results.append((kind.name, None))
     return results

@@ -46,6 +46,17 @@ def media_type(response) -> str | None:
     return media or None
 
 
+def page_of(response, source: str, documents: list[DocumentItem]) -> PageItem:
+    """The fetched page as stored: its body and media type, holding `documents`."""
+    return PageItem(
+        source=source,
+        url=response.url,
+        body=response.body,
+        content_type=media_type(response),
+        documents=documents,
+    )
+
+
 def document_key(source: str, kind: str, ident: str | int) -> str:
     return f"{source}:{kind}:{ident}"
 

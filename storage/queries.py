@@ -104,6 +104,26 @@ EXPORT_COLUMNS = {
 }  # fmt: skip
 
 
+def _exported(session: Session, query, kind: str | None, source: str | None):
+    """An export's rows, of documents of `kind` and `source` only when given, 500 at a time."""
+    if kind:
+        query = query.where(Document.kind == kind)
+    if source:
+        query = query.where(Source.name == source)
+    return session.execute(query).yield_per(500)
+
+
+def _exported_document(doc: Document, source_name: str) -> dict[str, Any]:
+    """The document a change or figure row is about."""
+    return {
+        "key": doc.key,
+        "source": source_name,
+        "document_kind": doc.kind,
+        "url": doc.url,
+        "title": doc.title,
+    }
+
+
 def export_documents(
     session: Session, *, kind: str | None = None, source: str | None = None
 ) -> Iterator[dict[str, Any]]:
@@ -120,11 +140,7 @@ def export_documents(
         .join(counts, counts.c.document_id == Document.id)
         .order_by(Document.key)
     )
-    if kind:
-        query = query.where(Document.kind == kind)
-    if source:
-        query = query.where(Source.name == source)
-    for chunk in session.execute(query).yield_per(500).partitions():
+    for chunk in _exported(session, query, kind, source).partitions():
         show_last_seen(session, [doc for doc, *_ in chunk])
         yield from _document_rows(chunk)
 
@@ -166,11 +182,7 @@ def export_versions(
         .join(numbers, numbers.c.version_id == Version.id)
         .order_by(Document.key, Version.id)
     )
-    if kind:
-        query = query.where(Document.kind == kind)
-    if source:
-        query = query.where(Source.name == source)
-    for chunk in session.execute(query).yield_per(500).partitions():
+    for chunk in _exported(session, query, kind, source).partitions():
         docs = list({doc.id: doc for _, doc, *_ in chunk}.values())
         show_last_seen(session, docs, [v for v, *_ in chunk])
         yield from _version_rows(chunk)
@@ -204,17 +216,9 @@ def export_changes(
         .join(Source, Source.id == Document.source_id)
         .order_by(Change.detected_at, Change.id)
     )
-    if kind:
-        query = query.where(Document.kind == kind)
-    if source:
-        query = query.where(Source.name == source)
-    for c, doc, source_name in session.execute(query).yield_per(500):
+    for c, doc, source_name in _exported(session, query, kind, source):
         yield {
-            "key": doc.key,
-            "source": source_name,
-            "document_kind": doc.kind,
-            "url": doc.url,
-            "title": doc.title,
+            **_exported_document(doc, source_name),
             "change_id": c.id,
             "kind": c.kind,
             "summary": c.summary,
@@ -244,17 +248,9 @@ def export_figures(
         .join(numbers, numbers.c.version_id == Version.id)
         .order_by(Document.key, Version.id, Figure.id)
     )
-    if kind:
-        query = query.where(Document.kind == kind)
-    if source:
-        query = query.where(Source.name == source)
-    for f, doc, source_name, seen_at, number in session.execute(query).yield_per(500):
+    for f, doc, source_name, seen_at, number in _exported(session, query, kind, source):
         yield {
-            "key": doc.key,
-            "source": source_name,
-            "document_kind": doc.kind,
-            "url": doc.url,
-            "title": doc.title,
+            **_exported_document(doc, source_name),
             "version": number,
             "version_id": f.version_id,
             "seen_at": seen_at.isoformat(),

@@ -42,14 +42,12 @@ def validators_of_site(archive, site: str) -> dict[str, Validator]:
     with archive.reading() as session:
         # A prefix match rather than a range of the primary key: under a
         # PostgreSQL locale's collation "/" and "0" need not sort as in ASCII.
+        # A Validator's fields are the HttpValidator columns of the same names.
+        columns = [getattr(HttpValidator, name) for name in Validator._fields]
         rows = session.execute(
-            select(
-                HttpValidator.url,
-                HttpValidator.etag,
-                HttpValidator.last_modified,
-                HttpValidator.content_type,
-                HttpValidator.body_sha256,
-            ).where(HttpValidator.url.startswith(site, autoescape=True))
+            select(HttpValidator.url, *columns).where(
+                HttpValidator.url.startswith(site, autoescape=True)
+            )
         )
         return {row.url: Validator(*row[1:]) for row in rows}
 

@@ -17,6 +17,6 @@ class Apprise(Channel):
     def render(self, config, tgt, uid, docs, health, *, test=False):
         return render_notification(docs, health, test=test)
 
-    def send(self, config, tgt, uid, docs, health, *, test=False) -> None:
-        title, body = self.render(config, tgt, uid, docs, health, test=test)
+    def send(self, config, tgt, uid, rendered) -> None:
+        title, body = rendered
         send_notification(tgt.secret_env, title, body)

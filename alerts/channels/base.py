@@ -24,7 +24,7 @@ class Channel:
 
     The outbox queues one row per change and channel (`name` is stored in it); delivery
     gathers due rows into messages, one per subscription, or one per subscription and
-    document when `per_document`, and hands each to `send`. A channel that is not a
+    document when `per_document`, and hands each, rendered, to `send`. A channel that is not a
     `message` (a feed file) is rewritten from its recent rows by `publish` instead.
     """
 
@@ -63,17 +63,9 @@ class Channel:
     ) -> Any:
         raise NotImplementedError
 
-    def send(
-        self,
-        config: Config,
-        tgt: Target,
-        uid: str,
-        docs: list[DocumentAlert],
-        health: list[HealthEvent],
-        *,
-        test: bool = False,
-    ) -> None:
-        """Send one message; SendError says why not (never with a secret in it)."""
+    def send(self, config: Config, tgt: Target, uid: str, rendered: Any) -> None:
+        """Send one message as `render` made it; SendError says why not (never with a secret
+        in it)."""
         raise NotImplementedError
 
     def preview(self, config: Config, tgt: Target, uid: str, docs: list[DocumentAlert]) -> list:

@@ -30,5 +30,5 @@ class Email(Channel):
         body = rendered.get_body(preferencelist=("plain",)).get_content()
         return f"{head}\n\n{body.rstrip()}"
 
-    def send(self, config, tgt, uid, docs, health, *, test=False) -> None:
-        send_email(config.smtp, self.render(config, tgt, uid, docs, health, test=test))
+    def send(self, config, tgt, uid, rendered) -> None:
+        send_email(config.smtp, rendered)

@@ -17,7 +17,7 @@ class Feed(Channel):
     def render(self, config, tgt, uid, docs, health, *, test=False):
         return docs  # the documents that would be added to the feed
 
-    def send(self, config, tgt, uid, docs, health, *, test=False) -> None:
+    def send(self, config, tgt, uid, rendered) -> None:
         raise SendError(f"channel {self.name!r} is not sent as a message")
 
     def publish(self, config, sub, docs, *, now) -> None:

@@ -47,6 +47,5 @@ class Webhook(Channel):
         lines += ["", json.dumps(rendered, ensure_ascii=False, indent=2)]
         return "\n".join(lines)
 
-    def send(self, config, tgt, uid, docs, health, *, test=False) -> None:
-        payload = self.render(config, tgt, uid, docs, health, test=test)
-        post(tgt.address, secret_from_env(tgt.secret_env), uid, serialise(payload))
+    def send(self, config, tgt, uid, rendered) -> None:
+        post(tgt.address, secret_from_env(tgt.secret_env), uid, serialise(rendered))

@@ -8,6 +8,7 @@ import typer
 
 from core.uktime import iso, uk_time_short
 from councilwatch.app import app, err, out, plural, state
+from councilwatch.commands.options import Json
 
 alerts_app = typer.Typer(
     help="Deliver queued alerts, show the outbox and delivery log, send a test message.",
@@ -54,7 +55,7 @@ def list_command(
     ctx: typer.Context,
     limit: int = typer.Option(50, "--limit", help="At most this many messages (newest first)."),
     failed: bool = typer.Option(False, "--failed", help="Only messages whose last try failed."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """The outbox: alerts waiting (digests not yet due), messages sent or retrying, and failures.
 

@@ -12,6 +12,7 @@ import typer
 from core.config import CHANGE_KINDS
 from core.uktime import iso, uk_time_short
 from councilwatch.app import UserError, app, check_choice, err, out, state
+from councilwatch.commands.options import Json, Source, date_options, reading
 from spiders.items import KINDS
 
 
@@ -34,22 +35,20 @@ def change_json(change, config=None) -> dict:
     return row
 
 
+Since, Until = date_options(
+    "Only changes detected", "2026-11-01, 1/11/2026, 2016-03, today, '7 days ago'"
+)
+
+
 @app.command()
 def changes(
     ctx: typer.Context,
-    since: str = typer.Option(
-        None,
-        "--since",
-        help="Only changes detected on or after this UK date (2026-11-01, 1/11/2026, 2016-03, "
-        "today, '7 days ago').",
-    ),
-    until: str = typer.Option(
-        None, "--until", help="Only changes detected up to the end of this UK date."
-    ),
-    source: str = typer.Option(None, "--source", help="Only this source."),
+    since: Since = None,
+    until: Until = None,
+    source: Source = None,
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(CHANGE_KINDS)}."),
     limit: int = typer.Option(200, "--limit", help="At most this many."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """Detected changes, newest first.
 
@@ -60,15 +59,13 @@ def changes(
 
     check_choice(kind, CHANGE_KINDS, "--kind")
     lo, hi = date_range(since, until)
-    st = state(ctx)
-    archive = st.existing_archive()
-    with archive.reading() as session:
-        st.check_source(source, session)
+    with reading(ctx, source) as session:
         rows = list_changes(session, since=lo, until=hi, source=source, kind=kind, limit=limit)
         if as_json:
             print(
                 json.dumps(
-                    {"changes": [change_json(c, st.config()) for c in rows]}, ensure_ascii=False
+                    {"changes": [change_json(c, state(ctx).config()) for c in rows]},
+                    ensure_ascii=False,
                 )
             )
             return
@@ -102,7 +99,7 @@ def history(
         8, "--context", min=0, help="Unchanged words shown around each change in a diff."
     ),
     whole: bool = typer.Option(False, "--whole", help="Show the whole text in a diff."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """Every stored version of one document, and what changed between them.
 
@@ -227,7 +224,7 @@ def export(
     kind: str = typer.Option(
         None, "--kind", help=f"Only documents of this kind: {', '.join(KINDS)}."
     ),
-    source: str = typer.Option(None, "--source", help="Only this source."),
+    source: Source = None,
     fmt: ExportFormat = typer.Option(ExportFormat.jsonl, "--format", help="jsonl or csv."),
 ) -> None:
     """The archive on stdout: documents (default), every version, changes or figures.
@@ -244,10 +241,7 @@ def export(
         ExportWhat.changes: queries.export_changes,
         ExportWhat.figures: queries.export_figures,
     }[what]
-    st = state(ctx)
-    archive = st.existing_archive()
-    with archive.reading() as session:
-        st.check_source(source, session)
+    with reading(ctx, source) as session:
         rows = producer(session, kind=kind, source=source)
         if fmt is ExportFormat.jsonl:
             for row in rows:

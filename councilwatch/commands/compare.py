@@ -10,6 +10,7 @@ from pathlib import Path
 import typer
 
 from councilwatch.app import UserError, app, out, state
+from councilwatch.commands.options import Json
 
 
 def read_input(where: str, what: str) -> bytes:
@@ -103,7 +104,7 @@ def figures(
         help="HTML, text or PDF file (- reads stdin), a page's URL, or the key or URL of an "
         "archived document (its newest version).",
     ),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """Money, percentages and counts in one document, each with what it measures.
 
@@ -134,7 +135,7 @@ def compare(
     url: str = typer.Option(
         ..., "--url", help="The page's address: it picks the parser, as in a crawl."
     ),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """What a crawl would detect between two saved versions of the page at URL.
 

@@ -16,6 +16,7 @@ import base64
 import shutil
 import time
 from datetime import timedelta
+from importlib.resources import files
 from pathlib import Path
 
 import typer
@@ -114,56 +115,16 @@ def _prepare(folder: Path) -> Path:
 
 
 def _write_config(folder: Path, council_url: str, news_url: str) -> Path:
-    db = folder / "councilwatch.db"
-    body = f"""{MARK}
-# The sites below were served on 127.0.0.1 only while the demo ran: `councilwatch crawl`
-# here will find them gone. Start your own config with `councilwatch init`.
-
-[database]
-url = "sqlite:///{db.as_posix()}"
-
-[crawl]
-# The demo's sites are local; real councils get the polite defaults (2 s between requests).
-delay_seconds = 0
-stall_minutes = 5
-log_dir = "logs"
-
-[alerts]
-# `councilwatch serve` runs here; alerts link to the stored version of each page.
-archive_url = "http://127.0.0.1:8001/councilwatch"
-
-[[sources]]
-name = "kingston"
-type = "moderngov"
-base_url = "{council_url}"
-# The demo council's pages are dated 2015-2026: look at all of them.
-lookback_days = 36500
-lookahead_days = 36500
-
-[[sources]]
-name = "oxford-mail"
-type = "news"
-start_urls = ["{news_url}news/"]
-# The demo's stories keep their canonical URLs on the real site: a host of this source.
-allowed_hosts = ["www.oxfordmail.co.uk"]
-topics = ["childrens-services"]
-
-[topics.childrens-services]
-keywords = ["children's centre", "early intervention", "looked-after children",
-            "children's social care", "family support"]
-
-[[subscriptions]]
-name = "kingston-residents"
-email = "residents-group@example.org"
-sources = ["kingston"]
-
-[[subscriptions]]
-name = "newsroom"
-webhook = "https://newsroom.example.org/hooks/councilwatch"
-webhook_secret_env = "{SECRET_ENV}"
-"""
+    # `councilwatch/demo.toml` is the config as written, its {fields} filled in here.
+    template = files("councilwatch").joinpath("demo.toml").read_text(encoding="utf-8")
+    body = template.format(
+        db=(folder / "councilwatch.db").as_posix(),
+        council_url=council_url,
+        news_url=news_url,
+        secret_env=SECRET_ENV,
+    )
     path = folder / "councilwatch.toml"
-    path.write_text(body, encoding="utf-8")
+    path.write_text(f"{MARK}\n{body}", encoding="utf-8")
     return path
 
 

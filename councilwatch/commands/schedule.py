@@ -11,6 +11,7 @@ import typer
 
 from core.uktime import UK
 from councilwatch.app import app, out, state
+from councilwatch.commands.options import Json
 
 
 @app.command()
@@ -65,7 +66,7 @@ def _log_to_stderr(level: int) -> None:
 @app.command()
 def status(
     ctx: typer.Context,
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """Each source's last crawl, its counts and problems, its next run and its health.
 

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from core.uktime import iso, uk_time_short
 from councilwatch.app import UserError, app, check_choice, err, out, plural, state
+from councilwatch.commands.options import Json, Source, date_options, reading
 from spiders.items import KINDS
 
 FIGURE_KINDS = ("money", "percent", "count")
@@ -94,21 +95,18 @@ class Sort(StrEnum):
     newest = "newest"
 
 
+Since, Until = date_options("Versions first seen", "2016, 2016-04, 1/4/2016")
+
+
 # A query may start with "-" (`councilwatch search -zebra`): not an option.
 @app.command(context_settings={"ignore_unknown_options": True})
 def search(
     ctx: typer.Context,
     words: list[str] = typer.Argument(..., metavar="QUERY", help=SEARCH_HELP),
-    source: str = typer.Option(None, "--source", help="Only this source."),
+    source: Source = None,
     kind: str = typer.Option(None, "--kind", help=f"Only this kind: {', '.join(KINDS)}."),
-    since: str = typer.Option(
-        None,
-        "--since",
-        help="Versions first seen on or after this UK date (2016, 2016-04, 1/4/2016).",
-    ),
-    until: str = typer.Option(
-        None, "--until", help="Versions first seen up to the end of this UK date."
-    ),
+    since: Since = None,
+    until: Until = None,
     has_figure: bool = typer.Option(
         False, "--has-figure", help="Only versions in which a figure was found."
     ),
@@ -122,7 +120,7 @@ def search(
     ),
     sort: Sort = typer.Option(Sort.relevance, "--sort", help="relevance or newest."),
     limit: int = typer.Option(20, "--limit", min=1, max=10_000, help="At most this many rows."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """Full-text search over every stored version, with highlighted snippets.
 
@@ -142,10 +140,7 @@ def search(
     check_choice(kind, KINDS, "--kind")
     check_choice(figure_kind, FIGURE_KINDS, "--figure-kind")
     lo, hi = date_range(since, until)
-    st = state(ctx)
-    archive = st.existing_archive()
-    with archive.reading() as session:
-        st.check_source(source, session)
+    with reading(ctx, source) as session:
         try:
             hits = run_search(
                 session,
@@ -228,10 +223,10 @@ def figures_over_time_command(
         ..., help='What the figures count or cost, or part of it: "children\'s centres".'
     ),
     kind: str = typer.Option(None, "--kind", help="Only money, percent or count figures."),
-    source: str = typer.Option(None, "--source", help="Only this source."),
+    source: Source = None,
     since: str = typer.Option(None, "--since", help="From this UK date (2016, 2016-04-01)."),
     until: str = typer.Option(None, "--until", help="Up to the end of this UK date."),
-    as_json: bool = typer.Option(False, "--json", help="One JSON document on stdout."),
+    as_json: Json = False,
 ) -> None:
     """Every figure about a subject across documents and versions, oldest first.
 
@@ -247,10 +242,7 @@ def figures_over_time_command(
     if not subject.strip():
         raise UserError('give a subject, e.g. "children\'s centres"')
     lo, hi = date_range(since, until)
-    st = state(ctx)
-    archive = st.existing_archive()
-    with archive.reading() as session:
-        st.check_source(source, session)
+    with reading(ctx, source) as session:
         rows = figures_over_time(session, subject, kind=kind, source=source, since=lo, until=hi)
     if as_json:
         print(

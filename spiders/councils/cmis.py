@@ -32,15 +32,9 @@ class CmisSpider(CouncilSpider):
             yield self.request(url, self.parse_meeting_list)
 
     def parse_meeting_list(self, response):
-        refs = cmis.meetings_from_list(response)
-        if refs is None:
-            self.problem(response.url, "no meetings grid on the page (layout changed?)")
-            return
-        for ref in refs:
-            if self.in_window(ref.day):
-                req = self.content_request(ref.url, priority=0)
-                if req:
-                    yield req
+        yield from self.listed_requests(
+            response, cmis.meetings_from_list(response), "meetings grid"
+        )
 
     def content_request(self, url: str, priority: int = PRIORITY_FOLLOW):
         """A meeting page, once per meeting id, whichever list or calendar linked to it."""

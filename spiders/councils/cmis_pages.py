@@ -11,7 +11,6 @@ read yet.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, time
 
 from lxml import etree
@@ -26,7 +25,7 @@ from spiders.councils.markup import (
     or_none,
     parse_date,
 )
-from spiders.councils.page_types import CouncilPage, PageType, register
+from spiders.councils.page_types import CouncilPage, ListedPage, PageType, register
 from spiders.items import DocumentItem, document_key
 
 # DNN path parameters: `/Meeting/15042/`, `/Committee/4/`, `/tabid/70/`, `/mid/397/`.
@@ -70,13 +69,6 @@ def calendar_url(meeting_link: str, day: date) -> str | None:
 # ---------------------------------------------------------------------------------------
 
 
-@dataclass
-class MeetingRef:
-    id: str
-    url: str
-    day: date | None
-
-
 _GRID_ROWS = css("tr.rgRow, tr.rgAltRow")
 _LIST_LINKS = css("td.DateColumn a[href]")
 _CALENDAR_DAY = css("td.SimpleCalendarDate")
@@ -84,7 +76,7 @@ _CALENDAR_LINKS = css("p.Meeting a[href]")
 _GRID = css("table.rgMasterTable, .MeetingCalendarListView table, table[id*='grdRadMeeting']")
 
 
-def meetings_from_list(response) -> list[MeetingRef] | None:
+def meetings_from_list(response) -> list[ListedPage] | None:
     """The list view (`MeetingCalendarListView`) or the month calendar: meeting links with
     their dates. None when the page has no meeting grid at all (layout changed)."""
     root = html_root(response)
@@ -105,7 +97,7 @@ def meetings_from_list(response) -> list[MeetingRef] | None:
             url = absolute(response.url, a.get("href"))
             ident = path_param(url, "Meeting")
             if ident and MEETING_PAGE.search(url):
-                refs.append(MeetingRef(ident, url, day))
+                refs.append(ListedPage(ident, url, day))
     return refs
 
 

@@ -287,18 +287,9 @@ class ModernGovSpider(CouncilSpider):
                 yield req
 
     def parse_decision_list(self, response):
+        # The officer decisions list has no date filter and may go back years.
         refs = discovery.decisions_from_list(response)
-        if refs is None:
-            if not response.meta.get("cw_optional"):
-                self.problem(response.url, "no decisions table on the page (layout changed?)")
-            return
-        for ref in refs:
-            # The officer decisions list has no date filter and may go back years.
-            if not self.in_window(ref.day):
-                continue
-            req = self.content_request(ref.url, priority=0)
-            if req:
-                yield req
+        yield from self.listed_requests(response, refs, "decisions table")
 
     # -- content -----------------------------------------------------------------------
     def complete_requests(self, page):

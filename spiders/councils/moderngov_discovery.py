@@ -29,6 +29,7 @@ from spiders.councils.moderngov_site import (
     web_service_xml,
     xml_text,
 )
+from spiders.councils.page_types import ListedPage
 from spiders.feeds import feed_entries
 
 # ---------------------------------------------------------------------------------------
@@ -111,6 +112,13 @@ class MeetingList:
     later: str | None
 
 
+def _meeting_ref(a, day: date | None, committee: str | None = None) -> MeetingRef | None:
+    """A link to a meeting page, or None when it names no meeting."""
+    href = a.get("href") or ""
+    mid = query_param(href, "MId", "MeetingId")
+    return MeetingRef(mid, query_param(href, "CId"), day, committee or None) if mid else None
+
+
 _MEETING_LINKS = css("a.mgMeetingTableLnk")
 _CONTENT_MEETING_LINKS = css(".mgContent a[href*='ListDocuments']")
 _MEETINGS_MARKUP = css("ul.mgNonBulletTableList, .mgTableBorder, div.mgList")
@@ -124,12 +132,7 @@ def meetings_from_list_html(response) -> MeetingList | None:
     links = _MEETING_LINKS(modgov) or _CONTENT_MEETING_LINKS(modgov)
     if not links and not _MEETINGS_MARKUP(modgov):
         return None
-    refs = []
-    for a in links:
-        href = a.get("href") or ""
-        mid = query_param(href, "MId", "MeetingId")
-        if mid:
-            refs.append(MeetingRef(mid, query_param(href, "CId"), parse_date(one_line(a))))
+    refs = [ref for a in links if (ref := _meeting_ref(a, parse_date(one_line(a))))]
     paging = {"earlier": None, "later": None}
     for a in _PAGING_LINKS(modgov):
         href = a.get("href") or ""
@@ -156,26 +159,12 @@ def meetings_from_calendar(response) -> list[MeetingRef] | None:
     links = _CALENDAR_LINKS(modgov)
     if not links and not _CALENDAR_MARKUP(modgov):
         return None
-    refs = []
-    for a in links:
-        href = a.get("href") or ""
-        mid = query_param(href, "MId", "MeetingId")
-        if not mid:
-            continue
-        label = one_line(a)
-        # The link's title attribute, where present, carries the date; the text does not.
-        day = parse_date(a.get("title"))
-        refs.append(
-            MeetingRef(mid, query_param(href, "CId"), day, _CELL_TIME.sub("", label) or None)
-        )
-    return refs
-
-
-@dataclass
-class DecisionRef:
-    id: str
-    url: str
-    day: date | None
+    # The link's title attribute, where present, carries the date; the text does not.
+    return [
+        ref
+        for a in links
+        if (ref := _meeting_ref(a, parse_date(a.get("title")), _CELL_TIME.sub("", one_line(a))))
+    ]
 
 
 _DECISION_TABLES = css("table.mgTabTable")
@@ -185,7 +174,7 @@ _LINKS = css("a[href]")
 _CELLS = css("td")
 
 
-def decisions_from_list(response) -> list[DecisionRef] | None:
+def decisions_from_list(response) -> list[ListedPage] | None:
     """mgDelegatedDecisions / mgListOfficerDecisions: decision links in the `mgTabTable`.
     Rows linking anywhere else (issue histories) are not decisions. None when there is no table."""
     root = html_root(response)
@@ -207,7 +196,7 @@ def decisions_from_list(response) -> list[DecisionRef] | None:
             cells = _CELLS(row)
             day = parse_date(one_line(cells[1])) if len(cells) > 1 else None
             if ident:
-                refs.append(DecisionRef(ident, decision_url(response.url, ident), day))
+                refs.append(ListedPage(ident, decision_url(response.url, ident), day))
     return refs
 
 

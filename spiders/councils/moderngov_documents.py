@@ -127,6 +127,44 @@ class ItemBlock:
 _PRINTED_NUMBER = re.compile(r"^\s*(\(?[0-9][\w./()]{0,7})\xa0")
 
 
+def _html_page(response, source: str) -> tuple[CouncilPage, etree._Element]:
+    """The page to fill from a ModernGov HTML page, and the part of it ModernGov prints."""
+    page = CouncilPage(
+        source=source, url=response.url, body=response.body, content_type="text/html"
+    )
+    return page, modgov_scope(html_root(response))
+
+
+def _titled_page(response, source: str, what: str, id_param: str):
+    """A decision or issue page: the page to fill, its ModernGov part and its `(id, title,
+    content)`; content None, with the problem noted, when any of the three is missing."""
+    page, modgov = _html_page(response, source)
+    ident = query_param(response.url, id_param)
+    title = unescape_again(_subtitle(modgov))
+    content = first(CONTENT(modgov))
+    if not ident or not title or content is None:
+        page.problems.append(f"{what} page without a title or content (layout changed?)")
+        content = None
+    return page, modgov, (ident, title, content)
+
+
+def _page_document(
+    page: CouncilPage, kind: str, ident: str, title: str, fields: dict
+) -> CouncilPage:
+    """`page` with its one document, a `kind` keyed by the page's id, its title first among
+    its fields."""
+    page.documents.append(
+        DocumentItem(
+            key=document_key(page.source, kind, ident),
+            kind=kind,
+            url=page.url,
+            title=title,
+            fields={"title": title, **fields},
+        )
+    )
+    return page
+
+
 def _printed_number(title_el: etree._Element) -> str | None:
     found = _PRINTED_NUMBER.match(title_el.text or "")
     if found:
@@ -275,8 +313,7 @@ def parse_meeting(response, source: str) -> CouncilPage:
     versions have one composition.
     """
     url = response.url
-    page = CouncilPage(source=source, url=url, body=response.body, content_type="text/html")
-    modgov = modgov_scope(html_root(response))
+    page, modgov = _html_page(response, source)
     mid = query_param(url, "MId", "MeetingId")
     heading = _subtitle(modgov)
     found = _MEETING_TITLE.match(heading) if heading else None
@@ -379,8 +416,7 @@ def parse_agenda_item(response, source: str, item: DocumentItem | None = None) -
     the item as this page prints it.
     """
     url = response.url
-    page = CouncilPage(source=source, url=url, body=response.body, content_type="text/html")
-    modgov = modgov_scope(html_root(response))
+    page, modgov = _html_page(response, source)
     aiid = query_param(url, "ID")
     content = first(CONTENT(modgov))
     if not aiid or content is None or not _ITEM_TITLE(content):
@@ -444,13 +480,8 @@ _LABELLED_LISTS = etree.XPath(".//p[contains(@class,'mgLabel')]/following-siblin
 
 def parse_decision(response, source: str) -> CouncilPage:
     url = response.url
-    page = CouncilPage(source=source, url=url, body=response.body, content_type="text/html")
-    modgov = modgov_scope(html_root(response))
-    ident = query_param(url, "ID")
-    title = unescape_again(_subtitle(modgov))
-    content = first(CONTENT(modgov))
-    if not ident or not title or content is None:
-        page.problems.append("decision page without a title or content (layout changed?)")
+    page, modgov, (ident, title, content) = _titled_page(response, source, "decision", "ID")
+    if content is None:
         return page
     labels = _labelled([content])
 
@@ -502,38 +533,32 @@ def parse_decision(response, source: str) -> CouncilPage:
     documents: list[dict] = []
     for ul in _LABELLED_LISTS(content):
         documents += document_links(_ANCHORS(ul), url)
-    page.documents.append(
-        DocumentItem(
-            key=document_key(source, "decision", ident),
-            kind="decision",
-            url=url,
-            title=title,
-            fields={
-                "title": title,
-                "decision_maker": maker,
-                "status": or_none(status),
-                "decision_date": iso_date(value("date of decision")),
-                "published": iso_date(value("publication date")),
-                "key_decision": yes_no(
-                    value("is key decision?", "is key decision", "key decision")
-                ),
-                "call_in": yes_no(
-                    value(
-                        "is subject to call in?",
-                        "is subject to call-in?",
-                        "subject to call in",
-                        "subject to call-in",
-                    )
-                ),
-                "purpose": or_none(narrative.get("purpose")),
-                "decision": or_none(narrative.get("decision") or narrative.get("decisions")),
-                "meeting": meeting_key,
-                "issue": issue_key,
-                "documents": documents,
-            },
-        )
+    return _page_document(
+        page,
+        "decision",
+        ident,
+        title,
+        {
+            "decision_maker": maker,
+            "status": or_none(status),
+            "decision_date": iso_date(value("date of decision")),
+            "published": iso_date(value("publication date")),
+            "key_decision": yes_no(value("is key decision?", "is key decision", "key decision")),
+            "call_in": yes_no(
+                value(
+                    "is subject to call in?",
+                    "is subject to call-in?",
+                    "subject to call in",
+                    "subject to call-in",
+                )
+            ),
+            "purpose": or_none(narrative.get("purpose")),
+            "decision": or_none(narrative.get("decision") or narrative.get("decisions")),
+            "meeting": meeting_key,
+            "issue": issue_key,
+            "documents": documents,
+        },
     )
-    return page
 
 
 # ---------------------------------------------------------------------------------------
@@ -554,13 +579,8 @@ def parse_issue(response, source: str) -> CouncilPage:
     with the item as printed at that meeting: its number, title (without the number), report
     text, decision and minutes."""
     url = response.url
-    page = CouncilPage(source=source, url=url, body=response.body, content_type="text/html")
-    modgov = modgov_scope(html_root(response))
-    iid = query_param(url, "IId")
-    title = unescape_again(_subtitle(modgov))
-    content = first(CONTENT(modgov))
-    if not iid or not title or content is None:
-        page.problems.append("issue page without a title or content (layout changed?)")
+    page, _, (iid, title, content) = _titled_page(response, source, "issue", "IId")
+    if content is None:
         return page
     blocks: list[tuple[dict, list]] = []
     for el in children(content):
@@ -601,22 +621,18 @@ def parse_issue(response, source: str) -> CouncilPage:
         page.follow = []
         return page
     seen: set[str] = set()
-    page.documents.append(
-        DocumentItem(
-            key=document_key(source, "issue", iid),
-            kind="issue",
-            url=url,
-            title=title,
-            fields={
-                "title": title,
-                "meetings": meetings,
-                "forward_plan_ref": forward_plan_ref,
-                "contact": contact,
-                "documents": [d for d in documents if not (d["url"] in seen or seen.add(d["url"]))],
-            },
-        )
+    return _page_document(
+        page,
+        "issue",
+        iid,
+        title,
+        {
+            "meetings": meetings,
+            "forward_plan_ref": forward_plan_ref,
+            "contact": contact,
+            "documents": [d for d in documents if not (d["url"] in seen or seen.add(d["url"]))],
+        },
     )
-    return page
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from spiders.items import DocumentItem, PageItem
 
@@ -27,6 +28,16 @@ class CouncilPage(PageItem):
     # it (ModernGov: agenda items whose minutes the meeting page cuts short, completed from
     # `mgAi.aspx`): the crawl takes the item to that page and stores it from there, whole.
     incomplete: list[tuple[str, DocumentItem]] = field(default_factory=list)
+
+
+@dataclass
+class ListedPage:
+    """A document page a discovery list or calendar links to, with the date the list prints
+    for it (None where it prints none the parser can read)."""
+
+    id: str
+    url: str
+    day: date | None
 
 
 @dataclass(frozen=True)

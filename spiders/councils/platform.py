@@ -15,7 +15,7 @@ import scrapy
 from core.uktime import UK
 from spiders.base import SourceSpider
 from spiders.councils import page_types
-from spiders.councils.page_types import CouncilPage
+from spiders.councils.page_types import CouncilPage, ListedPage
 from spiders.error_pages import error_page_item
 from spiders.web.documents import DocumentUnreadable, parse_document
 
@@ -72,6 +72,20 @@ class CouncilSpider(SourceSpider):
     def content_request(self, url: str, priority: int = PRIORITY_FOLLOW):
         """A request for a page that holds documents, at most once (None if not to fetch)."""
         raise NotImplementedError
+
+    def listed_requests(self, response, refs: list[ListedPage] | None, listing: str):
+        """The document pages a discovery list links to, those of the window, before any
+        follow-up; `refs` None (the page has no `listing`) is a problem unless the page is
+        optional."""
+        if refs is None:
+            if not response.meta.get("cw_optional"):
+                self.problem(response.url, f"no {listing} on the page (layout changed?)")
+            return
+        for ref in refs:
+            if self.in_window(ref.day):
+                req = self.content_request(ref.url, priority=0)
+                if req:
+                    yield req
 
     def complete_requests(self, page: CouncilPage):
         """Requests for the pages that complete `page.incomplete` (none by default)."""

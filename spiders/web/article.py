@@ -29,7 +29,7 @@ from scrapy.http import HtmlResponse, TextResponse
 from core.dates import parse_iso
 from core.uktime import UK
 from spiders.hosts import host_of
-from spiders.items import DocumentItem, PageItem, document_key, media_type
+from spiders.items import DocumentItem, PageItem, document_key, page_of
 from storage.topics import matching_topics
 
 ARTICLE_TYPES = {
@@ -497,13 +497,7 @@ def parse_article(
             "topics": topics,
         },
     )
-    return PageItem(
-        source=source,
-        url=response.url,
-        body=response.body,
-        content_type=media_type(response),
-        documents=[doc],
-    )
+    return page_of(response, source, [doc])
 
 
 def looks_like_article(response) -> bool:

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from spiders.items import DocumentItem, PageItem, document_key, media_type
+from spiders.items import DocumentItem, PageItem, document_key, media_type, page_of
 from spiders.settings import DOWNLOAD_MAXSIZE
 
 log = logging.getLogger(__name__)
@@ -211,10 +211,4 @@ def parse_document(response, source: str, ident: str) -> PageItem:
         title=title,
         fields={"title": title, "text": text},
     )
-    return PageItem(
-        source=source,
-        url=response.url,
-        body=response.body,
-        content_type=media_type(response),
-        documents=[doc],
-    )
+    return page_of(response, source, [doc])

@@ -93,18 +93,14 @@ class NewsSpider(SourceSpider):
         self.not_before = datetime.now(UTC) - timedelta(days=days) if days else None
 
     async def start(self):
-        for url in self.source.feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.request_failed)
-        for url in self.source.sitemaps:
+        for urls, callback, meta in (
+            (self.source.feeds, self.parse_feed, None),
             # Sitemaps are often gzipped files; they are XML we asked for, not a page.
-            yield scrapy.Request(
-                url,
-                callback=self.parse_sitemap,
-                errback=self.request_failed,
-                meta={"cw_binary_ok": True},
-            )
-        for url in self.source.start_urls:
-            yield scrapy.Request(url, callback=self.parse_listing, errback=self.request_failed)
+            (self.source.sitemaps, self.parse_sitemap, {"cw_binary_ok": True}),
+            (self.source.start_urls, self.parse_listing, None),
+        ):
+            for url in urls:
+                yield scrapy.Request(url, callback=callback, errback=self.request_failed, meta=meta)
 
     # -- finding articles -----------------------------------------------------------
     def _recent(self, when: datetime | None) -> bool:

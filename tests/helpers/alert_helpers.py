@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from alerts.content import ChangeView
 from alerts.outbox import enqueue_alerts
 from core.config import Config
 from monitor.importer import import_pages
@@ -46,14 +46,8 @@ def decision_page(
     )
 
 
-@dataclass
-class Edit:
-    kind: str
-    summary: str
-    before: str | None = None
-    after: str | None = None
-    old_value: float | None = None
-    new_value: float | None = None
+# A change to record between two versions: what an alert shows of it.
+Edit = ChangeView
 
 
 def change_decision(
