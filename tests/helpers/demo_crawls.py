@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from councilwatch.commands.demo import SITE, _write_config
+from councilwatch.commands.demo import SITE, write_demo_config
 from councilwatch.replay import ReplayServer
 from tests.helpers.archive_snapshot import snapshot
 
@@ -33,7 +33,7 @@ def crawl_the_demo(folder, *, compress: bool, crawls_after_edit: int = 1) -> dic
     with ReplayServer(compress=compress) as council, ReplayServer(compress=compress) as news:
         council.load(SITE / "council")
         news.load(SITE / "news")
-        _write_config(folder, council.url, news.url)
+        write_demo_config(folder, council.url, news.url)
         first = crawl(folder)
         council.load(SITE / "council_edit")
         news.load(SITE / "news_edit")

@@ -15,10 +15,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import pytest
-
 from spiders.retries import retry_after_seconds
-from tests.helpers.timed_server import TimedServer, page
+from tests.helpers.timed_server import gaps, page
 
 
 def problems(result) -> list[str]:
@@ -27,31 +25,6 @@ def problems(result) -> list[str]:
         for line in result.stdout.splitlines()
         if line.startswith("  problem: ")
     ]
-
-
-def gaps(times: list[float]) -> list[float]:
-    return [b - a for a, b in zip(times, times[1:], strict=False)]
-
-
-@pytest.fixture
-def server():
-    with TimedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def crawl(write_config, cli, sqlite_url):
-    def run(urls: list[str], source_type: str = "page", delay: float = 0) -> object:
-        crawl = f"[crawl]\ndelay_seconds = {delay}\ntimeout_minutes = 5\n\n"
-        if source_type == "page":
-            listed = ", ".join(f'"{url}"' for url in urls)
-            source = f'type = "page"\nurls = [{listed}]\n'
-        else:
-            source = f'type = "moderngov"\nbase_url = "{urls[0]}"\n'
-        write_config(f'{crawl}[[sources]]\nname = "site"\n{source}', polite=True)
-        return cli("crawl", "--no-alerts", db=sqlite_url)
-
-    return run
 
 
 def test_a_503_with_retry_after_is_asked_again_only_after_that_many_seconds(server, crawl):
@@ -126,7 +99,7 @@ def test_robots_crawl_delay_spaces_the_requests_to_a_site(server, crawl):
         server.route(path, lambda n, path=path: page(path))
     result = crawl([server.url + p for p in ("a", "b", "c")])
     assert result.returncode == 0, result.stdout + result.stderr
-    times = sorted(a.at for a in server.arrivals if a.path != "/robots.txt")
+    times = server.times()
     assert len(times) == 3
     assert min(gaps(times)) >= 1.9
 
