@@ -4,25 +4,16 @@ on replay servers that compress or not: for the compressed-crawl tests and
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
 from councilwatch.commands.demo import SITE, write_demo_config
 from councilwatch.replay import ReplayServer
 from tests.helpers.archive_snapshot import snapshot
+from tests.helpers.command import councilwatch
 
 
 def crawl(folder) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    result = subprocess.run(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "crawl", "--no-alerts"],
-        cwd=folder,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = councilwatch(folder, "crawl", "--no-alerts")
     assert "Traceback" not in result.stderr, result.stderr
     return result
 

@@ -6,16 +6,14 @@ behaviours (the crawl waited at least as long as it was asked to), not benchmark
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 from spiders.retries import retry_after_seconds
+from tests.helpers.command import start
 from tests.helpers.timed_server import gaps, page
 
 
@@ -132,16 +130,7 @@ def test_an_unreachable_moderngov_site_is_one_problem_not_one_per_page(crawl):
 def test_a_crawl_told_to_stop_during_a_retry_after_wait_stops_at_once(server, write_config):
     server.route("/busy", lambda n: (503, {"Retry-After": "200"}, b"busy"))
     path = write_config(f'[[sources]]\nname = "site"\ntype = "page"\nurls = ["{server.url}busy"]\n')
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ["COUNCILWATCH_DB"] = f"sqlite:///{path.parent / 'archive.db'}"
-    crawl = subprocess.Popen(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "crawl", "--no-alerts"],
-        cwd=path.parent,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    crawl = start(path.parent, "crawl", "--no-alerts", db=f"sqlite:///{path.parent / 'archive.db'}")
     deadline = time.monotonic() + 60
     while not server.times("/busy") and time.monotonic() < deadline:
         time.sleep(0.2)
