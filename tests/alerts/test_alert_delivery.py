@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
@@ -27,19 +28,26 @@ def _one(archive, model, *where):
         return session.scalars(select(model).where(*where)).all()
 
 
-def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signature(
-    archive, smtp_server, receiver, monkeypatch
-):
-    monkeypatch.setenv("CAMPAIGN_HOOK_SECRET", SECRET)
-    config = make_config(
+@pytest.fixture
+def both_channels(smtp_server, receiver, monkeypatch):
+    """A config whose subscription `campaign` hears of each change by email and by a
+    signed webhook, to the servers of the test."""
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    return make_config(
         {
             "name": "campaign",
             "email": "campaign@example.org",
             "webhook": receiver.url,
-            "webhook_secret_env": "CAMPAIGN_HOOK_SECRET",
+            "webhook_secret_env": "HOOK_SECRET",
         },
         smtp_port=smtp_server.port,
     )
+
+
+def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signature(
+    archive, smtp_server, receiver, both_channels
+):
+    config = both_channels
     sneaky = Edit(
         kind="decision",
         summary="decision text changed <script>alert(1)</script>",
@@ -190,18 +198,9 @@ def test_an_smtp_outage_keeps_the_email_queued_and_never_records_the_password(
 
 
 def test_one_crawl_with_many_changes_sends_one_email_and_one_webhook_per_document(
-    sqlite_archive, smtp_server, receiver, monkeypatch
+    sqlite_archive, smtp_server, receiver, both_channels
 ):
-    monkeypatch.setenv("HOOK_SECRET", SECRET)
-    config = make_config(
-        {
-            "name": "campaign",
-            "email": "campaign@example.org",
-            "webhook": receiver.url,
-            "webhook_secret_env": "HOOK_SECRET",
-        },
-        smtp_port=smtp_server.port,
-    )
+    config = both_channels
     for ident in (1, 2, 3):
         change_decision(sqlite_archive, config, ident, [FIGURE, STATUS], title=f"Decision {ident}")
 
@@ -489,12 +488,12 @@ def test_maintainers_hear_once_when_a_subscriber_channel_fails_for_days_and_once
     change_decision(archive, config, 2, [STATUS], title="Decision 2", now=now)
     deliver_due(config, archive, now=now)  # the receiver is back
 
-    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
+    subjects = smtp_server.inbox.subjects()
     assert subjects == [
         "councilwatch: alerts to campaign by webhook is failing",
         "councilwatch: alerts to campaign by webhook is back",
     ]
-    text = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
+    text = smtp_server.inbox.text(0)
     assert "9 attempts failed; the last: receiver answered HTTP 500" in text
     assert len(receiver.acknowledged()) == 2
 

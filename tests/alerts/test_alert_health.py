@@ -54,12 +54,12 @@ def test_a_failing_source_alerts_the_maintainers_once_and_again_when_it_recovers
         check_health(config, archive, [_run(archive, "oxon", documents, status)], now=now)
         deliver_due(config, archive, now=now)
 
-    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
+    subjects = smtp_server.inbox.subjects()
     assert subjects == [
         "councilwatch: source oxon is failing",
         "councilwatch: source oxon is back",
     ]
-    failing = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
+    failing = smtp_server.inbox.text(0)
     assert "crawl failed: oxon: crawl process exited with code 1" in failing
     assert all(m["To"] == "ops@example.org" for m in smtp_server.inbox.messages)
 
