@@ -12,7 +12,7 @@ import pytest
 
 from councilwatch.replay import ReplayServer
 from tests.helpers.command import councilwatch
-from tests.helpers.databases import DATABASES, fresh_database, postgres_database
+from tests.helpers.databases import DATABASES, fresh_database, opened_archive, postgres_database
 
 PG_ADMIN_URL = os.environ.get(
     "COUNCILWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -70,11 +70,8 @@ def module_db_url(request, tmp_path_factory):
 
 @pytest.fixture
 def archive(db_url):
-    from storage.db import open_archive
-
-    archive = open_archive(db_url)
-    yield archive
-    archive.dispose()
+    with opened_archive(db_url) as archive:
+        yield archive
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from tests.helpers.databases import opened_archive
 from tests.helpers.smtp_server import serve_smtp
 
 
@@ -42,11 +43,8 @@ class _Inbox:
 @pytest.fixture
 def sqlite_archive(sqlite_url):
     """For tests about what a message says rather than how the database behaves."""
-    from storage.db import open_archive
-
-    archive = open_archive(sqlite_url)
-    yield archive
-    archive.dispose()
+    with opened_archive(sqlite_url) as archive:
+        yield archive
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
+from alerts.content import ChangeView
 from alerts.delivery import deliver_due
 from alerts.outbox import enqueue_alerts
 from storage.models import AlertAttempt, AlertItem, AlertMessage, Change
@@ -17,8 +18,8 @@ from tests.helpers.alert_helpers import (
     SECRET,
     STATUS,
     T0,
-    Edit,
     change_decision,
+    failing_then_back,
     make_config,
 )
 
@@ -48,7 +49,7 @@ def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signat
     archive, smtp_server, receiver, both_channels
 ):
     config = both_channels
-    sneaky = Edit(
+    sneaky = ChangeView(
         kind="decision",
         summary="decision text changed <script>alert(1)</script>",
         before="Keep <script>alert(1)</script> all centres.",
@@ -333,7 +334,10 @@ def test_the_webhook_payload_is_json_the_receiver_can_parse(sqlite_archive, rece
         {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
     )
     change_decision(
-        sqlite_archive, config, 1, [Edit("decision", "decision: “£14m” for centres", "a", "b")]
+        sqlite_archive,
+        config,
+        1,
+        [ChangeView("decision", "decision: “£14m” for centres", "a", "b")],
     )
     deliver_due(config, sqlite_archive, now=T0)
     [request] = receiver.requests
@@ -488,11 +492,7 @@ def test_maintainers_hear_once_when_a_subscriber_channel_fails_for_days_and_once
     change_decision(archive, config, 2, [STATUS], title="Decision 2", now=now)
     deliver_due(config, archive, now=now)  # the receiver is back
 
-    subjects = smtp_server.inbox.subjects()
-    assert subjects == [
-        "councilwatch: alerts to campaign by webhook is failing",
-        "councilwatch: alerts to campaign by webhook is back",
-    ]
+    assert smtp_server.inbox.subjects() == failing_then_back("alerts to campaign by webhook")
     text = smtp_server.inbox.text(0)
     assert "9 attempts failed; the last: receiver answered HTTP 500" in text
     assert len(receiver.acknowledged()) == 2

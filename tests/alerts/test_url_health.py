@@ -7,7 +7,7 @@ import pytest
 from standardwebhooks.webhooks import Webhook
 
 from alerts.health import problem_url
-from tests.helpers.alert_helpers import SECRET
+from tests.helpers.alert_helpers import SECRET, failing_then_back
 
 PAGE = (
     "<html><head><title>Consultation</title></head><body><main><h1>Consultation</h1>"
@@ -49,11 +49,11 @@ def test_a_url_failing_in_three_crawls_in_a_row_is_reported_once_and_again_when_
         assert result.returncode == 0, result.stdout + result.stderr
         subjects.append(smtp_server.inbox.subjects())
 
-    failing = f"councilwatch: {gone} (source camp) is failing"
+    failing, back = failing_then_back(f"{gone} (source camp)")
     assert subjects[1] == []
     assert subjects[2] == [failing]
     assert subjects[3] == [failing]
-    assert subjects[4] == [failing, f"councilwatch: {gone} (source camp) is back"]
+    assert subjects[4] == [failing, back]
     text = smtp_server.inbox.text(0)
     assert "needs attention: a problem in 3 crawls in a row: HTTP 404" in text
     assert all(m["To"] == "ops@example.org" for m in smtp_server.inbox.messages)

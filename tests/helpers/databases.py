@@ -39,3 +39,15 @@ def fresh_database(request, folder: Path) -> Iterator[str]:
     else:
         with postgres_database(request.getfixturevalue("postgres_admin_url")) as url:
             yield url
+
+
+@contextmanager
+def opened_archive(url: str):
+    """The archive at `url`, migrated, disposed of when the block ends."""
+    from storage.db import open_archive
+
+    archive = open_archive(url)
+    try:
+        yield archive
+    finally:
+        archive.dispose()
