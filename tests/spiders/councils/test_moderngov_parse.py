@@ -289,26 +289,9 @@ def test_whole_item_key():
     assert whole.key == "kingston:agenda_item:51903"
 
 
-WHOLE_FIELDS = {
-    # from the meeting page
-    "meeting": "kingston:meeting:10221",
-    # from the meeting page
-    "number": "60.",
-    # without the printed number
-    "title": "Coombe Lane West Zebra Crossing - Local Consultation Results",
-    # from the meeting page
-    "text": (
-        "To consider the results of a public consultation on the Introduction of Zebra "
-        "Crossing on Coombe Lane West and seek a way forward."
-    ),
-    # from the meeting page
-    "decision": (
-        "RESOLVED that the decision on the implementation of the scheme as shown in Annex 1 "
-        "be deferred to the Committee meeting in March 2026."
-    ),
-    # from the meeting page
-    "documents": cut_short.fields["documents"],
-}
+# What the meeting page gave (the values the mgAi page reads too), title without the
+# printed number, and the meeting page's documents.
+WHOLE_FIELDS = {**AGENDA_ITEM_FIELDS, "documents": cut_short.fields["documents"]}
 
 
 def test_whole_item_document_title_is_without_the_printed_number():
