@@ -5,15 +5,14 @@ watching it, and the journalist archive (tests/helpers/archive_data.py)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from councilwatch.replay import ReplayServer
+from tests.helpers.command import councilwatch
+from tests.helpers.databases import DATABASES, fresh_database, opened_archive, postgres_database
 
 PG_ADMIN_URL = os.environ.get(
     "COUNCILWATCH_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -45,15 +44,8 @@ def postgres_admin_url() -> str:
 @pytest.fixture
 def postgres_url(postgres_admin_url):
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    import psycopg
-
-    name = f"cw_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    base = postgres_admin_url.rsplit("/", 1)[0]
-    yield f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1)
-    with psycopg.connect(postgres_admin_url, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with postgres_database(postgres_admin_url) as url:
+        yield url
 
 
 @pytest.fixture
@@ -61,21 +53,25 @@ def sqlite_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'archive.db'}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def db_url(request, tmp_path) -> str:
+@pytest.fixture(params=DATABASES)
+def db_url(request, tmp_path):
     """The same test on an SQLite file and on PostgreSQL."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'archive.db'}"
-    return request.getfixturevalue("postgres_url")
+    with fresh_database(request, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module", params=DATABASES)
+def module_db_url(request, tmp_path_factory):
+    """As `db_url`, one for all the tests of a module: for the archives that cost seconds
+    to make (crawled, or migrated) and that the module's tests only read or keep apart."""
+    with fresh_database(request, tmp_path_factory.mktemp("module-db")) as url:
+        yield url
 
 
 @pytest.fixture
 def archive(db_url):
-    from storage.db import open_archive
-
-    archive = open_archive(db_url)
-    yield archive
-    archive.dispose()
+    with opened_archive(db_url) as archive:
+        yield archive
 
 
 @pytest.fixture
@@ -102,19 +98,7 @@ def cli(tmp_path):
     """Run the real `councilwatch` command in the test's folder."""
 
     def run(*args: str, db: str | None = None, env: dict | None = None, input: str | None = None):
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-        if db:
-            environ["COUNCILWATCH_DB"] = db
-        environ.update(env or {})
-        return subprocess.run(
-            [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-            cwd=tmp_path,
-            env=environ,
-            capture_output=True,
-            text=True,
-            input=input,
-            timeout=600,
-        )
+        return councilwatch(tmp_path, *args, db=db, env=env, input=input)
 
     return run
 
@@ -172,38 +156,17 @@ class Built:
     archive: object
 
 
-@pytest.fixture(
-    scope="session", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="session", params=DATABASES)
 def journalist_archive(request, tmp_path_factory):
     """The archive above, on an SQLite file and on PostgreSQL; tests must only read it."""
     from storage.db import open_archive
     from tests.helpers.archive_data import build
 
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('journalist') / 'archive.db'}"
-        drop = None
-    else:
-        import psycopg
-
-        admin = request.getfixturevalue("postgres_admin_url")
-        name = f"cw_test_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{admin.rsplit('/', 1)[0]}/{name}".replace(
-            "postgresql://", "postgresql+psycopg://", 1
-        )
-
-        def drop():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    archive = open_archive(url)
-    build(archive)
-    yield Built(url, archive)
-    archive.dispose()
-    if drop:
-        drop()
+    with fresh_database(request, tmp_path_factory.mktemp("journalist")) as url:
+        archive = open_archive(url)
+        build(archive)
+        yield Built(url, archive)
+        archive.dispose()
 
 
 @pytest.fixture(scope="session")

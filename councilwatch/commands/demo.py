@@ -64,7 +64,7 @@ def demo(
     with ReplayServer() as council, ReplayServer() as news:
         council.load(SITE / "council")
         news.load(SITE / "news")
-        config_path = _write_config(folder, council.url, news.url)
+        config_path = write_demo_config(folder, council.url, news.url)
         from core.config import load_config
 
         config = load_config(config_path, required=True)
@@ -114,7 +114,8 @@ def _prepare(folder: Path) -> Path:
     return folder
 
 
-def _write_config(folder: Path, council_url: str, news_url: str) -> Path:
+def write_demo_config(folder: Path, council_url: str, news_url: str) -> Path:
+    """The demo's councilwatch.toml in `folder`, watching its two sites at these URLs."""
     # `councilwatch/demo.toml` is the config as written, its {fields} filled in here.
     template = files("councilwatch").joinpath("demo.toml").read_text(encoding="utf-8")
     body = template.format(

@@ -11,10 +11,14 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from aiosmtpd.controller import Controller
+
+from tests.helpers.databases import opened_archive
+from tests.helpers.smtp_server import serve_smtp
 
 
 class _Inbox:
+    """What the SMTP server received: parsed messages, and their SMTP envelopes."""
+
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
         self.envelopes = []
@@ -28,37 +32,26 @@ class _Inbox:
             )
         return "250 OK"
 
+    def subjects(self) -> list[str]:
+        return [m["Subject"] for m in self.messages]
+
+    def text(self, n: int) -> str:
+        """The plain-text body of the n-th message."""
+        return self.messages[n].get_body(("plain",)).get_content()
+
 
 @pytest.fixture
 def sqlite_archive(sqlite_url):
     """For tests about what a message says rather than how the database behaves."""
-    from storage.db import open_archive
-
-    archive = open_archive(sqlite_url)
-    yield archive
-    archive.dispose()
-
-
-class _Controller(Controller):
-    """aiosmtpd's Controller on port 0: learn the port the OS chose before the self-check
-    connects to it (1.4.6 would connect to port 0)."""
-
-    def _trigger_server(self):
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
+    with opened_archive(sqlite_url) as archive:
+        yield archive
 
 
 @pytest.fixture
 def smtp_server():
     """A real SMTP server on 127.0.0.1; `.inbox.messages` holds what arrived, parsed."""
-    inbox = _Inbox()
-    controller = _Controller(inbox, hostname="127.0.0.1", port=0)
-    controller.start()
-    controller.inbox = inbox
-    try:
-        yield controller
-    finally:
-        controller.stop()
+    with serve_smtp(_Inbox()) as server:
+        yield server
 
 
 @dataclass
@@ -125,3 +118,26 @@ def receiver():
             state.hold.set()
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def campaign_subscription(smtp_server, receiver):
+    """A config's TOML for subscription `campaign`, alerted by email and by a webhook signed
+    with the secret in CAMPAIGN_SECRET, to the test's servers; `only` is its filter lines."""
+
+    def toml(only: str) -> str:
+        return f"""
+[[subscriptions]]
+name = "campaign"
+email = "campaign@example.org"
+webhook = "{receiver.url}"
+webhook_secret_env = "CAMPAIGN_SECRET"
+{only}
+
+[smtp]
+host = "127.0.0.1"
+port = {smtp_server.port}
+sender = "councilwatch <alerts@cw.example>"
+"""
+
+    return toml

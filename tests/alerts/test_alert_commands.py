@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 import threading
 
 import pytest
@@ -17,6 +15,7 @@ from core.config import load_config
 from councilwatch.cli import app
 from storage.models import AlertItem, AlertMessage
 from tests.helpers.alert_helpers import FIGURE, SECRET, STATUS, change_decision, make_config
+from tests.helpers.command import start
 
 
 @pytest.fixture
@@ -65,19 +64,14 @@ def test_killing_the_sender_mid_run_and_re_running_delivers_each_alert_exactly_o
     )
     change_decision(archive, config, 1, [FIGURE], title="Decision 1")
     change_decision(archive, config, 2, [STATUS], title="Decision 2")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    env.update(COUNCILWATCH_DB=db_url, CAMPAIGN_SECRET=SECRET)
 
     # The receiver holds the requests: the sender has sent, and is killed before
     # it can hear the answer or record anything.
     receiver.hold = threading.Event()
-    sender = subprocess.Popen(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "alerts", "send"],
-        cwd=tmp_path,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    sender = start(
+        tmp_path, "alerts", "send", db=db_url, env={"CAMPAIGN_SECRET": SECRET},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
     try:
         assert receiver.arrived.wait(60), "the sender never reached the receiver"
     finally:

@@ -15,7 +15,7 @@ PAGE_V2 = PAGE_V1.replace("31 of 44", "29 of 44")
 
 
 def test_a_crawl_that_finds_a_changed_figure_emails_and_calls_the_webhook_once(
-    replay, write_config, cli, sqlite_url, smtp_server, receiver
+    replay, write_config, cli, sqlite_url, smtp_server, receiver, campaign_subscription
 ):
     replay.add("/response", PAGE_V1)
     write_config(
@@ -27,19 +27,8 @@ urls = ["{replay.url}response"]
 
 [topics.childrens-services]
 keywords = ["children's centre"]
-
-[[subscriptions]]
-name = "campaign"
-email = "campaign@example.org"
-webhook = "{receiver.url}"
-webhook_secret_env = "CAMPAIGN_SECRET"
-topics = ["childrens-services"]
-
-[smtp]
-host = "127.0.0.1"
-port = {smtp_server.port}
-sender = "councilwatch <alerts@cw.example>"
 """
+        + campaign_subscription('topics = ["childrens-services"]')
     )
     env = {"CAMPAIGN_SECRET": SECRET}
     first = cli("crawl", db=sqlite_url, env=env)

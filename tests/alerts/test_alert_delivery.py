@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from standardwebhooks.webhooks import Webhook
 
+from alerts.content import ChangeView
 from alerts.delivery import deliver_due
 from alerts.outbox import enqueue_alerts
 from storage.models import AlertAttempt, AlertItem, AlertMessage, Change
@@ -16,8 +18,8 @@ from tests.helpers.alert_helpers import (
     SECRET,
     STATUS,
     T0,
-    Edit,
     change_decision,
+    failing_then_back,
     make_config,
 )
 
@@ -27,20 +29,27 @@ def _one(archive, model, *where):
         return session.scalars(select(model).where(*where)).all()
 
 
-def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signature(
-    archive, smtp_server, receiver, monkeypatch
-):
-    monkeypatch.setenv("CAMPAIGN_HOOK_SECRET", SECRET)
-    config = make_config(
+@pytest.fixture
+def both_channels(smtp_server, receiver, monkeypatch):
+    """A config whose subscription `campaign` hears of each change by email and by a
+    signed webhook, to the servers of the test."""
+    monkeypatch.setenv("HOOK_SECRET", SECRET)
+    return make_config(
         {
             "name": "campaign",
             "email": "campaign@example.org",
             "webhook": receiver.url,
-            "webhook_secret_env": "CAMPAIGN_HOOK_SECRET",
+            "webhook_secret_env": "HOOK_SECRET",
         },
         smtp_port=smtp_server.port,
     )
-    sneaky = Edit(
+
+
+def test_an_email_and_a_webhook_arrive_with_the_right_content_and_a_valid_signature(
+    archive, smtp_server, receiver, both_channels
+):
+    config = both_channels
+    sneaky = ChangeView(
         kind="decision",
         summary="decision text changed <script>alert(1)</script>",
         before="Keep <script>alert(1)</script> all centres.",
@@ -190,18 +199,9 @@ def test_an_smtp_outage_keeps_the_email_queued_and_never_records_the_password(
 
 
 def test_one_crawl_with_many_changes_sends_one_email_and_one_webhook_per_document(
-    sqlite_archive, smtp_server, receiver, monkeypatch
+    sqlite_archive, smtp_server, receiver, both_channels
 ):
-    monkeypatch.setenv("HOOK_SECRET", SECRET)
-    config = make_config(
-        {
-            "name": "campaign",
-            "email": "campaign@example.org",
-            "webhook": receiver.url,
-            "webhook_secret_env": "HOOK_SECRET",
-        },
-        smtp_port=smtp_server.port,
-    )
+    config = both_channels
     for ident in (1, 2, 3):
         change_decision(sqlite_archive, config, ident, [FIGURE, STATUS], title=f"Decision {ident}")
 
@@ -334,7 +334,10 @@ def test_the_webhook_payload_is_json_the_receiver_can_parse(sqlite_archive, rece
         {"name": "hook", "webhook": receiver.url, "webhook_secret_env": "HOOK_SECRET"}
     )
     change_decision(
-        sqlite_archive, config, 1, [Edit("decision", "decision: “£14m” for centres", "a", "b")]
+        sqlite_archive,
+        config,
+        1,
+        [ChangeView("decision", "decision: “£14m” for centres", "a", "b")],
     )
     deliver_due(config, sqlite_archive, now=T0)
     [request] = receiver.requests
@@ -489,12 +492,8 @@ def test_maintainers_hear_once_when_a_subscriber_channel_fails_for_days_and_once
     change_decision(archive, config, 2, [STATUS], title="Decision 2", now=now)
     deliver_due(config, archive, now=now)  # the receiver is back
 
-    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
-    assert subjects == [
-        "councilwatch: alerts to campaign by webhook is failing",
-        "councilwatch: alerts to campaign by webhook is back",
-    ]
-    text = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
+    assert smtp_server.inbox.subjects() == failing_then_back("alerts to campaign by webhook")
+    text = smtp_server.inbox.text(0)
     assert "9 attempts failed; the last: receiver answered HTTP 500" in text
     assert len(receiver.acknowledged()) == 2
 

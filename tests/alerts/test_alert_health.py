@@ -9,7 +9,7 @@ from alerts.health import check_health
 from monitor.crawler import CrawlResult
 from storage.archive import source_row
 from storage.models import CrawlRun
-from tests.helpers.alert_helpers import T0, make_config
+from tests.helpers.alert_helpers import T0, failing_then_back, make_config
 
 
 def _config(smtp_port):
@@ -54,12 +54,8 @@ def test_a_failing_source_alerts_the_maintainers_once_and_again_when_it_recovers
         check_health(config, archive, [_run(archive, "oxon", documents, status)], now=now)
         deliver_due(config, archive, now=now)
 
-    subjects = [m["Subject"] for m in smtp_server.inbox.messages]
-    assert subjects == [
-        "councilwatch: source oxon is failing",
-        "councilwatch: source oxon is back",
-    ]
-    failing = smtp_server.inbox.messages[0].get_body(("plain",)).get_content()
+    assert smtp_server.inbox.subjects() == failing_then_back("source oxon")
+    failing = smtp_server.inbox.text(0)
     assert "crawl failed: oxon: crawl process exited with code 1" in failing
     assert all(m["To"] == "ops@example.org" for m in smtp_server.inbox.messages)
 

@@ -44,7 +44,7 @@ def rows(db: Path, sql: str) -> list[tuple]:
 
 
 @pytest.fixture
-def crawls(tmp_path, cli, write_config, smtp_server, receiver):
+def crawls(tmp_path, cli, write_config, smtp_server, receiver, campaign_subscription):
     with ReplayServer(host="127.0.0.1") as home, ReplayServer(host="127.0.0.2") as other:
         h = home.url
         home.add(f"/{SOFT_404}", SUSPECT_SITES / "pages" / "childrens-centres.html")
@@ -59,19 +59,8 @@ def crawls(tmp_path, cli, write_config, smtp_server, receiver):
 name = "watched"
 type = "page"
 urls = [{urls}]
-
-[[subscriptions]]
-name = "campaign"
-email = "campaign@example.org"
-webhook = "{receiver.url}"
-webhook_secret_env = "CAMPAIGN_SECRET"
-sources = ["watched"]
-
-[smtp]
-host = "127.0.0.1"
-port = {smtp_server.port}
-sender = "councilwatch <alerts@cw.example>"
 """
+            + campaign_subscription('sources = ["watched"]')
         )
         db = tmp_path / "archive.db"
         env = {"CAMPAIGN_SECRET": SECRET}

@@ -7,10 +7,10 @@ import base64
 import threading
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
 from tests.helpers.alert_helpers import SECRET
+from tests.helpers.smtp_server import serve_smtp
 
 PAGE_V1 = (
     "<html><head><title>Our response</title></head><body>"
@@ -21,14 +21,6 @@ PAGE_V2 = PAGE_V1.replace("31 of 44", "29 of 44")
 SMTP_PASSWORD = "smtp-pa55word-Qx7Zr2"
 APPRISE_TOKEN = "appriseTokenA1b2C3d4E5"
 APPRISE_PASSWORD = "apprisePassZ9y8X7"
-
-
-class _AuthController(Controller):
-    """An SMTP server that requires a login (no TLS on loopback) and records the mail."""
-
-    def _trigger_server(self):
-        self.port = self.server.sockets[0].getsockname()[1]
-        super()._trigger_server()
 
 
 class _Inbox:
@@ -50,20 +42,10 @@ class _Inbox:
 
 @pytest.fixture
 def smtp_with_login():
+    """An SMTP server that requires a login (no TLS on loopback) and records the mail."""
     inbox = _Inbox()
-    controller = _AuthController(
-        inbox,
-        hostname="127.0.0.1",
-        port=0,
-        authenticator=inbox.authenticate,
-        auth_require_tls=False,
-    )
-    controller.start()
-    controller.inbox = inbox
-    try:
-        yield controller
-    finally:
-        controller.stop()
+    with serve_smtp(inbox, authenticator=inbox.authenticate, auth_require_tls=False) as server:
+        yield server
 
 
 def _config(replay, receiver, smtp_port: int) -> str:

@@ -3,9 +3,10 @@ acronyms in capitals keep their case."""
 
 from sqlalchemy import select
 
+from alerts.content import ChangeView
 from core.config import Config
 from storage.models import AlertItem
-from tests.helpers.alert_helpers import Edit, change_decision
+from tests.helpers.alert_helpers import change_decision
 
 
 def _config(keywords: list[str]) -> Config:
@@ -20,7 +21,7 @@ def _config(keywords: list[str]) -> Config:
 
 def _queued_for(archive, keywords: list[str], title: str, ident: int) -> bool:
     config = _config(keywords)
-    edit = Edit(kind="status", summary="status: A -> B", before="A", after="B")
+    edit = ChangeView(kind="status", summary="status: A -> B", before="A", after="B")
     [change_id] = change_decision(archive, config, ident, [edit], title=title)
     with archive.session() as session:
         return (

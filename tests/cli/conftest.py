@@ -3,27 +3,13 @@ site twice), and a way to run more commands in its folder afterwards."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-
-def councilwatch(cwd: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    # No COUNCILWATCH_* from the developer's shell: the demo needs no configuration at all.
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-        cwd=cwd,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+from tests.helpers.command import councilwatch
 
 
 @dataclass

@@ -20,27 +20,24 @@ def until(text: str) -> datetime:
     return date_bound(text, "--until", end=True, now=NOW)
 
 
-def test_a_year_runs_from_the_first_of_january_to_the_end_of_december():
-    assert since("2016") == datetime(2016, 1, 1, tzinfo=UK)
-    assert until("2016") == datetime(2017, 1, 1, tzinfo=UK)
-
-
-def test_a_month_runs_to_its_last_day():
-    assert since("2016-03") == datetime(2016, 3, 1, tzinfo=UK)
-    assert until("2016-03") == datetime(2016, 4, 1, tzinfo=UK)
-    assert until("2016-12") == datetime(2017, 1, 1, tzinfo=UK)
+@pytest.mark.parametrize(
+    ("text", "first", "after"),
+    [
+        ("2016", datetime(2016, 1, 1, tzinfo=UK), datetime(2017, 1, 1, tzinfo=UK)),
+        ("2016-03", datetime(2016, 3, 1, tzinfo=UK), datetime(2016, 4, 1, tzinfo=UK)),
+        ("2016-12", datetime(2016, 12, 1, tzinfo=UK), datetime(2017, 1, 1, tzinfo=UK)),
+        ("today", datetime(2026, 12, 1, tzinfo=UK), datetime(2026, 12, 2, tzinfo=UK)),
+        ("yesterday", datetime(2026, 11, 30, tzinfo=UK), datetime(2026, 12, 1, tzinfo=UK)),
+    ],
+)
+def test_a_year_a_month_or_a_day_runs_from_its_first_uk_midnight_to_the_next(text, first, after):
+    assert (since(text), until(text)) == (first, after)
 
 
 def test_iso_and_day_first_dates_are_the_same_day():
     assert since("2016-04-01") == since("01/04/2016") == since("1/4/2016")
     assert since("1/4/2016") == datetime(2016, 3, 31, 23, 0, tzinfo=UTC)  # BST midnight
     assert until("31/03/2016") == datetime(2016, 4, 1, tzinfo=UK)
-
-
-def test_today_and_yesterday_are_whole_uk_days():
-    assert since("today") == datetime(2026, 12, 1, tzinfo=UK)
-    assert until("today") == datetime(2026, 12, 2, tzinfo=UK)
-    assert since("yesterday") == datetime(2026, 11, 30, tzinfo=UK)
 
 
 def test_today_is_the_uk_day_just_after_midnight_in_summer():

@@ -3,13 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +17,7 @@ from storage.db import open_archive
 from storage.search import search
 from storage.snapshot import sqlite_snapshot
 from tests.helpers.archive_data import DECISION, JUDICIAL_REVIEW, REDUNDANCIES
+from tests.helpers.serving import browse, chromium, serving
 
 
 def sqlite_path(url: str) -> Path:
@@ -92,26 +87,6 @@ def test_a_postgresql_archive_is_copied_into_a_searchable_sqlite_snapshot(postgr
     assert not (tmp_path / "snapshot.db.partial").exists()
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited early: {process.stderr.read()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"serve did not answer at {url}")
-
-
 def fetch_json(url: str):
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -120,48 +95,18 @@ def fetch_json(url: str):
         return json.load(exc)
 
 
-def chromium() -> str | None:
-    return shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-def dump_dom(browser: str, url: str, profile: Path) -> str:
-    result = subprocess.run(
-        [
-            browser, "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", f"--user-data-dir={profile}", "--dump-dom", url,
-        ],
-        capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
-
-
 @pytest.mark.browser
 def test_serve_shows_the_archive_in_a_real_browser_and_a_search_returns_rows(
     journalist_sqlite_url, tmp_path
 ):
-    browser = chromium()
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("headless Chromium must be installed in CI")
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    port = free_port()
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ["COUNCILWATCH_DB"] = journalist_sqlite_url
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "serve", "--port", str(port)],
-        cwd=tmp_path, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for(f"{base}/-/versions.json", process)
-        home = dump_dom(browser, f"{base}/archive", tmp_path / "profile")
+    chromium()
+    with serving(tmp_path, db=journalist_sqlite_url) as base:
+        home = browse(f"{base}/archive", tmp_path / "profile")
         assert "councilwatch archive" in home
         assert "Latest changes" in home and "Figures about a subject over time" in home
 
         # The versions table's search box leads to the search page: one result, marked.
-        found = dump_dom(browser, f"{base}/archive/versions?_search=judicial", tmp_path / "profile")
+        found = browse(f"{base}/archive/versions?_search=judicial", tmp_path / "profile")
         assert "1 document" in found and "<mark>judicial</mark>" in found
         assert "High Court challenge over children" in found
 
@@ -175,9 +120,6 @@ def test_serve_shows_the_archive_in_a_real_browser_and_a_search_returns_rows(
         assert refused["ok"] is False and "SELECT" in refused["error"]
         hidden = fetch_json(f"{base}/archive.json?sql=select+data+from+blobs")
         assert hidden["ok"] is False and "prohibited" in hidden["error"]
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
     with sqlite3.connect(sqlite_path(journalist_sqlite_url)) as conn:
         assert conn.execute("select count(*) from documents").fetchone()[0] == 5
     conn.close()

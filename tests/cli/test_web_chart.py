@@ -6,8 +6,7 @@ import re
 from datetime import UTC, datetime
 
 from councilwatch.web.chart import charts, format_figure
-from councilwatch.web.plugin import _highlight
-from storage.search import MARK_END, MARK_START, FigureSeen
+from storage.search import FigureSeen
 
 
 def seen(key, title, value, when, kind="count", subject="children's centres", n=1):
@@ -45,10 +44,3 @@ def test_figures_read_as_a_reporter_writes_them():
     assert format_figure("money", 1800) == "£1,800"
     assert format_figure("percent", 12.5) == "12.5%"
     assert format_figure("count", 250) == "250"
-
-
-def test_search_snippets_mark_the_matched_words_and_escape_the_rest():
-    snippet = f"the decision was {MARK_START}called{MARK_END} in <b>now</b>"
-    assert (
-        str(_highlight(snippet)) == "the decision was <mark>called</mark> in &lt;b&gt;now&lt;/b&gt;"
-    )

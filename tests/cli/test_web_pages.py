@@ -77,7 +77,6 @@ def get(path, url: str):
         finally:
             if not registered:
                 pm.unregister(plugin)
-            plugin._engines.clear()
 
     return asyncio.run(run())
 
@@ -104,7 +103,9 @@ def test_a_document_is_found_by_its_url_and_an_unknown_key_is_a_404(hostile_arch
 def test_search_results_and_the_chart_escape_scraped_text(hostile_archive):
     found = get(hostile_archive, "/search?q=centres")
     assert found.status_code == 200
-    assert "<script>alert" not in found.text and "<mark>centres</mark>" in found.text
+    assert "<script>alert" not in found.text and "<img src=x" not in found.text
+    # The matched word is marked in the snippet and the scraped markup around it escaped.
+    assert "&lt;img src=x onerror=" in found.text and "<mark>centres</mark>" in found.text
     chart = get(hostile_archive, "/figures?subject=centres")
     assert chart.status_code == 200
     assert "<script>alert" not in chart.text and 'class="figure-mark"' in chart.text

@@ -5,18 +5,12 @@ and from the SQLite snapshot `serve` makes of the same archive copied into Postg
 from __future__ import annotations
 
 import html
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 import xml.etree.ElementTree as ET
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,35 +18,14 @@ import pytest
 from sqlalchemy import create_engine, select, text, update
 from sqlalchemy.orm import Session
 
+from tests.helpers.databases import DATABASES, postgres_database
+from tests.helpers.serving import browse, chromium, serving
+
 CALLED_IN = "kingston:decision:13567"
 CALLED_IN_TITLE = "Coombe Lane West Zebra Crossing - Local Consultation Results"
 UK_TIME = re.compile(r"\b\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d (GMT|BST)\b")
 
 pytestmark = pytest.mark.browser
-
-
-def chromium() -> str:
-    browser = shutil.which("chromium") or shutil.which("chromium-browser")
-    if browser is None:
-        if os.environ.get("CI"):
-            pytest.fail("headless Chromium must be installed in CI")
-        pytest.skip("headless Chromium is not installed (apt-get install chromium)")
-    return browser
-
-
-def browse(url: str, profile: Path) -> str:
-    """The page's DOM as headless Chromium built it (a fresh profile each time)."""
-    shutil.rmtree(profile, ignore_errors=True)
-    result = subprocess.run(
-        [
-            chromium(), "--headless", "--no-sandbox", "--disable-gpu",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            "--no-first-run", f"--user-data-dir={profile}", "--dump-dom", url,
-        ],
-        capture_output=True, text=True, timeout=90,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result.stdout
 
 
 def get(url: str, method: str = "GET") -> tuple[int, dict, bytes]:
@@ -66,12 +39,6 @@ def get(url: str, method: str = "GET") -> tuple[int, dict, bytes]:
 
 def _lower(headers) -> dict:
     return {k.lower(): v for k, v in headers.items()}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -107,63 +74,23 @@ def _copy_into_postgres(sqlite_file: Path, pg_url: str) -> None:
     target.dispose()
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
+@pytest.fixture(scope="module", params=DATABASES)
 def served(request, demo_run, tmp_path_factory):
     """`councilwatch serve` on the demo's archive (SQLite), or on a PostgreSQL copy of it."""
     chromium()
     archive_file = demo_run.demo_dir / "councilwatch.db"
     assert archive_file.exists(), demo_run.result.stderr[-2000:]
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
     work = tmp_path_factory.mktemp(f"serve-{request.param}")
-    drop = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{archive_file}"
-        database = "councilwatch"
-    else:
-        import psycopg
-
-        admin = request.getfixturevalue("postgres_admin_url")
-        name = f"cw_test_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = f"{admin.rsplit('/', 1)[0]}/{name}".replace(
-            "postgresql://", "postgresql+psycopg://", 1
-        )
-
-        def drop():
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-        _copy_into_postgres(archive_file, url)
-        database = "snapshot"
-    environ["COUNCILWATCH_DB"] = url
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "serve",
-         "--port", str(port), "--snapshot", str(work / "snapshot.db")],
-        cwd=work, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        if process.poll() is not None:
-            raise AssertionError(f"serve exited early: {process.stderr.read()}")
-        try:
-            if get(f"{base}/-/versions.json")[0] == 200:
-                break
-        except OSError:
-            pass
-        assert time.monotonic() < deadline, "serve did not answer"
-        time.sleep(0.3)
-    try:
+    with ExitStack() as stack:
+        if request.param == "sqlite":
+            url, database = f"sqlite:///{archive_file}", "councilwatch"
+        else:
+            admin = request.getfixturevalue("postgres_admin_url")
+            url, database = stack.enter_context(postgres_database(admin)), "snapshot"
+            _copy_into_postgres(archive_file, url)
+        snapshot = str(work / "snapshot.db")
+        base = stack.enter_context(serving(work, "--snapshot", snapshot, db=url))
         yield Served(base, url, database)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        if drop:
-            drop()
 
 
 def stored(served: Served, sql: str, **params):

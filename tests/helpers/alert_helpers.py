@@ -46,15 +46,11 @@ def decision_page(
     )
 
 
-# A change to record between two versions: what an alert shows of it.
-Edit = ChangeView
-
-
 def change_decision(
     archive,
     config: Config,
     ident: int,
-    edits: list[Edit],
+    edits: list[ChangeView],
     *,
     title="Children's centres: future funding",
     committee="Cabinet",
@@ -99,7 +95,7 @@ def change_decision(
         return [r.id for r in rows]
 
 
-FIGURE = Edit(
+FIGURE = ChangeView(
     kind="figure",
     summary="children's centres: 44 -> 31",
     before="The council will keep <b>44</b> children's centres open.",
@@ -107,7 +103,7 @@ FIGURE = Edit(
     old_value=44,
     new_value=31,
 )
-STATUS = Edit(
+STATUS = ChangeView(
     kind="status",
     summary="status: Recommendations Approved -> Called In",
     before="Recommendations Approved",
@@ -136,3 +132,8 @@ def make_config(*subscriptions: dict, smtp_port: int = 25, tmp_path=None, **extr
     if tmp_path is not None:
         config = config.model_copy(update={"path": tmp_path / "councilwatch.toml"})
     return config
+
+
+def failing_then_back(what: str) -> list[str]:
+    """The subjects of the maintainers' two emails about `what`: failing, then back."""
+    return [f"councilwatch: {what} is failing", f"councilwatch: {what} is back"]

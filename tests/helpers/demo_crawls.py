@@ -4,25 +4,16 @@ on replay servers that compress or not: for the compressed-crawl tests and
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
-from councilwatch.commands.demo import SITE, _write_config
+from councilwatch.commands.demo import SITE, write_demo_config
 from councilwatch.replay import ReplayServer
 from tests.helpers.archive_snapshot import snapshot
+from tests.helpers.command import councilwatch
 
 
 def crawl(folder) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    result = subprocess.run(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "crawl", "--no-alerts"],
-        cwd=folder,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    result = councilwatch(folder, "crawl", "--no-alerts")
     assert "Traceback" not in result.stderr, result.stderr
     return result
 
@@ -33,7 +24,7 @@ def crawl_the_demo(folder, *, compress: bool, crawls_after_edit: int = 1) -> dic
     with ReplayServer(compress=compress) as council, ReplayServer(compress=compress) as news:
         council.load(SITE / "council")
         news.load(SITE / "news")
-        _write_config(folder, council.url, news.url)
+        write_demo_config(folder, council.url, news.url)
         first = crawl(folder)
         council.load(SITE / "council_edit")
         news.load(SITE / "news_edit")

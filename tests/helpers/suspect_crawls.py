@@ -3,10 +3,6 @@ suspect-page and URL-health tests check."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +12,7 @@ from sqlalchemy.orm import Session
 from alerts.outbox import MAINTAINERS
 from storage.models import AlertItem, Change, Document, SuspectPage
 from tests.helpers import FIXTURES
+from tests.helpers.command import councilwatch
 
 SITES = FIXTURES / "suspect_sites"
 
@@ -67,38 +64,7 @@ def snapshot(db: str, stdout: str) -> Snapshot:
     return shot
 
 
-def councilwatch(folder: Path, db: str, *args: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ["COUNCILWATCH_DB"] = db
-    return subprocess.run(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-        cwd=folder,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def crawl(folder: Path, db: str, *args: str) -> Snapshot:
-    result = councilwatch(folder, db, "crawl", *args)
+    result = councilwatch(folder, "crawl", *args, db=db)
     assert "Traceback" not in result.stderr, result.stderr
     return snapshot(db, result.stdout)
-
-
-def new_database(kind: str, folder: Path, admin_url: str | None) -> tuple[str, callable]:
-    """A fresh SQLite file or PostgreSQL database, and how to drop it."""
-    if kind == "sqlite":
-        return f"sqlite:///{folder / 'archive.db'}", lambda: None
-    import psycopg
-
-    name = f"cw_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop() -> None:
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    base = admin_url.rsplit("/", 1)[0]
-    return f"{base}/{name}".replace("postgresql://", "postgresql+psycopg://", 1), drop

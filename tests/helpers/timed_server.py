@@ -21,6 +21,11 @@ class Arrival:
     at: float  # time.monotonic() when the request line was read
 
 
+def gaps(times: list[float]) -> list[float]:
+    """The time between each request and the next."""
+    return [b - a for a, b in zip(times, times[1:], strict=False)]
+
+
 def page(text: str) -> Answer:
     body = f"<html><head><title>{text}</title></head><body><main><h1>{text}</h1>"
     body += f"<p>{text}: the council proposes to save £2.3m a year.</p></main></body></html>"
@@ -41,11 +46,16 @@ class TimedServer:
         return f"http://{host}:{port}/"
 
     def route(self, path: str, answer: Callable[[int], Answer]) -> None:
-        """`answer(n)` answers the n-th request (from 1) for `path`."""
+        """`answer(n)` answers the n-th request (from 1) for `path`; path "*" answers every
+        path that has no answer of its own, but robots.txt."""
         self.routes[path] = answer
 
-    def times(self, path: str) -> list[float]:
-        return [a.at for a in self.arrivals if a.path == path]
+    def times(self, path: str | None = None) -> list[float]:
+        """When the requests for `path` arrived; without it, those for any page but
+        robots.txt."""
+        return [
+            a.at for a in self.arrivals if (a.path == path if path else a.path != "/robots.txt")
+        ]
 
     def __enter__(self) -> TimedServer:
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
@@ -67,6 +77,8 @@ class TimedServer:
                     server.arrivals.append(Arrival(path, time.monotonic()))
                     n = sum(1 for a in server.arrivals if a.path == path)
                 answer = server.routes.get(path)
+                if answer is None and path != "/robots.txt":
+                    answer = server.routes.get("*")
                 if answer is not None:
                     status, headers, body = answer(n)
                 elif path == "/robots.txt":

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 
 import pytest
+
+from tests.helpers import command
 
 
 @pytest.fixture
@@ -16,21 +16,11 @@ def spawn(tmp_path):
     """Start the real `councilwatch` command in the background; stopped at teardown if alive."""
     started: list[subprocess.Popen] = []
 
-    def start(*args: str, db: str) -> subprocess.Popen:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-        environ["COUNCILWATCH_DB"] = db
-        proc = subprocess.Popen(
-            [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-            cwd=tmp_path,
-            env=environ,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        started.append(proc)
-        return proc
+    def spawn(*args: str, db: str) -> subprocess.Popen:
+        started.append(command.start(tmp_path, *args, db=db))
+        return started[-1]
 
-    yield start
+    yield spawn
     for proc in started:
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)

@@ -9,27 +9,21 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.changes import detect_changes
+from tests.helpers.items import decision_fields
 
-DECISION = {
-    "title": "Future Arrangements in Children's Social Care",
-    "decision_maker": "Cabinet",
-    "status": "Recommendations Approved",
-    "decision_date": "2015-09-15",
-    "published": "2015-09-17",
-    "key_decision": True,
-    "call_in": True,
-    "purpose": "To agree a new 0-19 service.",
-    "decision": "The £8m that remains will be combined with the £4m budget to create a wholly new £12m service.",
-    "meeting": "oxfordshire:meeting:4120",
-    "issue": "oxfordshire:issue:9876",
-    "documents": [
+DECISION = decision_fields(
+    purpose="To agree a new 0-19 service.",
+    decision="The £8m that remains will be combined with the £4m budget to create a wholly new £12m service.",
+    meeting="oxfordshire:meeting:4120",
+    issue="oxfordshire:issue:9876",
+    documents=[
         {
             "title": "Report CA7",
             "url": "https://example.gov.uk/documents/s31234/CA7.pdf",
             "id": "31234",
         }
     ],
-}
+)
 MEETING = {
     "committee": "Cabinet",
     "start": "2026-01-15T19:30:00+00:00",

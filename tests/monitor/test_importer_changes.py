@@ -12,23 +12,13 @@ from core.config import Config
 from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.models import Change
+from tests.helpers.items import decision_fields
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 URL = "https://democracy.example.gov.uk/ieDecisionDetails.aspx?ID=1234"
-DECISION = {
-    "title": "Future Arrangements in Children's Social Care",
-    "decision_maker": "Cabinet",
-    "status": "Recommendations Approved",
-    "decision_date": "2015-09-15",
-    "published": "2015-09-17",
-    "key_decision": True,
-    "call_in": True,
-    "purpose": None,
-    "decision": "Cabinet agreed to close 31 of 44 children's centres and create a new £12m service.",
-    "meeting": None,
-    "issue": None,
-    "documents": [],
-}
+DECISION = decision_fields(
+    decision="Cabinet agreed to close 31 of 44 children's centres and create a new £12m service."
+)
 
 
 def decision_page(body: bytes, **fields) -> PageItem:

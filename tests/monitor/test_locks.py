@@ -19,36 +19,13 @@ from storage.types import utcnow
 from tests.helpers.scheduler_helpers import lock_row
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def shared_archive(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def shared_archive(module_db_url):
     """One archive per database for this module (migrating one costs seconds); every test
     uses its own lock names, so they cannot see each other's rows."""
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('locks') / 'archive.db'}"
-        drop = None
-    else:
-        import psycopg
-
-        admin = request.getfixturevalue("postgres_admin_url")
-        name = f"cw_locks_{uuid.uuid4().hex[:10]}"
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = (
-            admin.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://", 1)
-            + "/"
-            + name
-        )
-        drop = (admin, name)
-    archive = open_archive(url)
+    archive = open_archive(module_db_url)
     yield archive
     archive.dispose()
-    if drop:
-        import psycopg
-
-        with psycopg.connect(drop[0], autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{drop[1]}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -35,41 +35,37 @@ def sources_toml(sites) -> str:
     return "\n".join(blocks)
 
 
-def crawl_window(archive, source):
-    [run] = crawl_runs(archive, source)
-    assert run.status == "finished", run.problems
-    return run.started_at, run.finished_at
+def crawl_windows(tmp_path, cli, sqlite_url, sites, crawl: str) -> list[tuple]:
+    """Crawl the two sites with `[crawl]` settings `crawl`: when each source's crawl began and
+    ended, east's first."""
+    config = f"[crawl]\ndelay_seconds = 0\n{crawl}\n" + sources_toml(sites)
+    (tmp_path / "councilwatch.toml").write_text(config)
+    result = cli("crawl", db=sqlite_url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "east: ok - 4 pages" in result.stdout and "west: ok - 4 pages" in result.stdout
+    archive = open_archive(sqlite_url)
+    windows = []
+    for source in ("east", "west"):
+        [run] = crawl_runs(archive, source)
+        assert run.status == "finished", run.problems
+        windows.append((run.started_at, run.finished_at))
+    archive.dispose()
+    return windows
 
 
 def test_sources_are_crawled_side_by_side_and_each_is_summarised(
     two_sites, tmp_path, cli, sqlite_url
 ):
-    (tmp_path / "councilwatch.toml").write_text(
-        "[crawl]\ndelay_seconds = 0\n\n" + sources_toml(two_sites)
+    (east_start, east_end), (west_start, west_end) = crawl_windows(
+        tmp_path, cli, sqlite_url, two_sites, ""
     )
-    result = cli("crawl", db=sqlite_url)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "east: ok - 4 pages" in result.stdout and "west: ok - 4 pages" in result.stdout
-    archive = open_archive(sqlite_url)
-    (east_start, east_end), (west_start, west_end) = (
-        crawl_window(archive, "east"),
-        crawl_window(archive, "west"),
-    )
-    archive.dispose()
     assert east_start < west_end and west_start < east_end  # the two crawls overlapped
 
 
 def test_sources_in_parallel_1_crawls_one_source_after_another(
     two_sites, tmp_path, cli, sqlite_url
 ):
-    (tmp_path / "councilwatch.toml").write_text(
-        "[crawl]\ndelay_seconds = 0\nsources_in_parallel = 1\n\n" + sources_toml(two_sites)
-    )
-    result = cli("crawl", db=sqlite_url)
-    assert result.returncode == 0, result.stdout + result.stderr
-    archive = open_archive(sqlite_url)
-    windows = sorted([crawl_window(archive, "east"), crawl_window(archive, "west")])
-    archive.dispose()
+    windows = sorted(crawl_windows(tmp_path, cli, sqlite_url, two_sites, "sources_in_parallel = 1"))
     assert windows[0][1] <= windows[1][0]
 
 

@@ -15,7 +15,7 @@ import pytest
 from councilwatch.replay import ReplayServer
 from tests.helpers import FIXTURES
 from tests.helpers.moderngov_testsite import council_server
-from tests.helpers.suspect_crawls import SITES, crawl, new_database
+from tests.helpers.suspect_crawls import SITES, crawl
 
 WIDE_WINDOW = "lookback_days = 36500\nlookahead_days = 36500\n"
 ARTICLE_PATH = "news/24100001.childrens-centres-to-close/"
@@ -60,13 +60,9 @@ def feed(base: str) -> str:
     )
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def crawls(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def crawls(module_db_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("suspect-council")
-    admin = request.getfixturevalue("postgres_admin_url") if request.param != "sqlite" else None
-    db, drop = new_database(request.param, folder, admin)
     with council_server() as council, ReplayServer() as paper:
         paper.add("/news/rss/", feed(paper.url), content_type="application/rss+xml")
         paper.add("/" + ARTICLE_PATH, article(paper.url))
@@ -80,14 +76,13 @@ def crawls(request, tmp_path_factory):
             '[maintainers]\nemail = "ops@example.org"\n',
             encoding="utf-8",
         )
-        shots = [crawl(folder, db, "--no-alerts")]
+        shots = [crawl(folder, module_db_url, "--no-alerts")]
         council.load(FIXTURES / "moderngov_site_v2")
         paper.add("/" + ARTICLE_PATH, NOT_FOUND_ARTICLE)
-        shots.append(crawl(folder, db, "--no-alerts"))
+        shots.append(crawl(folder, module_db_url, "--no-alerts"))
         council.load(SITES / "council_error")
-        shots += [crawl(folder, db, "--no-alerts") for _ in range(2)]
+        shots += [crawl(folder, module_db_url, "--no-alerts") for _ in range(2)]
         yield {"council": council.url, "paper": paper.url, "shots": shots}
-    drop()
 
 
 def article_key(shot) -> str:

@@ -12,19 +12,15 @@ from __future__ import annotations
 import pytest
 
 from councilwatch.replay import ReplayServer
-from tests.helpers.suspect_crawls import SITES, crawl, new_database
+from tests.helpers.suspect_crawls import SITES, crawl
 
 CONSULTATION = "consultations/childrens-centres"
 BUDGET = "budget/2026-27"
 
 
-@pytest.fixture(
-    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def crawls(request, tmp_path_factory):
+@pytest.fixture(scope="module")
+def crawls(module_db_url, tmp_path_factory):
     folder = tmp_path_factory.mktemp("suspect")
-    admin = request.getfixturevalue("postgres_admin_url") if request.param != "sqlite" else None
-    db, drop = new_database(request.param, folder, admin)
     with ReplayServer(SITES / "pages") as replay:
         u = replay.url
         (folder / "councilwatch.toml").write_text(
@@ -35,13 +31,12 @@ def crawls(request, tmp_path_factory):
             '[maintainers]\nemail = "ops@example.org"\n',
             encoding="utf-8",
         )
-        shots = [crawl(folder, db, "--no-alerts")]
+        shots = [crawl(folder, module_db_url, "--no-alerts")]
         replay.load(SITES / "pages_gone")
-        shots += [crawl(folder, db, "--no-alerts") for _ in range(3)]
+        shots += [crawl(folder, module_db_url, "--no-alerts") for _ in range(3)]
         replay.load(SITES / "pages")
-        shots.append(crawl(folder, db, "--no-alerts"))
+        shots.append(crawl(folder, module_db_url, "--no-alerts"))
         yield {"url": u, "shots": shots}
-    drop()
 
 
 def key(crawls, path: str) -> str:

@@ -1,11 +1,12 @@
 """The pipeline stores the pages waiting for it together, and a page that spoils the
 batch is lost alone."""
 
-from concurrent.futures import Future
+import asyncio
+import threading
 
 import pytest
 from scrapy.utils.test import get_crawler
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from monitor.pipeline import ArchivePipeline
 from spiders.items import PageItem
@@ -20,45 +21,54 @@ def page(name: str, body) -> PageItem:
 
 
 @pytest.fixture
-def pipeline_and_spider(db_url, write_config, monkeypatch):
+def pipeline(db_url, write_config, monkeypatch):
     config = write_config('[[sources]]\nname = "camp"\ntype = "page"\nurls = ["http://x/a"]\n')
     monkeypatch.setenv("COUNCILWATCH_DB", db_url)
     open_archive(db_url).dispose()
-    spider = PageSpider(source="camp", config=str(config))
-    # Nothing is downloaded: the pipeline is driven directly, as Scrapy's scraper would.
-    pipeline = ArchivePipeline(get_crawler(settings_dict={"TWISTED_REACTOR_ENABLED": False}))
-    pipeline.open_spider(spider)
-    yield pipeline, spider
+    crawler = get_crawler(PageSpider, settings_dict={"TWISTED_REACTOR_ENABLED": False})
+    crawler.spider = PageSpider(source="camp", config=str(config))
+    # Nothing is downloaded: the items are handed to the pipeline as Scrapy's scraper does.
+    pipeline = ArchivePipeline.from_crawler(crawler)
+    pipeline.open_spider(crawler.spider)
+    yield pipeline
     pipeline.writer.shutdown()
     pipeline.archive.dispose()
 
 
-def store_together(pipeline, spider, items):
-    stored = []
-    for item in items:
-        stored.append(Future())
-        pipeline.waiting.append((item, stored[-1]))
-    pipeline._store_waiting(spider)
-    return stored
+def store_together(pipeline, items) -> list:
+    """Hand the pipeline these items while its writer is busy, so that they wait together."""
+    busy = threading.Event()
+    pipeline.writer.submit(busy.wait)
+
+    async def hand_over():
+        processed = [asyncio.ensure_future(pipeline.process_item(item)) for item in items]
+        await asyncio.sleep(0)  # every item is waiting before the writer is free
+        busy.set()
+        return await asyncio.gather(*processed, return_exceptions=True)
+
+    return asyncio.run(hand_over())
 
 
-def test_pages_waiting_together_are_stored_together(pipeline_and_spider):
-    pipeline, spider = pipeline_and_spider
-    stored = store_together(pipeline, spider, [page("a", b"<p>a</p>"), page("b", b"<p>b</p>")])
-    assert [s.result().new_documents for s in stored] == [1, 1]
+def stored_keys(pipeline) -> list[str]:
+    with pipeline.archive.reading() as session:
+        return session.scalars(select(Document.key).order_by(Document.key)).all()
+
+
+def test_pages_waiting_together_are_stored_together(pipeline):
+    commits = []
+    event.listen(pipeline.archive.engine, "commit", lambda _conn: commits.append(1))
+    items = [page("a", b"<p>a</p>"), page("b", b"<p>b</p>")]
+    assert store_together(pipeline, items) == items
+    assert len(commits) == 1
+    assert stored_keys(pipeline) == ["camp:page:a", "camp:page:b"]
     assert pipeline.counts.pages == 2
 
 
-def test_a_page_that_spoils_its_batch_is_lost_alone_and_the_others_are_stored(pipeline_and_spider):
-    pipeline, spider = pipeline_and_spider
+def test_a_page_that_spoils_its_batch_is_lost_alone_and_the_others_are_stored(pipeline):
     # A spider bug: a body that is text, not bytes, fails the whole transaction.
     items = [page("a", b"<p>a</p>"), page("broken", "<p>not bytes</p>"), page("c", b"<p>c</p>")]
-    stored = store_together(pipeline, spider, items)
-    assert stored[0].result().new_documents == 1
-    assert stored[2].result().new_documents == 1
-    with pytest.raises(TypeError):
-        stored[1].result()
-    with pipeline.archive.reading() as session:
-        keys = session.scalars(select(Document.key).order_by(Document.key)).all()
-    assert keys == ["camp:page:a", "camp:page:c"]
+    first, broken, last = store_together(pipeline, items)
+    assert (first, last) == (items[0], items[2])
+    assert isinstance(broken, TypeError)
+    assert stored_keys(pipeline) == ["camp:page:a", "camp:page:c"]
     assert pipeline.counts.pages == 2

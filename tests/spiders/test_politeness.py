@@ -6,19 +6,15 @@ behaviours (the crawl waited at least as long as it was asked to), not benchmark
 
 from __future__ import annotations
 
-import os
 import signal
 import socket
-import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import pytest
-
 from spiders.retries import retry_after_seconds
-from tests.helpers.timed_server import TimedServer, page
+from tests.helpers.command import start
+from tests.helpers.timed_server import gaps, page
 
 
 def problems(result) -> list[str]:
@@ -27,31 +23,6 @@ def problems(result) -> list[str]:
         for line in result.stdout.splitlines()
         if line.startswith("  problem: ")
     ]
-
-
-def gaps(times: list[float]) -> list[float]:
-    return [b - a for a, b in zip(times, times[1:], strict=False)]
-
-
-@pytest.fixture
-def server():
-    with TimedServer() as running:
-        yield running
-
-
-@pytest.fixture
-def crawl(write_config, cli, sqlite_url):
-    def run(urls: list[str], source_type: str = "page", delay: float = 0) -> object:
-        crawl = f"[crawl]\ndelay_seconds = {delay}\ntimeout_minutes = 5\n\n"
-        if source_type == "page":
-            listed = ", ".join(f'"{url}"' for url in urls)
-            source = f'type = "page"\nurls = [{listed}]\n'
-        else:
-            source = f'type = "moderngov"\nbase_url = "{urls[0]}"\n'
-        write_config(f'{crawl}[[sources]]\nname = "site"\n{source}', polite=True)
-        return cli("crawl", "--no-alerts", db=sqlite_url)
-
-    return run
 
 
 def test_a_503_with_retry_after_is_asked_again_only_after_that_many_seconds(server, crawl):
@@ -126,7 +97,7 @@ def test_robots_crawl_delay_spaces_the_requests_to_a_site(server, crawl):
         server.route(path, lambda n, path=path: page(path))
     result = crawl([server.url + p for p in ("a", "b", "c")])
     assert result.returncode == 0, result.stdout + result.stderr
-    times = sorted(a.at for a in server.arrivals if a.path != "/robots.txt")
+    times = server.times()
     assert len(times) == 3
     assert min(gaps(times)) >= 1.9
 
@@ -159,16 +130,7 @@ def test_an_unreachable_moderngov_site_is_one_problem_not_one_per_page(crawl):
 def test_a_crawl_told_to_stop_during_a_retry_after_wait_stops_at_once(server, write_config):
     server.route("/busy", lambda n: (503, {"Retry-After": "200"}, b"busy"))
     path = write_config(f'[[sources]]\nname = "site"\ntype = "page"\nurls = ["{server.url}busy"]\n')
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ["COUNCILWATCH_DB"] = f"sqlite:///{path.parent / 'archive.db'}"
-    crawl = subprocess.Popen(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", "crawl", "--no-alerts"],
-        cwd=path.parent,
-        env=environ,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    crawl = start(path.parent, "crawl", "--no-alerts", db=f"sqlite:///{path.parent / 'archive.db'}")
     deadline = time.monotonic() + 60
     while not server.times("/busy") and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -10,15 +10,14 @@ and one page changes a figure (so the outbox check below can tell "nothing sent"
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 
 from core.config import ConfigError, load_config
 from councilwatch.replay import ReplayServer
+from tests.helpers.command import councilwatch
 
 
 def page(title: str, figure: str = "£2.3m") -> str:
@@ -39,16 +38,7 @@ class Crawls:
         self.db = folder / "archive.db"
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-        environ["COUNCILWATCH_DB"] = f"sqlite:///{self.db}"
-        return subprocess.run(
-            [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-            cwd=self.folder,
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return councilwatch(self.folder, *args, db=f"sqlite:///{self.db}")
 
     def rows(self, sql: str, *params) -> list[tuple]:
         with sqlite3.connect(self.db) as db:

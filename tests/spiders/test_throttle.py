@@ -1,35 +1,49 @@
-"""AutoThrottle: a crawl of unchanged pages (all 304s) speeds up like any other."""
+"""AutoThrottle in real crawls, measured at the server: a 304 lowers the delay as a 200
+does, an error page does not, and watched pages at zero delay are not spaced at all."""
 
-import pytest
-from scrapy.core.downloader import Slot
-from scrapy.http import Response
-from scrapy.settings import Settings
-from scrapy.utils.test import get_crawler
+from __future__ import annotations
+
+import itertools
+import threading
+import time
 
 import spiders.settings
-from spiders.councils.moderngov import ModernGovSpider
-from spiders.throttle import AutoThrottle
-from spiders.web.page import PageSpider
+from tests.helpers.timed_server import gaps, page
+
+SLOW = 0.6  # seconds the slow answers take: the latency AutoThrottle spaces requests by
+# Scrapy waits 0.5 to 1.5 times the delay between requests: requests spaced by SLOW come at
+# least this far apart, and requests the delay no longer holds back come closer than it.
+SPACED = SLOW / 4
 
 
-@pytest.fixture
-def throttle():
-    return make_throttle(0.0)
+def answers(first, then):
+    """The first request of the crawl gets `first()`, every later one `then()`."""
+    count = itertools.count()
+    lock = threading.Lock()
+
+    def answer(_n):
+        with lock:
+            n = next(count)
+        return first() if n == 0 else then()
+
+    return answer
 
 
-def make_throttle(delay: float) -> AutoThrottle:
-    settings = Settings()
-    settings.setmodule(spiders.settings)
-    settings.set("DOWNLOAD_DELAY", delay)
-    settings.set("AUTOTHROTTLE_START_DELAY", delay)
-    settings.set("TWISTED_REACTOR_ENABLED", False)  # nothing is downloaded here
-    ext = AutoThrottle.from_crawler(get_crawler(settings_dict=settings.copy_to_dict()))
-    ext.mindelay, ext.maxdelay = ext._min_delay(), ext._max_delay()
-    return ext
+def slow_page():
+    time.sleep(SLOW)
+    return page("Consultation")
 
 
-def answer(status: int) -> Response:
-    return Response("https://democracy.example.gov.uk/ieListDocuments.aspx?MId=1", status=status)
+def not_modified():
+    return 304, {}, b""
+
+
+def not_found():
+    return 404, {"Content-Type": "text/html"}, b"<h1>Not found</h1>"
+
+
+def pages(server, n: int) -> list[str]:
+    return [f"{server.url}p{i}" for i in range(n)]
 
 
 def test_the_project_settings_use_councilwatch_autothrottle_instead_of_scrapys():
@@ -37,38 +51,48 @@ def test_the_project_settings_use_councilwatch_autothrottle_instead_of_scrapys()
     assert spiders.settings.EXTENSIONS["scrapy.extensions.throttle.AutoThrottle"] is None
 
 
-def test_a_fast_304_lowers_the_delay_like_a_fast_200(throttle):
-    after = {}
-    for status in (200, 304):
-        slot = Slot(concurrency=1, delay=2.0, jitter=0)
-        throttle._adjust_delay(slot, 0.05, answer(status))
-        after[status] = slot.delay
-    assert after[304] == after[200] < 2.0
+def test_fast_304s_after_a_slow_page_lower_the_delay_as_fast_200s_would(server, crawl):
+    server.route("*", answers(slow_page, not_modified))
+    crawl(pages(server, 6), delay=0.05)
+    spacing = gaps(server.times())
+    assert len(spacing) == 5
+    assert spacing[0] >= SLOW  # the slow page raised the delay...
+    assert spacing[-1] < SPACED  # ...and the fast 304s brought it down again
 
 
-def test_a_fast_error_page_still_does_not_lower_the_delay(throttle):
-    slot = Slot(concurrency=1, delay=2.0, jitter=0)
-    throttle._adjust_delay(slot, 0.05, answer(500))
-    assert slot.delay == 2.0
+def test_fast_error_pages_after_a_slow_page_do_not_lower_the_delay(server, crawl):
+    server.route("*", answers(slow_page, not_found))
+    crawl(pages(server, 6), delay=0.05)
+    spacing = gaps(server.times())
+    assert len(spacing) == 5
+    assert min(spacing) >= SPACED
 
 
-def test_watched_pages_at_zero_delay_are_not_spaced_by_their_latency(throttle):
-    throttle.unspaced = throttle._unspaced(PageSpider)
-    slot = Slot(concurrency=16, delay=0.0, jitter=0)
-    throttle._adjust_delay(slot, 0.5, answer(200))
-    assert slot.delay == 0.0
+def test_watched_pages_at_zero_delay_are_not_spaced_by_their_latency(server, crawl):
+    server.route("*", answers(slow_page, slow_page))
+    result = crawl(pages(server, 6), concurrency=2)
+    assert result.returncode == 0, result.stdout + result.stderr
+    times = server.times()
+    assert len(times) == 6
+    # At most three rounds of two at once; spaced by their latency, the four after the
+    # first two would come one by one, 4 x SLOW after the first.
+    assert times[-1] - times[0] < 3 * SLOW
 
 
-def test_a_council_crawl_at_zero_delay_is_still_spaced_by_its_latency(throttle):
-    throttle.unspaced = throttle._unspaced(ModernGovSpider)
-    slot = Slot(concurrency=1, delay=0.0, jitter=0)
-    throttle._adjust_delay(slot, 0.5, answer(200))
-    assert slot.delay == 0.5
+def test_a_council_crawl_at_zero_delay_is_still_spaced_by_its_latency(server, crawl):
+    server.route("*", lambda _n: slow_page())
+    crawl([server.url], source_type="moderngov", concurrency=4)
+    times = server.times()
+    answered = times[0] + SLOW
+    later = [t for t in times if t > answered]
+    assert len(later) >= 3
+    assert min(gaps(later)) >= SPACED
 
 
-def test_watched_pages_with_a_delay_keep_autothrottle():
-    throttle = make_throttle(2.0)
-    throttle.unspaced = throttle._unspaced(PageSpider)
-    slot = Slot(concurrency=1, delay=2.0, jitter=0)
-    throttle._adjust_delay(slot, 5.0, answer(200))
-    assert slot.delay == 5.0
+def test_watched_pages_with_a_delay_keep_autothrottle(server, crawl):
+    server.route("*", answers(slow_page, slow_page))
+    crawl(pages(server, 8), delay=0.05, concurrency=4)
+    times = server.times()
+    assert len(times) == 8
+    later = [t for t in times if t > times[0] + SLOW]
+    assert min(gaps(later)) >= SPACED

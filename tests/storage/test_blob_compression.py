@@ -6,18 +6,16 @@ import random
 import re
 
 import pytest
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, select, text
 
 from storage import blobs
 from storage.blobs import SAMPLES, forget_dictionaries, put_blob, read_blob, zstd
-from storage.db import Archive, alembic_config
-from storage.models import Base, Blob, BlobDictionary
+from storage.db import Archive
+from storage.models import Blob, BlobDictionary
 from tests.helpers import FIXTURES
+from tests.helpers.migrations import differences, downgrade, tables, upgrade
 
 CAPTURES = FIXTURES / "moderngov"
 
@@ -193,22 +191,15 @@ def test_any_bytes_read_back_exactly_as_stored(trained, body):
 
 
 def test_migration_0005_matches_the_models_and_comes_and_goes(archive, db_url):
-    with archive.engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn, opts={"include_name": lambda name, type_, _: "_fts" not in (name or "")}
-        )
-        diffs = compare_metadata(context, Base.metadata)
-    assert [d for d in diffs if "blob" in repr(d) or "dictionary" in repr(d)] == []
+    assert differences(archive, "blob", "dictionary") == []
     bodies = pages(SAMPLES)
     digests = store(archive, bodies)
 
-    command.downgrade(alembic_config(db_url), "0004")
-    archive.engine.dispose()
-    assert "blob_dictionaries" not in inspect(archive.engine).get_table_names()
+    downgrade(archive, db_url, "0004")
+    assert "blob_dictionaries" not in tables(archive)
     with archive.engine.connect() as conn:
         data = dict(conn.execute(text("SELECT sha256, data FROM blobs")).all())
     assert [zstd.decompress(data[d]) for d in digests] == bodies  # as before 0005
 
-    command.upgrade(alembic_config(db_url), "head")
-    archive.engine.dispose()
+    upgrade(archive, db_url)
     assert_reads_back(archive, bodies, digests)

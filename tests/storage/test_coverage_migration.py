@@ -5,17 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from core.config import Config
 from monitor.importer import import_pages
 from spiders.items import DocumentItem, PageItem
 from storage.coverage import record_coverage
-from storage.db import alembic_config, open_archive
-from storage.models import Base, CrawlRun, Document, Source, Version
+from storage.db import open_archive
+from storage.models import CrawlRun, Document, Source, Version
+from tests.helpers.migrations import differences, downgrade, tables, upgrade
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)
 
@@ -29,14 +27,8 @@ def page(n: int) -> PageItem:
 
 def test_crawl_coverage_comes_and_goes_with_its_migration_and_going_down_keeps_last_seen(db_url):
     archive = open_archive(db_url)
-    assert "crawl_coverage" in inspect(archive.engine).get_table_names()
-    with archive.engine.connect() as conn:
-        context = MigrationContext.configure(
-            conn,
-            opts={"include_name": lambda name, type_, parents: not (type_ == "table" and "_fts" in (name or ""))},
-        )  # fmt: skip
-        diffs = compare_metadata(context, Base.metadata)
-    assert [d for d in diffs if "crawl_coverage" in repr(d)] == []
+    assert "crawl_coverage" in tables(archive)
+    assert differences(archive, "crawl_coverage") == []
     later = T0 + timedelta(days=1)
     for when in (T0, later):
         with archive.session() as session:
@@ -54,16 +46,14 @@ def test_crawl_coverage_comes_and_goes_with_its_migration_and_going_down_keeps_l
                 seen = [i for o in outcomes[:2] for i in o.unchanged_ids]  # page 2 not reached
                 record_coverage(session, run.id, run.source_id, seen, later)
 
-    command.downgrade(alembic_config(db_url), "0006")
-    archive.engine.dispose()
-    assert "crawl_coverage" not in inspect(archive.engine).get_table_names()
+    downgrade(archive, db_url, "0006")
+    assert "crawl_coverage" not in tables(archive)
     with archive.session() as session:
         docs = {d.url: d.last_seen for d in session.scalars(select(Document))}
         versions = sorted(session.scalars(select(Version.last_seen)))
     assert docs == {"http://x/0": later, "http://x/1": later, "http://x/2": T0}
     assert versions == [T0, later, later]
 
-    command.upgrade(alembic_config(db_url), "head")
-    archive.engine.dispose()
-    assert "crawl_coverage" in inspect(archive.engine).get_table_names()
+    upgrade(archive, db_url)
+    assert "crawl_coverage" in tables(archive)
     archive.dispose()

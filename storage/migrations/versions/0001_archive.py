@@ -14,6 +14,8 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")
+
 
 def upgrade() -> None:
 
@@ -47,16 +49,8 @@ def upgrade() -> None:
         sa.Column("new_documents", sa.Integer(), nullable=False),
         sa.Column("new_versions", sa.Integer(), nullable=False),
         sa.Column("changes", sa.Integer(), nullable=False),
-        sa.Column(
-            "problems",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
-        sa.Column(
-            "stats",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("problems", JSON, nullable=False),
+        sa.Column("stats", JSON, nullable=False),
         sa.ForeignKeyConstraint(
             ["source_id"], ["sources.id"], name=op.f("fk_crawl_runs_source_id_sources")
         ),
@@ -112,11 +106,7 @@ def upgrade() -> None:
         sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("title", sa.Text(), nullable=True),
-        sa.Column(
-            "fields",
-            sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql"),
-            nullable=False,
-        ),
+        sa.Column("fields", JSON, nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("raw_sha256", sa.String(length=64), nullable=True),
         sa.Column("parser_version", sa.String(length=20), nullable=False),

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from councilwatch.replay import ReplayServer
+from tests.helpers.command import councilwatch
 from tests.helpers.moderngov_testsite import WIDE_WINDOW, council_server
 
 
@@ -22,21 +21,6 @@ class Crawl:
     result: subprocess.CompletedProcess
     documents: dict[str, dict]
     requested: list[str]
-
-
-def _councilwatch(folder: Path, *args: str, db: str) -> subprocess.CompletedProcess:
-    # As the `cli` fixture does, but usable by module-scoped fixtures: each crawl costs
-    # seconds, so a crawled council is shared by the tests that only read it.
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ["COUNCILWATCH_DB"] = db
-    return subprocess.run(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-        cwd=folder,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
 
 
 class ReplayedCouncil:
@@ -53,13 +37,13 @@ class ReplayedCouncil:
         )
 
     def run(self, *args: str) -> subprocess.CompletedProcess:
-        return _councilwatch(self.folder, *args, db=self.db)
+        return councilwatch(self.folder, *args, db=self.db)
 
     def crawl(self) -> Crawl:
         before = len(self.server.hits)
-        result = _councilwatch(self.folder, "crawl", "--no-alerts", db=self.db)
+        result = councilwatch(self.folder, "crawl", "--no-alerts", db=self.db)
         assert "Traceback" not in result.stderr, result.stderr
-        exported = _councilwatch(self.folder, "export", "--format", "jsonl", db=self.db)
+        exported = councilwatch(self.folder, "export", "--format", "jsonl", db=self.db)
         assert exported.returncode == 0, exported.stderr
         documents = {row["key"]: row for row in map(json.loads, exported.stdout.splitlines())}
         requested = [hit.target for hit in self.server.hits[before:]]

@@ -4,9 +4,7 @@ and a crawl of a replayed CMIS site."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from councilwatch.replay import ReplayServer
 from spiders.councils import cmis_pages
 from spiders.items import validate
 from spiders.parsers import parse_saved, saved_response
+from tests.helpers.command import councilwatch
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cmis"
 REAL_HOST = "https://birmingham.cmis.uk.com"
@@ -146,12 +145,7 @@ def replayed_cmis(tmp_path):
 
 
 def _councilwatch(folder: Path, *args: str) -> subprocess.CompletedProcess:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-    environ["COUNCILWATCH_DB"] = f"sqlite:///{folder / 'archive.db'}"
-    return subprocess.run(
-        [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-        cwd=folder, env=environ, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+    return councilwatch(folder, *args, db=f"sqlite:///{folder / 'archive.db'}")
 
 
 def test_a_cmis_council_is_crawled_from_its_list_view_and_calendars(replayed_cmis):

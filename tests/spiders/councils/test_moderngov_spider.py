@@ -89,12 +89,25 @@ def test_officer_decisions_before_the_window_are_not_fetched(spider):
     assert urls(s.parse_decision_list(response)) == [BASE + "ieDecisionDetails.aspx?ID=13149"]
 
 
-def test_a_web_service_that_says_the_method_is_not_valid_hands_over_to_the_html_pages(spider):
-    response = saved_response(
-        BASE + "mgWebService.asmx/GetCommittees",
-        b"System.InvalidOperationException: Web Service method name is not valid.",
-        "text/plain",
-    )
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(
+            b"System.InvalidOperationException: Web Service method name is not valid.",
+            "text/plain",
+            id="the method is not valid",
+        ),
+        pytest.param(
+            b"<committees><committeescount> 0</committeescount></committees>",
+            "text/xml",
+            id="no committees",
+        ),
+    ],
+)
+def test_a_web_service_that_lists_no_committees_hands_over_to_the_html_pages(
+    spider, body, content_type
+):
+    response = saved_response(BASE + "mgWebService.asmx/GetCommittees", body, content_type)
     assert urls(spider().parse_committees_xml(response)) == [BASE + "mgCommitteeStructure.aspx"]
 
 
@@ -139,15 +152,6 @@ def test_a_committee_filter_matching_no_committee_is_a_problem(spider):
     assert s.problems == [
         BASE + "mgWebService.asmx/GetCommittees: no committee matches 'Scrutiny Board' (renamed?)"
     ]
-
-
-def test_a_web_service_listing_no_committees_hands_over_to_the_html_pages(spider):
-    response = saved_response(
-        BASE + "mgWebService.asmx/GetCommittees",
-        b"<committees><committeescount> 0</committeescount></committees>",
-        "text/xml",
-    )
-    assert urls(spider().parse_committees_xml(response)) == [BASE + "mgCommitteeStructure.aspx"]
 
 
 def test_a_page_that_breaks_the_parser_is_a_named_problem_not_a_crash(spider):

@@ -4,12 +4,12 @@ two crawls they share."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.helpers.command import councilwatch
 
 
 class Site:
@@ -30,16 +30,7 @@ class Site:
         (self.folder / "councilwatch.toml").write_text(crawl + body, encoding="utf-8")
 
     def cli(self, *args: str) -> subprocess.CompletedProcess:
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-        environ["COUNCILWATCH_DB"] = self.db
-        return subprocess.run(
-            [sys.executable, "-c", "from councilwatch.cli import run; run()", *args],
-            cwd=self.folder,
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        return councilwatch(self.folder, *args, db=self.db)
 
     def export(self, kind: str | None = None) -> dict[str, dict]:
         result = self.cli("export", "--format", "jsonl", *(["--kind", kind] if kind else []))

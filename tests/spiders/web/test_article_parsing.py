@@ -213,22 +213,29 @@ def test_registry_compares_a_saved_paywall_at_an_article_url_as_a_plain_page():
     assert item.documents[0].kind == "page"
 
 
+def edited_article(fixture: str, old: bytes, new: bytes, url: str = WG, source: str = "wg"):
+    """The article parsed from a real page with its first `old` made `new`."""
+    page = fixture_bytes(fixture).replace(old, new, 1)
+    return parse_article(html_response(page, url), source).documents[0]
+
+
 def test_consent_notice_over_a_real_article_does_not_hide_the_article():
-    page = fixture_bytes("warringtonguardian_article_18779991.html").replace(
+    doc = edited_article(
+        "warringtonguardian_article_18779991.html",
         b'<div class="article-body">',
         b'<div class="qc-cmp2-container"><h2>We value your privacy</h2>'
         b"<button>Accept all</button><button>Manage preferences</button></div>"
         b'<div class="article-body">',
     )
-    doc = parse_article(html_response(page, WG), "wg").documents[0]
     assert doc.fields["body"].startswith("SUPER League have confirmed")
 
 
 def test_subscribe_link_in_the_site_header_is_not_a_paywall():
-    page = fixture_bytes("warringtonguardian_article_18779991.html").replace(
-        b"<body", b"<body><header><p>Already a subscriber? Log in</p></header><div", 1
+    doc = edited_article(
+        "warringtonguardian_article_18779991.html",
+        b"<body",
+        b"<body><header><p>Already a subscriber? Log in</p></header><div",
     )
-    doc = parse_article(html_response(page, WG), "wg").documents[0]
     assert doc.fields["headline"] == "Super League confirms 10 positive Covid-19 tests"
 
 
@@ -244,19 +251,20 @@ def test_missing_modified_time_stays_missing():
 
 def test_a_json_ld_headline_with_an_html_entity_is_stored_as_read():
     # Real publishers print `&#x27;` inside JSON-LD strings, which JSON does not decode.
-    page = fixture_bytes("oxfordmail_judicial_review.html").replace(
+    doc = edited_article(
+        "oxfordmail_judicial_review.html",
         b'"headline": "High Court challenge launched over children\'s centre cuts"',
         b'"headline": "High Court challenge launched over children&#x27;s centre cuts"',
+        OXFORD,
+        "oxford-mail",
     )
-    doc = parse_article(html_response(page, OXFORD), "oxford-mail").documents[0]
     assert doc.fields["headline"] == "High Court challenge launched over children's centre cuts"
 
 
 def test_a_json_ld_author_with_an_html_entity_is_stored_as_read():
-    page = fixture_bytes("warringtonguardian_article_18779991.html").replace(
-        b'"Matt Turner"', b'"Matt O&#39;Turner"', 1
+    doc = edited_article(
+        "warringtonguardian_article_18779991.html", b'"Matt Turner"', b'"Matt O&#39;Turner"'
     )
-    doc = parse_article(html_response(page, WG), "wg").documents[0]
     assert doc.fields["byline"] == "Matt O'Turner"
 
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from councilwatch.replay import ReplayServer
 from tests.helpers.archive_snapshot import snapshot
+from tests.helpers.command import councilwatch
 from tests.helpers.nginx_site import NginxServer, find_nginx
 from tests.helpers.web_sites import serve_news, serve_pages
 
@@ -50,22 +50,7 @@ class Crawler:
     def crawl(self, config: str) -> subprocess.CompletedProcess:
         crawl = "[crawl]\ndelay_seconds = 0\ntimeout_minutes = 5\n\n"
         (self.folder / "councilwatch.toml").write_text(crawl + config, encoding="utf-8")
-        environ = {k: v for k, v in os.environ.items() if not k.startswith("COUNCILWATCH_")}
-        environ["COUNCILWATCH_DB"] = f"sqlite:///{self.db_path}"
-        result = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "from councilwatch.cli import run; run()",
-                "crawl",
-                "--no-alerts",
-            ],
-            cwd=self.folder,
-            env=environ,
-            capture_output=True,
-            text=True,
-            timeout=600,
-        )
+        result = councilwatch(self.folder, "crawl", "--no-alerts", db=f"sqlite:///{self.db_path}")
         assert "Traceback" not in result.stderr, result.stderr
         return result
 
