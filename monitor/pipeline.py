@@ -21,6 +21,7 @@ from twisted.internet.task import LoopingCall
 from core.config import database_url
 from monitor.importer import PageOutcome, import_pages
 from spiders.items import PageItem
+from spiders.signals import archive_opened
 from storage.archive import source_row
 from storage.coverage import record_coverage
 from storage.db import Archive, DatabaseError
@@ -121,8 +122,9 @@ class ArchivePipeline:
         spider.crawl_run_id = self.run_id
         # The conditional-GET middleware reads validators through the archive, and writes
         # them on the writer thread, after the pages that came before.
-        spider.archive = self.archive
-        spider.archive_writer = self.writer
+        self.crawler.signals.send_catch_log(
+            signal=archive_opened, archive=self.archive, writer=self.writer
+        )
         if self.stall_seconds > 0:
             self.last_response = time.monotonic()
             self.stall_check = LoopingCall(self._check_stall, spider)
