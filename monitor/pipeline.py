@@ -119,7 +119,6 @@ class ArchivePipeline:
                 session.add(run)
                 session.flush()
                 self.run_id = run.id
-        spider.crawl_run_id = self.run_id
         # The conditional-GET middleware reads validators through the archive, and writes
         # them on the writer thread, after the pages that came before.
         self.crawler.signals.send_catch_log(
