@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import importlib.util
 import logging
 import os
 import threading
@@ -59,6 +60,25 @@ class RunCounts:
         )
 
 
+class _LoadedOnFirstCall:
+    """The hook named by a dotted path, imported when first called: most crawls find no
+    change, and the alerts package (its channels import an HTTP client, a feed writer and
+    their dependencies) costs a crawl process some 40 ms to import. A path whose module
+    does not exist fails here, when the crawl starts."""
+
+    def __init__(self, path: str) -> None:
+        module = path.rpartition(".")[0]
+        if not module or importlib.util.find_spec(module) is None:
+            raise ValueError(f"COUNCILWATCH_ON_CHANGES: no module {module!r} for {path!r}")
+        self.path = path
+        self.hook = None
+
+    def __call__(self, *args, **kwargs):
+        if self.hook is None:
+            self.hook = load_object(self.path)
+        return self.hook(*args, **kwargs)
+
+
 class ArchivePipeline:
     """Stores pages in the archive and records the crawl run.
 
@@ -99,7 +119,7 @@ class ArchivePipeline:
         # which would drop alerts without a word in any process that forgot that import.
         # Every crawl process is made from the settings, so the wiring is in one visible place.
         hook = crawler.settings.get("COUNCILWATCH_ON_CHANGES")
-        self.on_changes = load_object(hook) if hook else None
+        self.on_changes = _LoadedOnFirstCall(hook) if hook else None
 
     @classmethod
     def from_crawler(cls, crawler):
