@@ -62,11 +62,3 @@ def test_a_page_that_spoils_its_batch_is_lost_alone_and_the_others_are_stored(pi
         keys = session.scalars(select(Document.key).order_by(Document.key)).all()
     assert keys == ["camp:page:a", "camp:page:c"]
     assert pipeline.counts.pages == 2
-
-
-def test_an_alert_hook_whose_module_does_not_exist_fails_when_the_crawl_starts():
-    crawler = get_crawler(
-        settings_dict={"TWISTED_REACTOR_ENABLED": False, "COUNCILWATCH_ON_CHANGES": "nowhere.hook"}
-    )
-    with pytest.raises(ValueError, match="nowhere"):
-        ArchivePipeline(crawler)
