@@ -40,6 +40,12 @@ PROGRESS_SECONDS = 2.0
 # to share the cost of a transaction and a flush, few enough that a page's changes are
 # committed within a second or so on a slow database.
 BATCH = 50
+# A fast crawl hands the writer one page at a time, and a transaction's own work (finding
+# the source, its documents, their suspect pages; the commit) then costs more than the
+# page: 1.0 ms a page stored alone against 0.16 ms in transactions of 16 (unchanged pages;
+# new ones 6.1 against 3.9 ms). So the writer, finding fewer than BATCH pages waiting,
+# waits this long for more before it stores them.
+GATHER_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -82,9 +88,9 @@ class _LoadedOnFirstCall:
 class ArchivePipeline:
     """Stores pages in the archive and records the crawl run.
 
-    Pages are stored in transactions of one page, or of the several that arrived while the
-    last transaction was being written; a page that fails is retried on its own, so it
-    loses only itself.
+    Pages are stored together in one transaction: those that arrived while the last
+    transaction was being written, and those that arrive within GATHER_SECONDS after (up to
+    BATCH); a page that fails is retried on its own, so it loses only itself.
 
     The run row is created when the spider opens (or handed in as `-a run_id=N` by
     `councilwatch crawl`, which holds the source's lock) and finished on close with
@@ -105,6 +111,7 @@ class ArchivePipeline:
         # pages that arrive meanwhile wait, and are then stored together.
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-writer")
         self.lock = threading.Lock()
+        self.arrived = threading.Condition(self.lock)
         self.waiting: list[tuple[PageItem, Future[PageOutcome]]] = []
         # A crawl is never stopped for taking long, only for receiving nothing: no
         # response for this long (`[crawl] stall_minutes`) closes it as "stalled".
@@ -169,8 +176,9 @@ class ArchivePipeline:
         if not isinstance(item, PageItem):
             raise DropItem(f"not a PageItem: {type(item).__name__}")
         stored: Future[PageOutcome] = Future()
-        with self.lock:
+        with self.arrived:
             self.waiting.append((item, stored))
+            self.arrived.notify()
         self.writer.submit(self._store_waiting, spider)
         try:
             outcome = await asyncio.wrap_future(stored)
@@ -193,7 +201,9 @@ class ArchivePipeline:
 
         Every page queues one call, so each page is taken by its own call or an earlier one.
         """
-        with self.lock:
+        with self.arrived:
+            if self.waiting:
+                self.arrived.wait_for(lambda: len(self.waiting) >= BATCH, GATHER_SECONDS)
             batch, self.waiting = self.waiting[:BATCH], self.waiting[BATCH:]
         if not batch:
             return
