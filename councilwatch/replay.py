@@ -185,6 +185,13 @@ def _not_modified_since(header: str, modified: float) -> bool:
     return modified <= since
 
 
+class _Server(ThreadingHTTPServer):
+    # A real site accepts a burst of connections; socketserver's default listen backlog of
+    # 5 drops the connects of a client that opens many at once (urlwatch does), which
+    # then wait a second to try again.
+    request_queue_size = 128
+
+
 class ReplayServer:
     def __init__(
         self,
@@ -198,7 +205,7 @@ class ReplayServer:
         self.hits: list[Hit] = []
         self.compress = compress
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer((host, port), self._handler_class())
+        self._server = _Server((host, port), self._handler_class())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
         if folder is not None:

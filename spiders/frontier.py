@@ -20,6 +20,7 @@ import logging
 from scrapy import Request
 from sqlalchemy import select
 
+from spiders.signals import archive_opened
 from storage.coverage import last_seen
 from storage.db import DatabaseError
 from storage.models import Document, Source
@@ -41,6 +42,11 @@ class StalestFirstMiddleware:
     def __init__(self, crawler) -> None:
         self.crawler = crawler
         self.offsets: dict[str, int] | None = None
+        self.archive = None
+        crawler.signals.connect(self.archive_opened, signal=archive_opened)
+
+    def archive_opened(self, archive, writer) -> None:
+        self.archive = archive
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -48,7 +54,7 @@ class StalestFirstMiddleware:
 
     def _offsets(self) -> dict[str, int]:
         spider = self.crawler.spider
-        archive = getattr(spider, "archive", None)  # set by the pipeline when it opens
+        archive = self.archive  # handed over by the pipeline when it opens
         if self.offsets is None:
             if archive is None:
                 log.warning("pages in the spider's own order: the archive is not open yet")

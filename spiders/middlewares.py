@@ -14,6 +14,7 @@ from scrapy.responsetypes import responsetypes
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
 from spiders.items import media_type
+from spiders.signals import archive_opened
 from storage.db import DatabaseError
 from storage.validators import (
     Pending,
@@ -38,10 +39,12 @@ class ConditionalGetMiddleware:
     The database is not asked once per request: a site's validators are read in one
     query the first time the crawl requests a page of that site, and new ones are
     written in batches (`FLUSH_EVERY` responses, and when the spider closes) by the
-    pipeline's writer thread (`spider.archive_writer`), after the pages queued before
-    them: the crawl never waits for the write, and most bodies are in the archive by
-    then, stored with their pages' versions. A crawl that dies before a batch is
-    written loses nothing but those validators: the next crawl fetches the pages in full.
+    pipeline's writer thread, after the pages queued before them: the crawl never waits
+    for the write, and most bodies are in the archive by then, stored with their pages'
+    versions. The pipeline hands over its archive and writer with the `archive_opened`
+    signal (spiders/signals.py); until then, and in a crawl without it, no request is
+    conditional. A crawl that dies before a batch is written loses nothing but those
+    validators: the next crawl fetches the pages in full.
     """
 
     FLUSH_EVERY = 50
@@ -52,14 +55,20 @@ class ConditionalGetMiddleware:
         # url -> (its validator headers, the body, its media type); the body is hashed and
         # stored on the writer thread, not here on the crawl's.
         self.pending: Pending = {}
+        self.archive = None
+        self.writer = None
+        crawler.signals.connect(self.archive_opened, signal=archive_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
+    def archive_opened(self, archive, writer) -> None:
+        self.archive, self.writer = archive, writer
+
     def _archive(self, request):
-        archive = getattr(self.crawler.spider, "archive", None)
+        archive = self.archive
         if archive is None or request.method != "GET" or request.url.endswith("/robots.txt"):
             return None
         return archive
@@ -128,14 +137,12 @@ class ConditionalGetMiddleware:
         pending, self.pending = self.pending, {}
         if pending:
             source_name = self.crawler.spider.source.name
-            writer = self.crawler.spider.archive_writer
-            writer.submit(write_validators, archive, source_name, pending)
+            self.writer.submit(write_validators, archive, source_name, pending)
 
     def spider_closed(self, spider, reason):
-        archive = getattr(spider, "archive", None)
-        if archive is not None and self.pending:
+        if self.archive is not None and self.pending:
             # Written here and now: the pipeline's writer may already have stopped.
-            write_validators(archive, spider.source.name, self.pending)
+            write_validators(self.archive, spider.source.name, self.pending)
 
 
 def _as_downloaded(request, response, body: bytes, content_type: str | None):
