@@ -20,7 +20,7 @@ from core.uktime import uk_time as core_uk_time
 from monitor.changes import change_json
 from storage.blobs import read_blob
 from storage.coverage import last_seen
-from storage.models import Blob, Change, Document, Source, Version
+from storage.models import Blob, Change, Document, Figure, Source, Version
 from storage.queries import (
     find_document,
     list_changes,
@@ -28,7 +28,7 @@ from storage.queries import (
     versions_with_changes,
     word_diff,
 )
-from storage.search import Figure, FigureSeen, Hits, figures_over_time, search
+from storage.search import FigureSeen, Hits, figures_over_time, search
 
 DOCUMENT_KEY = re.compile(
     r"^[\w.-]+:(meeting|agenda_item|decision|issue|article|page|document):\S+$"

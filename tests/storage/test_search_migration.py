@@ -9,7 +9,6 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-import storage.search  # noqa: F401  (registers the figures table)
 from storage.db import alembic_config, open_archive
 from storage.models import Base
 from storage.search import search
