@@ -492,8 +492,9 @@ def _hits(
 ) -> list[Hit]:
     doc_ids = {doc_id for _, doc_id in picked}
     # Plain rows, not ORM objects: this runs on every search and the page is small.
+    # Each document's part of its hits: its columns are named as Hit's fields.
     docs = {
-        d.id: d
+        d.id: {name: d._mapping[name] for name in ("key", "source", "kind", "url", "title")}
         for d in session.execute(
             select(Document.id, Document.key, Document.kind, Document.url, Document.title,
                    Source.name.label("source"))
@@ -510,24 +511,12 @@ def _hits(
         numbers.setdefault(doc_id, []).append((vid, seen))
     hits = []
     for version_id, doc_id in picked:
-        doc = docs[doc_id]
         history = numbers[doc_id]
         position = next(i for i, (vid, _) in enumerate(history, 1) if vid == version_id)
-        hits.append(
-            Hit(
-                key=doc.key,
-                source=doc.source,
-                kind=doc.kind,
-                url=doc.url,
-                title=doc.title,
-                version_id=version_id,
-                version_number=position,
-                versions=len(history),
-                matched_versions=matched.get(doc_id, 1),
-                seen_at=history[position - 1][1],
-                snippet=snippets.get(version_id) or "",
-            )
-        )
+        hits.append(Hit(**docs[doc_id], version_id=version_id, version_number=position,
+                        versions=len(history), matched_versions=matched.get(doc_id, 1),
+                        seen_at=history[position - 1][1],
+                        snippet=snippets.get(version_id) or ""))  # fmt: skip
     return hits
 
 
@@ -553,6 +542,10 @@ class FigureSeen:
     version_number: int
     first_seen: datetime  # when the first version carrying it was stored
     still_current: bool  # the document's latest version still carries it
+
+
+# What a FigureSeen takes from the stored figure as it is.
+FIGURE_MEASURE = ("kind", "value", "unit", "denominator", "subject", "text")
 
 
 def normalise_subject(subject: str) -> str:
@@ -614,23 +607,13 @@ def figures_over_time(
             continue
         if vid not in texts:
             texts[vid] = fig.version.text
+        measure = {name: getattr(fig, name) for name in FIGURE_MEASURE}
         seen[identity] = FigureSeen(
-            key=doc.key,
-            source=source_name,
-            document_kind=doc.kind,
-            title=doc.title,
-            url=doc.url,
-            kind=fig.kind,
-            value=fig.value,
-            unit=fig.unit,
-            denominator=fig.denominator,
-            subject=fig.subject,
-            text=fig.text,
+            key=doc.key, source=source_name, document_kind=doc.kind, title=doc.title,
+            url=doc.url, **measure,
             sentence=sentence_in(texts[vid], fig.sentence_start, fig.sentence_end),
-            version_number=version_numbers[vid],
-            first_seen=seen_at,
-            still_current=False,
-        )
+            version_number=version_numbers[vid], first_seen=seen_at, still_current=False,
+        )  # fmt: skip
     for identity, item in seen.items():
         item.still_current = identity in current
     return list(seen.values())
