@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, select
 
 from storage import fulltext
-from storage.db import Archive, upgrade
+from storage.db import JSON_TEXT, Archive, upgrade
 from storage.models import Base
 
 # crawl_coverage says when each crawl last saw a document unchanged (`storage.coverage`).
@@ -39,7 +39,7 @@ def sqlite_snapshot(archive: Archive, path: Path) -> dict[str, int]:
     upgrade(f"sqlite:///{tmp}")
     # A plain engine: foreign keys are not enforced, so documents can point at their
     # latest version before it is copied, and versions at raw bodies that stay behind.
-    target = create_engine(f"sqlite:///{tmp}")
+    target = create_engine(f"sqlite:///{tmp}", json_serializer=JSON_TEXT)
     counts: dict[str, int] = {}
     try:
         with archive.engine.connect() as src, target.begin() as dst:
