@@ -550,6 +550,7 @@ def cells(x: dict, r: dict) -> dict:
 def table(results: list[dict], meta: dict) -> str:
     cols = [r["backend"] for r in results]
     values = {r["backend"]: cells(summarise(r), r) for r in results}
+
     def cell(template: str, backend: str) -> str:
         try:
             return template.format(**values[backend])
