@@ -199,7 +199,8 @@ def upgrade() -> None:
         op.execute("DROP TRIGGER IF EXISTS versions_fts_sync ON versions")
         op.execute("DROP FUNCTION IF EXISTS versions_fts_sync()")
         op.execute("ALTER TABLE versions ALTER COLUMN fields TYPE json USING fields::json")
-        op.execute(fulltext.PG_TEXT_FUNCTION)
+        for statement in fulltext.PG_TEXT_FUNCTIONS:
+            op.execute(statement)
 
     _restore_field_order(bind)
     op.add_column("figures", sa.Column("sentence_start", sa.Integer(), nullable=True))
@@ -269,7 +270,8 @@ def downgrade() -> None:
         op.execute("DROP FUNCTION IF EXISTS versions_fts_refresh()")
         for view in fulltext.VIEWS:
             op.execute(f"DROP VIEW IF EXISTS {view}")
-        op.execute("DROP FUNCTION IF EXISTS version_text(text, json)")
+        for function in fulltext.PG_TEXT_FUNCTION_NAMES:
+            op.execute(f"DROP FUNCTION IF EXISTS {function}")
         op.alter_column("figures", "sentence", nullable=False)
         op.drop_column("figures", "sentence_end")
         op.drop_column("figures", "sentence_start")
