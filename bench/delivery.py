@@ -38,7 +38,7 @@ def fill(db: str, count: int) -> None:
                            last_seen=now)  # fmt: skip
             version = Version(document=doc, seen_at=now, last_seen=now, content_hash=f"{n:064x}",
                               title=f"Page {n}", fields={"text": f"{60 + n} signatures"},
-                              text=f"{60 + n} signatures", parser_version="bench")  # fmt: skip
+                              parser_version="bench")  # fmt: skip
             session.add_all([doc, version])
         session.flush()
         for doc in session.query(Document).all():

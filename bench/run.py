@@ -502,62 +502,71 @@ def storage_parts(empty: dict[str, int], tables: dict[str, int], raw: int) -> di
     return {part: size / raw for part, size in parts.items()}
 
 
+# The table's rows: label | target | the cell, formatted from `cells` of each backend's
+# results (a row whose values were not measured says so).
+ROWS = """\
+first crawl, whole pipeline: pages/s (pages in s) |  | {pipeline_pps:.1f} ({pipeline_pages} in {pipeline_seconds:.1f} s)
+same pages, bare Scrapy spider: pages/s (pages in s) |  | {bare_pps:.1f} ({bare_pages} in {bare_seconds:.1f} s)
+pipeline rate / bare rate | ≥ 0.50 | {ratio:.2f}
+... the same from the spider opening to its closing (start-up left out): pages/s, pipeline / bare |  | {crawling_ratio:.2f} ({crawling_pps:.1f} / {bare_crawling_pps:.1f})
+pages the generator expected that the crawl fetched; crawl problems | all; 0 | {covered}/{expected}; {problems}
+second crawl, unchanged, server ignores validators (200s): new versions (changes) | 0 | {plain_new_versions} ({plain_changes})
+... archive growth; time / first crawl time |  | {plain_growth_mb:+.2f} MB; {plain_time_ratio:.2f}
+third crawl, unchanged, server answers 304: new versions (changes) | 0 | {second_new_versions} ({second_changes})
+... archive growth |  | {second_growth_mb:+.2f} MB
+dead-row check, PostgreSQL: rows updated or deleted (dead rows added) by the 200 crawl; by the 304 crawl | 0; 0 | {plain_updates} ({plain_dead:+d}); {second_updates} ({second_dead:+d})
+... time / first crawl time (304 answers) |  | {second_time_ratio:.2f} ({second_not_modified})
+archive growth, first crawl / raw bytes served | ≤ 25% | {storage_percent:.1f}% ({growth_first_mb:.1f} MB / {raw_mb:.1f} MB)
+... of which raw bodies; versions (fields); full-text indexes; figures; the rest |  | {parts_percent}
+archive bytes per stored version (raw bytes per version) |  | {version_kb:.1f} KB ({raw_version_kb:.1f} KB; {versions} versions)
+peak RSS of a crawl process (pages in that crawl) | < 500 MB | {peak_rss_mb:.0f} MB ({peak_pages} pages)
+large council, one crawl: peak RSS; pages/s (bare pages/s) | < 500 MB | {big_rss_mb:.0f} MB for {big[fetched_pages]} pages; {big_pps:.1f} ({big_bare_pps:.1f})
+alerts: webhooks delivered per second (delivered / queued) |  | {alerts_rate:.1f} ({alerts[delivered]}/{alerts[queued]})
+alerts: duplicate webhook-ids at the receiver; bad signatures | 0; 0 | {alerts[duplicates]}; {alerts[bad_signatures]}
+"""
+MB = 1024 * 1024
+
+
+def cells(x: dict, r: dict) -> dict:
+    """What the rows format: the summary `x` of one backend's results `r`, in table units."""
+    values = {**x, **{k: r[k] for k in ("big", "big_bare", "alerts") if k in r}}
+    for name in ("plain_growth", "second_growth", "growth_first", "raw_bytes", "peak_rss"):
+        values[name.removesuffix("_bytes") + "_mb"] = x[name] / MB
+    values |= {
+        "storage_percent": 100 * x["storage_ratio"],
+        "parts_percent": "; ".join(f"{100 * share:.1f}%" for share in x["parts"].values()),
+        "version_kb": x["bytes_per_version"] / 1024, "raw_version_kb": x["raw_per_version"] / 1024,
+    }  # fmt: skip
+    if "big" in r:
+        values["big_rss_mb"] = r["big"]["peak_rss_bytes"] / MB
+        values["big_pps"] = r["big"]["fetched_pages"] / r["big"]["seconds"]
+    if "big_bare" in r:
+        values["big_bare_pps"] = r["big_bare"]["pages"] / r["big_bare"]["seconds"]
+    if "alerts" in r:
+        values["alerts_rate"] = r["alerts"]["delivered"] / r["alerts"]["seconds"]
+    return values
+
+
 def table(results: list[dict], meta: dict) -> str:
     cols = [r["backend"] for r in results]
-    s = {r["backend"]: summarise(r) for r in results}
-    mb = 1024 * 1024
+    values = {r["backend"]: cells(summarise(r), r) for r in results}
 
-    def row(label, target, fmt):
-        cells = []
-        for c in cols:
-            try:
-                cells.append(fmt(s[c], next(r for r in results if r["backend"] == c)))
-            except KeyError:
-                cells.append("not measured")
-        return f"| {label} | " + " | ".join(cells) + f" | {target} |"
+    def cell(template: str, backend: str) -> str:
+        try:
+            return template.format(**values[backend])
+        except KeyError:
+            return "not measured"
 
     lines = [
         "| figure | " + " | ".join({"sqlite": "SQLite", "postgresql": "PostgreSQL"}[c] for c in cols)
         + " | target |",
         "|---|" + "---|" * len(cols) + "---|",
-        row("first crawl, whole pipeline: pages/s (pages in s)", "",
-            lambda x, r: f"{x['pipeline_pps']:.1f} ({x['pipeline_pages']} in {x['pipeline_seconds']:.1f} s)"),
-        row("same pages, bare Scrapy spider: pages/s (pages in s)", "",
-            lambda x, r: f"{x['bare_pps']:.1f} ({x['bare_pages']} in {x['bare_seconds']:.1f} s)"),
-        row("pipeline rate / bare rate", "≥ 0.50", lambda x, r: f"{x['ratio']:.2f}"),
-        row("... the same from the spider opening to its closing (start-up left out): pages/s, pipeline / bare", "",
-            lambda x, r: f"{x['crawling_ratio']:.2f} ({x['crawling_pps']:.1f} / {x['bare_crawling_pps']:.1f})"),
-        row("pages the generator expected that the crawl fetched; crawl problems", "all; 0",
-            lambda x, r: f"{x['covered']}/{x['expected']}; {x['problems']}"),
-        row("second crawl, unchanged, server ignores validators (200s): new versions (changes)", "0",
-            lambda x, r: f"{x['plain_new_versions']} ({x['plain_changes']})"),
-        row("... archive growth; time / first crawl time", "",
-            lambda x, r: f"{x['plain_growth'] / mb:+.2f} MB; {x['plain_time_ratio']:.2f}"),
-        row("third crawl, unchanged, server answers 304: new versions (changes)", "0",
-            lambda x, r: f"{x['second_new_versions']} ({x['second_changes']})"),
-        row("... archive growth", "",
-            lambda x, r: f"{x['second_growth'] / mb:+.2f} MB"),
-        row("dead-row check, PostgreSQL: rows updated or deleted (dead rows added) by the 200 crawl; by the 304 crawl", "0; 0",
-            lambda x, r: f"{x['plain_updates']} ({x['plain_dead']:+d}); {x['second_updates']} ({x['second_dead']:+d})"),
-        row("... time / first crawl time (304 answers)", "",
-            lambda x, r: f"{x['second_time_ratio']:.2f} ({x['second_not_modified']})"),
-        row("archive growth, first crawl / raw bytes served", "≤ 25%",
-            lambda x, r: f"{100 * x['storage_ratio']:.1f}% ({x['growth_first'] / mb:.1f} MB / {x['raw_bytes'] / mb:.1f} MB)"),
-        row("... of which raw bodies; versions (fields and text); full-text indexes; figures; the rest", "",
-            lambda x, r: "; ".join(f"{100 * share:.1f}%" for share in x["parts"].values())),
-        row("archive bytes per stored version (raw bytes per version)", "",
-            lambda x, r: f"{x['bytes_per_version'] / 1024:.1f} KB ({x['raw_per_version'] / 1024:.1f} KB; {x['versions']} versions)"),
-        row("peak RSS of a crawl process (pages in that crawl)", "< 500 MB",
-            lambda x, r: f"{x['peak_rss'] / mb:.0f} MB ({x['peak_pages']} pages)"),
-        row("large council, one crawl: peak RSS; pages/s (bare pages/s)", "< 500 MB",
-            lambda x, r: (f"{r['big']['peak_rss_bytes'] / mb:.0f} MB for {r['big']['fetched_pages']} pages; "
-                          f"{r['big']['fetched_pages'] / r['big']['seconds']:.1f} "
-                          f"({r['big_bare']['pages'] / r['big_bare']['seconds']:.1f})")),
-        row("alerts: webhooks delivered per second (delivered / queued)", "",
-            lambda x, r: f"{r['alerts']['delivered'] / r['alerts']['seconds']:.1f} ({r['alerts']['delivered']}/{r['alerts']['queued']})"),
-        row("alerts: duplicate webhook-ids at the receiver; bad signatures", "0; 0",
-            lambda x, r: f"{r['alerts']['duplicates']}; {r['alerts']['bad_signatures']}"),
     ]  # fmt: skip
+    for row in ROWS.splitlines():
+        label, target, template = row.split(" | ")
+        lines.append(
+            f"| {label} | " + " | ".join(cell(template, c) for c in cols) + f" | {target.strip()} |"
+        )
     head = (
         f"{meta['councils']} councils × {meta['meetings']} meetings"
         + (
@@ -576,7 +585,7 @@ def table(results: list[dict], meta: dict) -> str:
         if "tables_first" in r:
             top = list(r["tables_first"].items())[:5]
             parts.append(
-                f"{r['backend']}: " + ", ".join(f"{name} {size / mb:.1f} MB" for name, size in top)
+                f"{r['backend']}: " + ", ".join(f"{name} {size / MB:.1f} MB" for name, size in top)
             )
     foot = (
         "\n\nLargest parts of the archive after the first crawl (tables with their indexes): "

@@ -8,8 +8,9 @@ fixed set of journalist queries through `storage.search.search` (the code behind
 
 Documents are written with bulk inserts rather than the crawler's importer (which would
 take hours for 100,000 pages), but the full-text index is filled exactly as in
-production: by the triggers on `versions` that migration 0002 creates. Figures are
-extracted with the real `monitor.figures.extract_figures`, once per distinct sentence.
+production: by `storage.fulltext.index_versions`, which the archive runs in the flush that
+stores a version. Figures are found with the real `monitor.figures.figures_in_sentences`,
+once per distinct sentence.
 
 Texts are sentences from the real Oxfordshire council papers and Oxford Mail articles in
 tests/fixtures/seeds, mixed with templated council phrases on other subjects (planning,
@@ -123,7 +124,8 @@ def sentence_pool(rng: random.Random, size: int = 6000) -> list[str]:
 
 
 def figures_by_sentence(pool: list[str]) -> list[list[dict]]:
-    from monitor.figures import extract_figures
+    """Each sentence's figures; their sentences' offsets are within the pool sentence."""
+    from monitor.figures import figures_in_sentences
 
     found = []
     for sentence in pool:
@@ -136,9 +138,10 @@ def figures_by_sentence(pool: list[str]) -> list[list[dict]]:
                     "denominator": None if f.denominator is None else float(f.denominator),
                     "subject": (f.subject or None) and f.subject[:200],
                     "text": f.text,
-                    "sentence": f.sentence,
+                    "sentence_start": start,
+                    "sentence_end": end,
                 }
-                for f in extract_figures(sentence)
+                for f, start, end in figures_in_sentences(sentence)
             ]
         )
     return found
@@ -146,10 +149,9 @@ def figures_by_sentence(pool: list[str]) -> list[list[dict]]:
 
 def build(url: str, documents: int, seed: int = 8) -> dict:
     """Create the archive at `url` (schema by the real migrations) and fill it."""
-    import storage.search  # noqa: F401
     from storage.db import open_archive
-    from storage.models import Document, Source, Version
-    from storage.search import Figure
+    from storage.fulltext import index_versions
+    from storage.models import Document, Figure, Source, Version
 
     rng = random.Random(seed)
     pool = sentence_pool(rng)
@@ -168,7 +170,7 @@ def build(url: str, documents: int, seed: int = 8) -> dict:
     version_id = 0
     batch = 2000
     for first in range(1, documents + 1, batch):
-        docs, versions, figures = [], [], []
+        docs, versions, texts, figures = [], [], [], []
         for doc_id in range(first, min(first + batch, documents + 1)):
             kind = rng.choices(kinds, weights)[0]
             source_id = rng.randint(1, len(SOURCES))
@@ -197,15 +199,23 @@ def build(url: str, documents: int, seed: int = 8) -> dict:
                 versions.append({
                     "id": version_id, "document_id": doc_id, "seen_at": seen, "last_seen": seen,
                     "content_hash": f"{doc_id:032x}{v:032x}", "title": title,
-                    "fields": {"title": title, "text": body}, "text": title + "\n" + body,
+                    "fields": {"title": title, "text": body},
                     "raw_sha256": None, "parser_version": "1", "reparse": False, "crawl_run_id": None,
                 })  # fmt: skip
-                for i in picks:
+                # The version's text (title, then body: the "title" field repeats the title).
+                texts.append({"id": version_id, "title": title, "text": title + "\n" + body})
+                at = 0  # where each picked sentence starts in the text
+                for n, i in enumerate(picks):
+                    end = len(title) if n == 0 else at + len(pool[i])
                     for f in pool_figures[i]:
-                        figures.append({"version_id": version_id, "document_id": doc_id, **f})
+                        figures.append({"version_id": version_id, "document_id": doc_id, **f,
+                                        "sentence_start": min(at + f["sentence_start"], end),
+                                        "sentence_end": min(at + f["sentence_end"], end)})  # fmt: skip
+                    at = end + 1
         with archive.engine.begin() as conn:
             conn.execute(insert(Document.__table__), docs)
-            conn.execute(insert(Version.__table__), versions)  # triggers fill the FTS index
+            conn.execute(insert(Version.__table__), versions)
+            index_versions(conn, texts)
             if figures:
                 conn.execute(insert(Figure.__table__), figures)
         done = min(first + batch - 1, documents)

@@ -66,7 +66,7 @@ FROM (
   SELECT min(v.seen_at) AS first_seen, f.text AS figure, f.kind AS kind, f.value AS value,
          f.unit AS unit, f.denominator AS denominator, f.subject AS subject,
          d.key AS document, d.title AS title, f.sentence AS sentence, d.url AS link
-  FROM figures f
+  FROM figure_sentences f
   JOIN versions v ON v.id = f.version_id
   JOIN documents d ON d.id = f.document_id
   WHERE lower(replace(f.subject, '\u2019', '''')) LIKE
@@ -105,7 +105,6 @@ COLUMNS = {
             "Everything extracted from the page (JSON): a meeting's date, status and items, "
             "a decision's status and text, an article's byline and body. Not shown by default"
         ),
-        "text": "All the words of this version, as searched",
         "content_hash": "SHA-256 of the extracted fields: same hash, same content (not shown by default)",
         "raw_sha256": (
             "SHA-256 of the raw page or file this was parsed from; download it from the "
@@ -135,6 +134,17 @@ COLUMNS = {
         "unit": "GBP, % or count",
         "denominator": "For '31 of 44': 44",
         "subject": "What is counted or paid for, e.g. children's centres",
+        "text": "The figure as printed",
+        "sentence_start": "Where the sentence it appears in starts in its version's text",
+        "sentence_end": "Where that sentence ends (figure_sentences shows it)",
+    },
+    "version_texts": {
+        "id": "The version",
+        "document_id": "The document it is a version of",
+        "title": "Title in this version",
+        "text": "All the words of this version, as searched (computed from its fields)",
+    },
+    "figure_sentences": {
         "text": "The figure as printed",
         "sentence": "The sentence it appears in",
     },
@@ -169,7 +179,20 @@ TABLES = {
         "sort_desc": "detected_at",
     },
     "figures": {
-        "description": "Money, percentages and counts found in each version",
+        "description": (
+            "Money, percentages and counts found in each version (with their sentences: "
+            "figure_sentences)"
+        ),
+        "sort_desc": "version_id",
+    },
+    "version_texts": {
+        "description": "The words of every version, as searched: a view of versions' fields",
+        "fts_table": "versions_fts",
+        "fts_pk": "id",
+        "label_column": "title",
+    },
+    "figure_sentences": {
+        "description": "Every figure with the sentence it appears in",
         "sort_desc": "version_id",
     },
     "crawl_runs": {"description": "Each crawl of a source", "sort_desc": "started_at"},

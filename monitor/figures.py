@@ -36,6 +36,7 @@ number that is not a date, year, label or identifier can be reported as a figure
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
@@ -1020,6 +1021,18 @@ def elided_subject(chunk: str, n: Number, end: int, subject_at: int, has_denomin
 def extract_figures(text: str) -> list[Figure]:
     """Every money amount, percentage and count in `text`, in reading order."""
     return [figure for _, _, figure in find_figures(text)]
+
+
+def figures_in_sentences(text: str) -> list[tuple[Figure, int, int]]:
+    """`extract_figures`, each figure with the (start, end) in `text` of its sentence, which
+    is where the archive finds the sentence again instead of keeping a copy of it."""
+    spans = sentences(text)
+    starts = [start for start, _, _ in spans]
+    out = []
+    for at, _, figure in find_figures(text, spans=spans):
+        start, end, _ = spans[bisect_right(starts, at) - 1]
+        out.append((figure, start, end))
+    return out
 
 
 def keep(items: Iterator[Found], taken: list[tuple[int, int]], here: list[Found]) -> None:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from core.config import Config
 from monitor import suspect
 from monitor.changes import detect_changes
-from monitor.figures import extract_figures
+from monitor.figures import figures_in_sentences
 from spiders.error_pages import error_wording
 from spiders.items import PARSER_VERSION, DocumentItem, InvalidDocument, PageItem, validate
 from storage.archive import (
@@ -54,10 +54,11 @@ class PageOutcome:
 def _figures_of(version) -> list:
     """The figures in a new version's text. A failure to extract them must not lose the
     version itself: the archive is the record, figures are derived from it."""
-    if not version.text:
+    text = version.text
+    if not text:
         return []
     try:
-        return extract_figures(version.text)
+        return figures_in_sentences(text)
     except Exception:  # noqa: BLE001 - see the docstring
         log.exception("figure extraction failed for version %s; stored without figures", version.id)
         return []

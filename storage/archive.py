@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from storage import coverage
 from storage.blobs import put_blob, sha256
 from storage.db import insert_ignoring_duplicates
+from storage.fulltext import text_projection  # noqa: F401  (the archive's text, read from here)
 from storage.models import Document, Source, Version
 
 
@@ -27,26 +28,6 @@ def source_row(session: Session, name: str, type_: str) -> Source:
 def content_hash(title: str | None, fields: dict[str, Any]) -> str:
     canonical = json.dumps({"title": title, "fields": fields}, sort_keys=True, ensure_ascii=False)
     return sha256(canonical.encode("utf-8"))
-
-
-def text_projection(title: str | None, fields: dict[str, Any]) -> str:
-    """All the words of a document, for full-text search and figure extraction."""
-    parts: list[str] = [title] if title else []
-
-    def walk(value: Any) -> None:
-        if isinstance(value, str):
-            if value and not value.startswith(("http://", "https://")) and value != title:
-                parts.append(value)
-        elif isinstance(value, dict):
-            for key, inner in value.items():
-                if key not in ("url", "id"):
-                    walk(inner)
-        elif isinstance(value, list):
-            for inner in value:
-                walk(inner)
-
-    walk(fields)
-    return "\n".join(parts)
 
 
 @dataclass
@@ -139,7 +120,6 @@ def record_document(
         content_hash=digest,
         title=title,
         fields=fields,
-        text=text_projection(title, fields),
         raw_sha256=raw_sha256,
         parser_version=parser_version,
         reparse=bool(

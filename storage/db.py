@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # How long a writer waits for another process's write transaction before giving up.
 # Crawls of several councils run in parallel processes against one SQLite file.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# JSON columns keep their characters as they are: council text is full of £ and curly
+# quotes, which as \u escapes take six bytes each (both databases read either form).
+JSON_TEXT = partial(json.dumps, ensure_ascii=False)
 
 
 class DatabaseError(Exception):
@@ -92,7 +97,7 @@ def make_engine(url: str, *, writer: bool = True, read_only: bool = False) -> En
                 # SQLAlchemy passes `file:...?mode=ro` to sqlite3 as a URI when uri=true.
                 path = Path(parsed.database).expanduser().resolve()
                 url = f"sqlite:///file:{path.as_posix()}?mode=ro&uri=true"
-        engine = create_engine(url, connect_args=connect_args)
+        engine = create_engine(url, connect_args=connect_args, json_serializer=JSON_TEXT)
         event.listen(engine, "connect", _sqlite_pragmas_read_only if read_only else _sqlite_pragmas)
         begin = _sqlite_begin if writer and not read_only else _sqlite_begin_reading
         event.listen(engine, "begin", begin)
@@ -101,7 +106,9 @@ def make_engine(url: str, *, writer: bool = True, read_only: bool = False) -> En
     if read_only:
         connect_args["options"] = "-c default_transaction_read_only=on"
     try:
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        return create_engine(
+            url, pool_pre_ping=True, connect_args=connect_args, json_serializer=JSON_TEXT
+        )
     except Exception as exc:  # missing driver, bad dialect name
         raise DatabaseError(f"cannot use database {parsed.render_as_string()}: {exc}") from exc
 

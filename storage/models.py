@@ -1,8 +1,8 @@
-"""The archive's tables: sources, documents, their versions, raw bodies, changes, crawl runs,
-the alert outbox and crawl locks.
+"""The archive's tables: sources, documents, their versions and figures, raw bodies, changes,
+crawl runs, the alert outbox and crawl locks.
 
-The figures table is still in `storage/search.py`; Alembic migrations in
-`storage/migrations/` create them all.
+Alembic migrations in `storage/migrations/` create them all, and the full-text index and
+the view of each version's text beside them (`storage/fulltext.py`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     Boolean,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -19,9 +21,11 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
+from storage.fulltext import index_versions, text_projection
 from storage.types import JSONType, UTCDateTime, utcnow
 
 # Named constraints so Alembic's batch mode on SQLite can find and alter them.
@@ -114,8 +118,8 @@ class Version(Base):
     # Hash of the structured fields (not of the raw HTML, which carries tokens and timestamps).
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text)
-    fields: Mapped[dict[str, Any]] = mapped_column()
-    text: Mapped[str] = mapped_column(Text, default="")
+    # `json`, not `jsonb`, on PostgreSQL: the text is read from the fields in their order.
+    fields: Mapped[dict[str, Any]] = mapped_column(JSON())
     raw_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"), nullable=True)
     parser_version: Mapped[str] = mapped_column(String(20))
     # Same raw body as the previous version but different fields: our parser changed, not the page.
@@ -124,6 +128,65 @@ class Version(Base):
 
     document: Mapped[Document] = relationship(back_populates="versions", foreign_keys=[document_id])
     raw: Mapped[Blob | None] = relationship()
+
+    @property
+    def text(self) -> str:
+        """All the words of this version (what full-text search indexes, figures point into):
+        computed from the fields, as the view `version_texts` computes it in SQL."""
+        return text_projection(self.title, self.fields)
+
+
+@event.listens_for(Session, "after_flush")
+def _index_new_versions(session: Session, _context) -> None:
+    """Every version stored through a session is indexed in the same flush."""
+    rows = [
+        {"id": v.id, "title": v.title, "text": v.text}
+        for v in session.new
+        if isinstance(v, Version)
+    ]
+    index_versions(session.connection(), sorted(rows, key=lambda r: r["id"]))
+
+
+SUBJECT_MAX = 200
+
+
+class Figure(Base):
+    """One figure (money, percent or count) found in one version's text."""
+
+    __tablename__ = "figures"
+    __table_args__ = (
+        Index("ix_figures_subject", "subject"),
+        Index("ix_figures_kind_subject", "kind", "subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("versions.id", ondelete="CASCADE"), index=True
+    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # money | percent | count
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(10), nullable=True)
+    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
+    subject: Mapped[str | None] = mapped_column(String(SUBJECT_MAX), nullable=True)
+    text: Mapped[str] = mapped_column(Text)  # as printed: "£14m", "31 of 44"
+    # Where the sentence it sits in is in its version's text (character offsets), rather
+    # than a copy of the sentence.
+    sentence_start: Mapped[int] = mapped_column(Integer)
+    sentence_end: Mapped[int] = mapped_column(Integer)
+
+    # So that a page's versions and their figures are written in one flush.
+    version: Mapped[Version] = relationship()
+    document: Mapped[Document] = relationship()
+
+    @property
+    def sentence(self) -> str:
+        """The sentence it sits in, its white space made single spaces."""
+        return sentence_in(self.version.text, self.sentence_start, self.sentence_end)
+
+
+def sentence_in(text: str, start: int, end: int) -> str:
+    return " ".join(text[start:end].split())
 
 
 class Change(Base):

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from storage import coverage
-from storage.models import Change, Document, Source, Version
+from storage.models import Change, Document, Figure, Source, Version, sentence_in
 
 
 def document_ref(doc: Document) -> dict[str, Any]:
@@ -237,30 +237,31 @@ def export_figures(
     session: Session, *, kind: str | None = None, source: str | None = None
 ) -> Iterator[dict[str, Any]]:
     """Every figure of every version, in key order then oldest version first."""
-    from storage.search import Figure
-
     numbers = numbered_versions()
     query = (
-        select(Figure, Document, Source.name, Version.seen_at, numbers.c.number)
+        select(Figure, Document, Source.name, Version, numbers.c.number)
         .join(Version, Version.id == Figure.version_id)
         .join(Document, Document.id == Figure.document_id)
         .join(Source, Source.id == Document.source_id)
         .join(numbers, numbers.c.version_id == Version.id)
         .order_by(Document.key, Version.id, Figure.id)
     )
-    for f, doc, source_name, seen_at, number in _exported(session, query, kind, source):
+    text_of = (None, "")  # a version's figures come together: its text is computed once
+    for f, doc, source_name, version, number in _exported(session, query, kind, source):
+        if text_of[0] != version.id:
+            text_of = (version.id, version.text)
         yield {
             **_exported_document(doc, source_name),
             "version": number,
             "version_id": f.version_id,
-            "seen_at": seen_at.isoformat(),
+            "seen_at": version.seen_at.isoformat(),
             "kind": f.kind,
             "value": plain_number(f.value),
             "unit": f.unit,
             "denominator": plain_number(f.denominator),
             "subject": f.subject,
             "text": f.text,
-            "sentence": f.sentence,
+            "sentence": sentence_in(text_of[1], f.sentence_start, f.sentence_end),
         }
 
 

@@ -1,14 +1,13 @@
 """Figures per version and full-text search over every stored version.
 
-Full-text search lives in one place per database, both called `versions_fts` and both
-kept up to date by database triggers on `versions` (created in migration 0002), so every
-writer (the importer, a bulk load, a snapshot copy) indexes the same way:
+Full-text search lives in one place per database, both called `versions_fts`, written with
+each new version (`storage.fulltext`):
 
-- SQLite: an FTS5 external-content table over `versions(title, text)` (porter stemming),
-  queried with `MATCH`, ranked with bm25 and cut into snippets with `snippet()`.
+- SQLite: an FTS5 external-content table over the view `version_texts(title, text)` (porter
+  stemming), queried with `MATCH`, ranked with bm25 and cut into snippets with `snippet()`.
 - PostgreSQL: a side table `versions_fts(version_id, tsv)` with a GIN index. A side table
-  rather than a generated column on `versions`, so the lead's model and Alembic's
-  autogenerate (which skips `*_fts` tables) never see it.
+  rather than a generated column on `versions`, so the model and Alembic's autogenerate
+  (which skips `*_fts` tables) never see it.
 
 User queries are parsed here, not handed to the database: raw FTS5 syntax raises on a
 stray quote or colon, and PostgreSQL's `websearch_to_tsquery` has no prefix search. The
@@ -25,10 +24,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, Text, bindparam, func, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.orm import Session
 
-from storage.models import Base, Document, Source, Version
+from storage import fulltext
+from storage.fulltext import text_projection
+from storage.models import SUBJECT_MAX, Document, Figure, Source, Version, sentence_in
 from storage.types import UTCDateTime
 
 log = logging.getLogger(__name__)
@@ -42,40 +43,13 @@ ELLIPSIS = "…"
 # Text search configuration on PostgreSQL; SQLite's FTS5 table uses the porter stemmer,
 # which treats English the same way closely enough ("centres" finds "centre").
 PG_CONFIG = "english"
-SUBJECT_MAX = 200
-
-
-class Figure(Base):
-    """One figure (money, percent or count) found in one version's text."""
-
-    __tablename__ = "figures"
-    __table_args__ = (
-        Index("ix_figures_subject", "subject"),
-        Index("ix_figures_kind_subject", "kind", "subject"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("versions.id", ondelete="CASCADE"), index=True
-    )
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(10))  # money | percent | count
-    value: Mapped[float] = mapped_column(Float)
-    unit: Mapped[str | None] = mapped_column(String(10), nullable=True)
-    denominator: Mapped[float | None] = mapped_column(Float, nullable=True)
-    subject: Mapped[str | None] = mapped_column(String(SUBJECT_MAX), nullable=True)
-    text: Mapped[str] = mapped_column(Text)  # as printed: "£14m", "31 of 44"
-    sentence: Mapped[str] = mapped_column(Text)
-
-    # So that a page's versions and their figures are written in one flush.
-    version: Mapped[Version] = relationship()
-    document: Mapped[Document] = relationship()
 
 
 def index_version(session: Session, version: Version, found) -> None:
-    """Store the figures found in a newly stored version (full-text indexing is done by
-    triggers). `found` comes from the extractor above this layer (`monitor.figures`)."""
-    for fig in found:
+    """Store the figures found in a newly stored version (its full-text rows are written
+    with it, `storage.fulltext`). `found` comes from the extractor above this layer
+    (`monitor.figures`): each figure with the start and end of its sentence in the text."""
+    for fig, sentence_start, sentence_end in found:
         session.add(
             Figure(
                 version=version,
@@ -86,7 +60,8 @@ def index_version(session: Session, version: Version, found) -> None:
                 denominator=None if fig.denominator is None else float(fig.denominator),
                 subject=(fig.subject or None) and fig.subject[:SUBJECT_MAX],
                 text=fig.text,
-                sentence=fig.sentence,
+                sentence_start=sentence_start,
+                sentence_end=sentence_end,
             )
         )
 
@@ -465,23 +440,48 @@ def _snippets(
 ) -> dict[int, str]:
     ids = bindparam("ids", expanding=True)
     if index.dialect == "sqlite":
-        stmt = text(
-            f"SELECT rowid AS id, snippet({index.table}, -1, :a, :b, :e, 24) AS snippet "
-            f"FROM {index.table} WHERE {index.table} MATCH :q AND rowid IN :ids"
-        ).bindparams(ids)
-        params = {"q": fts5_expression(parsed), "a": MARK_START, "b": MARK_END, "e": ELLIPSIS}
-    else:
-        tsq, params = pg_tsquery(parsed, index.config)
-        stmt = text(
-            f"SELECT v.id AS id, ts_headline('{index.config}'::regconfig, v.text, {tsq}, :opts) "
-            "AS snippet FROM versions v WHERE v.id IN :ids"
-        ).bindparams(ids)
-        params["opts"] = (
-            f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=30, MinWords=12, '
-            f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
-        )
+        return _sqlite_snippets(session, index, parsed, version_ids)
+    tsq, params = pg_tsquery(parsed, index.config)
+    stmt = text(
+        f"SELECT v.id AS id, ts_headline('{index.config}'::regconfig, "
+        f"version_text(v.title, v.fields), {tsq}, :opts) AS snippet "
+        "FROM versions v WHERE v.id IN :ids"
+    ).bindparams(ids)
+    params["opts"] = (
+        f'StartSel="{MARK_START}", StopSel="{MARK_END}", MaxWords=30, MinWords=12, '
+        f'MaxFragments=2, FragmentDelimiter=" {ELLIPSIS} "'
+    )
     params["ids"] = version_ids
     return {r.id: r.snippet for r in session.execute(stmt, params)}
+
+
+def _sqlite_snippets(
+    session: Session, index: Index_, parsed: Query, version_ids: list[int]
+) -> dict[int, str]:
+    """FTS5's snippet() of the shown versions. The archive's indexes keep no text
+    (`storage.fulltext`), so the shown versions are indexed again, with their text, in a
+    temporary table of the same tokenizer: snippet() scores each version on its own, so
+    it picks the same words as over the whole archive."""
+    table = f"temp.{index.table}_shown"
+    session.execute(text(fulltext.sqlite_fts_table(index.table, name=table, contentless=False)))
+    rows = session.execute(
+        select(Version.id, Version.title, Version.fields).where(Version.id.in_(version_ids))
+    )
+    session.execute(
+        text(f"INSERT INTO {table} (rowid, title, text) VALUES (:id, :title, :text)"),
+        [{"id": r.id, "title": r.title, "text": text_projection(r.title, r.fields)} for r in rows],
+    )
+    try:
+        found = session.execute(
+            text(
+                f"SELECT rowid AS id, snippet({index.table}_shown, -1, :a, :b, :e, 24) AS snippet "
+                f"FROM {table} WHERE {index.table}_shown MATCH :q"
+            ),
+            {"q": fts5_expression(parsed), "a": MARK_START, "b": MARK_END, "e": ELLIPSIS},
+        )
+        return {r.id: r.snippet for r in found}
+    finally:
+        session.execute(text(f"DELETE FROM {table}"))
 
 
 def _hits(
@@ -492,8 +492,9 @@ def _hits(
 ) -> list[Hit]:
     doc_ids = {doc_id for _, doc_id in picked}
     # Plain rows, not ORM objects: this runs on every search and the page is small.
+    # Each document's part of its hits: its columns are named as Hit's fields.
     docs = {
-        d.id: d
+        d.id: {name: d._mapping[name] for name in ("key", "source", "kind", "url", "title")}
         for d in session.execute(
             select(Document.id, Document.key, Document.kind, Document.url, Document.title,
                    Source.name.label("source"))
@@ -510,24 +511,12 @@ def _hits(
         numbers.setdefault(doc_id, []).append((vid, seen))
     hits = []
     for version_id, doc_id in picked:
-        doc = docs[doc_id]
         history = numbers[doc_id]
         position = next(i for i, (vid, _) in enumerate(history, 1) if vid == version_id)
-        hits.append(
-            Hit(
-                key=doc.key,
-                source=doc.source,
-                kind=doc.kind,
-                url=doc.url,
-                title=doc.title,
-                version_id=version_id,
-                version_number=position,
-                versions=len(history),
-                matched_versions=matched.get(doc_id, 1),
-                seen_at=history[position - 1][1],
-                snippet=snippets.get(version_id) or "",
-            )
-        )
+        hits.append(Hit(**docs[doc_id], version_id=version_id, version_number=position,
+                        versions=len(history), matched_versions=matched.get(doc_id, 1),
+                        seen_at=history[position - 1][1],
+                        snippet=snippets.get(version_id) or ""))  # fmt: skip
     return hits
 
 
@@ -553,6 +542,10 @@ class FigureSeen:
     version_number: int
     first_seen: datetime  # when the first version carrying it was stored
     still_current: bool  # the document's latest version still carries it
+
+
+# What a FigureSeen takes from the stored figure as it is.
+FIGURE_MEASURE = ("kind", "value", "unit", "denominator", "subject", "text")
 
 
 def normalise_subject(subject: str) -> str:
@@ -603,6 +596,7 @@ def figures_over_time(
         )
         version_numbers.update({vid: n for n, vid in enumerate(ids, 1)})
     latest = {doc.id: doc.latest_version_id for _, _, _, doc, _ in rows}
+    texts: dict[int, str] = {}  # computed once per version, not once per figure
     current: set[tuple] = set()
     seen: dict[tuple, FigureSeen] = {}
     for fig, seen_at, vid, doc, source_name in rows:
@@ -611,23 +605,15 @@ def figures_over_time(
             current.add(identity)
         if identity in seen:
             continue
+        if vid not in texts:
+            texts[vid] = fig.version.text
+        measure = {name: getattr(fig, name) for name in FIGURE_MEASURE}
         seen[identity] = FigureSeen(
-            key=doc.key,
-            source=source_name,
-            document_kind=doc.kind,
-            title=doc.title,
-            url=doc.url,
-            kind=fig.kind,
-            value=fig.value,
-            unit=fig.unit,
-            denominator=fig.denominator,
-            subject=fig.subject,
-            text=fig.text,
-            sentence=fig.sentence,
-            version_number=version_numbers[vid],
-            first_seen=seen_at,
-            still_current=False,
-        )
+            key=doc.key, source=source_name, document_kind=doc.kind, title=doc.title,
+            url=doc.url, **measure,
+            sentence=sentence_in(texts[vid], fig.sentence_start, fig.sentence_end),
+            version_number=version_numbers[vid], first_seen=seen_at, still_current=False,
+        )  # fmt: skip
     for identity, item in seen.items():
         item.still_current = identity in current
     return list(seen.values())

@@ -1,9 +1,9 @@
 """A read-only SQLite copy of the public part of an archive, for Datasette.
 
 Datasette reads SQLite only, so a PostgreSQL archive is served from a snapshot. The
-snapshot has the full schema (made by the same migrations, so full-text search is
-filled by the same triggers) but only the tables journalists read: raw bodies, HTTP
-validators, the alert outbox and locks stay behind.
+snapshot has the full schema (made by the same migrations) but only the tables
+journalists read: raw bodies, HTTP validators, the alert outbox and locks stay behind. Its
+full-text index is rebuilt from the copied versions.
 """
 
 from __future__ import annotations
@@ -13,13 +13,16 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, select
 
-from storage.db import Archive, upgrade
+from storage import fulltext
+from storage.db import JSON_TEXT, Archive, upgrade
 from storage.models import Base
 
 # crawl_coverage says when each crawl last saw a document unchanged (`storage.coverage`).
 PUBLIC_TABLES = (
     "sources", "crawl_runs", "documents", "versions", "changes", "figures", "crawl_coverage",
 )  # fmt: skip
+# Views of those tables (`storage.fulltext`), made by the migrations.
+PUBLIC_VIEWS = ("version_texts", "figure_sentences")
 BATCH = 1000
 
 
@@ -29,8 +32,6 @@ def sqlite_snapshot(archive: Archive, path: Path) -> dict[str, int]:
     Written beside `path` and moved into place at the end, so a server reading an
     older snapshot never sees a half-written one.
     """
-    import storage.search  # noqa: F401  (registers the figures table)
-
     path = Path(path).resolve()
     tmp = path.with_name(path.name + ".partial")
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
@@ -38,7 +39,7 @@ def sqlite_snapshot(archive: Archive, path: Path) -> dict[str, int]:
     upgrade(f"sqlite:///{tmp}")
     # A plain engine: foreign keys are not enforced, so documents can point at their
     # latest version before it is copied, and versions at raw bodies that stay behind.
-    target = create_engine(f"sqlite:///{tmp}")
+    target = create_engine(f"sqlite:///{tmp}", json_serializer=JSON_TEXT)
     counts: dict[str, int] = {}
     try:
         with archive.engine.connect() as src, target.begin() as dst:
@@ -52,6 +53,7 @@ def sqlite_snapshot(archive: Archive, path: Path) -> dict[str, int]:
                     rows = [dict(row._mapping) for row in batch]
                     dst.execute(table.insert(), rows)
                     counts[name] += len(rows)
+            fulltext.sqlite_rebuild(dst)
         with target.connect() as conn:
             # Served immutable: a rollback journal file is simpler than WAL for that.
             conn.exec_driver_sql("PRAGMA journal_mode=DELETE")

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from councilwatch.web import queries
 from councilwatch.web.chart import charts
-from storage.snapshot import PUBLIC_TABLES
+from storage.snapshot import PUBLIC_TABLES, PUBLIC_VIEWS
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -45,7 +45,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Datasette's full-text search over `versions` is replaced by the search page; these
 # columns are left out of the versions table by default (still there with ?_col=).
 HIDDEN_BY_DEFAULT = {
-    "versions": ("fields", "content_hash", "raw_sha256", "parser_version", "text"),
+    "versions": ("fields", "content_hash", "raw_sha256", "parser_version"),
     "crawl_runs": ("stats",),
 }
 # JSON shown with its real characters (the stored text has \u2019 escapes).
@@ -62,9 +62,12 @@ _engines: dict[str, Engine] = {}
 
 
 def readable(table: str) -> bool:
-    """Public tables and the search index over them; everything else is private."""
+    """Public tables, their views and the search index over them; everything else is
+    private. `json_each` walks the JSON of a row already read (the views use it)."""
     return (
         table in PUBLIC_TABLES
+        or table in PUBLIC_VIEWS
+        or table in ("json_each", "json_tree")
         or table.startswith("versions_fts")
         or table.startswith("sqlite_")
         or table == "pragma_table_info"

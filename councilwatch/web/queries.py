@@ -20,7 +20,7 @@ from core.uktime import uk_time as core_uk_time
 from monitor.changes import change_json
 from storage.blobs import read_blob
 from storage.coverage import last_seen
-from storage.models import Blob, Change, Document, Source, Version
+from storage.models import Blob, Change, Document, Figure, Source, Version, sentence_in
 from storage.queries import (
     find_document,
     list_changes,
@@ -28,7 +28,7 @@ from storage.queries import (
     versions_with_changes,
     word_diff,
 )
-from storage.search import Figure, FigureSeen, Hits, figures_over_time, search
+from storage.search import FigureSeen, Hits, figures_over_time, search
 
 DOCUMENT_KEY = re.compile(
     r"^[\w.-]+:(meeting|agenda_item|decision|issue|article|page|document):\S+$"
@@ -174,6 +174,7 @@ def document_page(
         for n, (v, cs) in enumerate(rows, 1)
     ]
     shown_version = rows[shown_n - 1][0]
+    shown_text = shown_version.text  # computed from the fields: once, not once a figure
     figures = [
         {
             "text": f.text,
@@ -182,7 +183,7 @@ def document_page(
             "unit": f.unit,
             "denominator": plain_number(f.denominator),
             "subject": f.subject,
-            "sentence": f.sentence,
+            "sentence": sentence_in(shown_text, f.sentence_start, f.sentence_end),
         }
         for f in session.scalars(
             select(Figure).where(Figure.version_id == shown_version.id).order_by(Figure.id)
@@ -199,7 +200,7 @@ def document_page(
         last_seen=uk_time(seen_last),
         versions=versions,
         shown=versions[shown_n - 1],
-        text=shown_version.text or "",
+        text=shown_text,
         figures=figures,
         diff_from=None,
         diff_to=None,

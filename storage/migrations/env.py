@@ -4,7 +4,6 @@ import os
 
 from alembic import context
 
-import storage.search  # noqa: F401  (registers the figures table)
 from storage.db import DEFAULT_URL, make_engine, normalise_url
 from storage.models import Base
 

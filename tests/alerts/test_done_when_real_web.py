@@ -117,7 +117,7 @@ def test_watched_pages_gone_wrong_are_problems_stored_nowhere_and_never_reach_su
     latest = dict(
         rows(
             db,
-            "SELECT d.url, v.text FROM documents d JOIN versions v ON v.id = ("
+            "SELECT d.url, v.text FROM documents d JOIN version_texts v ON v.id = ("
             "SELECT MAX(id) FROM versions WHERE document_id = d.id)",
         )
     )
@@ -126,7 +126,7 @@ def test_watched_pages_gone_wrong_are_problems_stored_nowhere_and_never_reach_su
     # Nothing asked of, or stored from, the other host.
     assert crawls["other"].hits == []
     assert not [r for r in rows(db, "SELECT url, key FROM documents") if "127.0.0.2" in " ".join(r)]
-    assert not [t for (t,) in rows(db, "SELECT text FROM versions") if "Someone else" in t]
+    assert not [t for (t,) in rows(db, "SELECT text FROM version_texts") if "Someone else" in t]
 
     # Subscribers: only the steady page's figure change is queued, mailed and posted.
     queued = rows(

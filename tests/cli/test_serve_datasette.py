@@ -60,6 +60,7 @@ def test_metadata_configures_search_and_hides_tables_journalists_do_not_need(jou
     metadata = datasette_metadata(sqlite_path(journalist_sqlite_url))
     [database] = metadata["databases"].values()
     assert database["tables"]["versions"]["fts_table"] == "versions_fts"
+    assert database["tables"]["version_texts"]["fts_table"] == "versions_fts"
     assert database["tables"]["versions"]["columns"]["seen_at"]
     assert database["tables"]["blobs"] == {"hidden": True}
     assert database["tables"]["alembic_version"] == {"hidden": True}
@@ -116,6 +117,11 @@ def test_serve_shows_the_archive_in_a_real_browser_and_a_search_returns_rows(
         assert ("31 of 44", "23/02/2016 17:00 GMT") in {
             (f["Figure"], f["First seen (UK time)"]) for f in figures
         }
+        sentence = "Cabinet agreed to stop funding 31 of 44 children's centres, saving £6m a year."
+        assert sentence in {f["Sentence"] for f in figures if f["Figure"] == "31 of 44"}
+        # Datasette's own full-text search of the view of every version's words.
+        texts = fetch_json(f"{base}/archive/version_texts.json?_search=judicial&_shape=array")
+        assert [t["title"] for t in texts] == ["High Court challenge over children's centres cuts"]
         refused = fetch_json(f"{base}/archive.json?sql=delete+from+documents")
         assert refused["ok"] is False and "SELECT" in refused["error"]
         hidden = fetch_json(f"{base}/archive.json?sql=select+data+from+blobs")

@@ -50,7 +50,6 @@ class Served:
 
 def _copy_into_postgres(sqlite_file: Path, pg_url: str) -> None:
     """Every table of the demo archive, row for row, into a migrated PostgreSQL archive."""
-    import storage.search  # noqa: F401  (registers figures)
     from storage.db import open_archive
     from storage.models import Base, Document
 

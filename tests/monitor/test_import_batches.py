@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from core.config import Config
 from monitor.importer import import_pages
 from storage.blobs import read_blob
-from storage.models import Blob, Change, Document, Version
-from storage.search import Figure
+from storage.models import Blob, Change, Document, Figure, Version
 from tests.helpers.items import page
 
 T0 = datetime(2026, 11, 2, 6, 0, tzinfo=UTC)

@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import select
 
-from storage.models import Document, Version
-from storage.search import Figure, figures_over_time
+from storage.models import Document, Figure, Version
+from storage.search import figures_over_time
 from tests.helpers.archive_data import DECISION, JUDICIAL_REVIEW, REDUNDANCIES, WHEN
 
 

@@ -111,7 +111,7 @@ def test_a_watched_page_with_a_stray_nul_byte_is_stored_whole(
     result = cli("crawl", "--no-alerts", db=sqlite_url)
     assert result.returncode == 0, result.stdout + result.stderr
     with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as db:
-        [(text,)] = db.execute("SELECT text FROM versions").fetchall()
+        [(text,)] = db.execute("SELECT text FROM version_texts").fetchall()
     assert text.endswith(
         "It proposes to save £2.3m.\nFunding would be withdrawn from 31 of 44 children's centres."
     )
