@@ -14,7 +14,7 @@ tokenizer (`SQLITE_TOKENIZERS`).
 
 The full-text rows of a new version are written by the archive, which has the text in
 hand, in the flush that stores the version (`index_versions`): no trigger walks JSON on
-the way in, so a bulk write costs what it did when the text was a column. Deleting or
+the way in, and a bulk write pays for no JSON walk in SQL. Deleting or
 rewriting a version's fields is rare, and there database triggers read the old text from
 the view (SQLite) or the index row follows by cascade and a trigger (PostgreSQL).
 """
