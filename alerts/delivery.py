@@ -251,9 +251,9 @@ def _send_due(
 
     A lane is what must arrive in order: a subscription's emails (or notifications), or
     its webhooks about one document. Lanes are sent by up to SEND_WORKERS threads, with
-    at most PER_HOST requests in flight to one receiver (or SMTP server): a webhook
-    endpoint that takes 200 ms no longer caps delivery at 5 a second. Every message is
-    still sent outside any transaction and recorded in its own, as before.
+    at most PER_HOST requests in flight to one receiver (or SMTP server), so a webhook
+    endpoint that takes 200 ms does not cap delivery at 5 a second. Every message is sent
+    outside any transaction and recorded in its own.
     """
     lanes = _due_lanes(archive, now)
     if not lanes:
