@@ -143,7 +143,11 @@ ITEM_63_FIELDS = {
             "id": "111802",
         },
     ],
+    "restricted": False,
 }
+
+# an item without a decision block
+ITEM_58_FIELDS = {"decision": None}
 
 
 def test_agenda_item_minutes_start_with_the_first_paragraph():
@@ -151,14 +155,6 @@ def test_agenda_item_minutes_start_with_the_first_paragraph():
         "The Committee considered a report outlining the proposed redistribution of unspent "
         "Councillor Ward Funding (CWF)"
     )
-
-
-def test_agenda_item_without_a_decision_block_has_decision_none():
-    assert item_58.fields["decision"] is None
-
-
-def test_agenda_item_restricted():
-    assert item_63.fields["restricted"] is False
 
 
 def test_agenda_item_url_anchors_the_item_on_the_meeting_page():
@@ -232,10 +228,6 @@ agenda_item = parse("http://127.0.0.1:8000/mgAi.aspx?ID=51903", SITE / "mgAi_519
 ]
 
 
-def test_mgai_key_is_the_agenda_item_id():
-    assert agenda_item.key == "kingston:agenda_item:51903"
-
-
 AGENDA_ITEM_FIELDS = {
     # the linked meeting's key
     "meeting": "kingston:meeting:10221",
@@ -250,6 +242,7 @@ AGENDA_ITEM_FIELDS = {
         "RESOLVED that the decision on the implementation of the scheme as shown in Annex 1 "
         "be deferred to the Committee meeting in March 2026."
     ),
+    "restricted": False,
 }
 
 
@@ -258,10 +251,6 @@ def test_mgai_minutes_are_complete():
         "Therefore, it was RESOLVED that the decision on the implementation of the scheme as "
         "shown in Annex 1 be deferred to the Committee meeting in March 2026."
     )
-
-
-def test_mgai_restricted():
-    assert agenda_item.fields["restricted"] is False
 
 
 def test_mgai_documents():
@@ -285,32 +274,21 @@ whole_page = moderngov_documents.parse_agenda_item(
 [whole] = whole_page.documents
 
 
-def test_whole_item_key():
-    assert whole.key == "kingston:agenda_item:51903"
-
-
 # What the meeting page gave (the values the mgAi page reads too), title without the
-# printed number, and the meeting page's documents.
-WHOLE_FIELDS = {**AGENDA_ITEM_FIELDS, "documents": cut_short.fields["documents"]}
+# printed number, the meeting page's documents, and the full minutes from mgAi.
+WHOLE_FIELDS = {
+    **AGENDA_ITEM_FIELDS,
+    "documents": cut_short.fields["documents"],
+    "minutes": agenda_item.fields["minutes"],
+}
 
 
 def test_whole_item_document_title_is_without_the_printed_number():
     assert whole.title == "Coombe Lane West Zebra Crossing - Local Consultation Results"
 
 
-def test_whole_item_minutes_are_the_full_text_from_mgai():
-    assert whole.fields["minutes"].endswith(
-        "Therefore, it was RESOLVED that the decision on the implementation of the scheme as "
-        "shown in Annex 1 be deferred to the Committee meeting in March 2026."
-    )
-
-
 def test_the_meeting_page_minutes_of_that_item_were_cut_short():
     assert cut_short.fields["minutes"].endswith("implementation of the scheme as shown ...")
-
-
-def test_whole_item_restricted():
-    assert whole.fields["restricted"] is False
 
 
 def test_whole_item_url_is_its_mgai_page():
@@ -373,10 +351,6 @@ full_decision_page = parse(
 full_decision = full_decision_page.documents[0]
 
 
-def test_decision_key_is_the_decision_id():
-    assert committee_decision.key == "kirklees:decision:13149"
-
-
 COMMITTEE_DECISION_FIELDS = {
     "title": "Minutes of Previous Meeting",
     # of a committee decision: the committee that met
@@ -402,70 +376,46 @@ COMMITTEE_DECISION_FIELDS = {
             "id": "7942",
         }
     ],
+    "key_decision": False,
+    "call_in": False,
+    # no purpose section
+    "purpose": None,
 }
 
 
-def test_decision_maker_of_an_officer_decision():
-    assert officer_decision.fields["decision_maker"] == "Strategic Director for Environment"
+OFFICER_DECISION_FIELDS = {
+    "decision_maker": "Strategic Director for Environment",
+    "key_decision": True,
+    "call_in": True,
+    "purpose": "To seek approval for alternative processing arrangements.",
+    # an officer decision has no meeting
+    "meeting": None,
+}
 
 
-def test_decision_maker_unescapes_the_ampersand():
-    assert multi_paragraph.fields["decision_maker"] == "Service Director - Homes & Neighbourhoods"
-
-
-def test_decision_key_decision_no():
-    assert committee_decision.fields["key_decision"] is False
-
-
-def test_decision_key_decision_yes():
-    assert officer_decision.fields["key_decision"] is True
-
-
-def test_decision_call_in_no():
-    assert committee_decision.fields["call_in"] is False
-
-
-def test_decision_call_in_yes():
-    assert officer_decision.fields["call_in"] is True
-
-
-def test_decision_purpose():
-    assert officer_decision.fields["purpose"] == (
-        "To seek approval for alternative processing arrangements."
-    )
-
-
-def test_decision_without_a_purpose_section_has_purpose_none():
-    assert committee_decision.fields["purpose"] is None
-
-
-def test_decision_text_keeps_paragraphs_and_drops_spacer_paragraphs():
-    assert multi_paragraph.fields["decision"] == (
+MULTI_PARAGRAPH_FIELDS = {
+    # the ampersand unescaped
+    "decision_maker": "Service Director - Homes & Neighbourhoods",
+    # paragraphs kept, spacer paragraphs dropped
+    "decision": (
         "The demolition of the existing tower blocks has been approved to support the "
         "regeneration of Berry Brow.\n"
         "This decision was authorised by the Cabinet at its meeting on Tuesday, 27 July 2021."
-    )
+    ),
+}
 
 
-def test_an_officer_decision_has_no_meeting():
-    assert officer_decision.fields["meeting"] is None
-
-
-def test_a_full_decision_page_reads_its_maker_inside_the_council_template():
-    assert full_decision.fields["decision_maker"] == (
-        "Kingston and North Kingston Neighbourhood Committee"
-    )
-
-
-def test_a_full_decision_page_reads_the_decision_and_not_the_reasons():
-    assert full_decision.fields["decision"] == (
+FULL_DECISION_FIELDS = {
+    # read inside the council's template
+    "decision_maker": "Kingston and North Kingston Neighbourhood Committee",
+    # the decision and not the reasons
+    "decision": (
         "RESOLVED that the decision on the implementation of the scheme as shown in Annex 1 "
         "be deferred to the Committee meeting in March 2026."
-    )
-
-
-def test_a_full_decision_page_links_meeting_with_upper_case_mid():
-    assert full_decision.fields["meeting"] == "kingston:meeting:10221"
+    ),
+    # linked with upper-case MID
+    "meeting": "kingston:meeting:10221",
+}
 
 
 def test_a_decision_page_leads_to_its_issue_page():
@@ -488,10 +438,6 @@ site_issue = parse(
 ).documents[0]
 
 
-def test_issue_key_is_the_issue_id():
-    assert issue.key == "oxfordshire:issue:10926"
-
-
 ISSUE_FIELDS = {
     # a double-escaped apostrophe, unescaped
     "title": "Future Arrangements in Children's Social Care",
@@ -510,6 +456,32 @@ ISSUE_FIELDS = {
 oxfordshire_78 = issue.fields["meetings"][0]
 
 
+OXFORDSHIRE_78_FIELDS = {
+    "date": "2015-09-15",
+    "committee": "Cabinet",
+    # as printed
+    "item": "78",
+    # without the printed number
+    "title": "Future Arrangements in Children's Social Care",
+    "decision": (
+        "Recommendation agreed.\nIt was further agreed that the outcome of the "
+        "consultation be considered by Performance Scrutiny Committee before coming back "
+        "to cabinet."
+    ),
+    # as printed there, cut short
+    "minutes": (
+        "In common with councils across England, Oxfordshire County Council have to make "
+        "savings across all service areas as a result of reductions in government funding.\n"
+        "Eleanor Pritchard, informed Cabinet that she had used her local children’s centre "
+        "when she had felt ..."
+    ),
+}
+
+
+# a meeting the issue goes to that is not yet held, so not yet decided
+NOT_YET_HELD_FIELDS = {"decision": None, "minutes": None}
+
+
 def test_issue_went_to_one_meeting():
     assert len(issue.fields["meetings"]) == 1
 
@@ -518,22 +490,6 @@ def test_issue_meeting_keeps_exactly_the_item_fields():
     assert list(oxfordshire_78) == [
         "date", "committee", "item", "title", "text", "decision", "minutes"
     ]  # fmt: skip
-
-
-def test_issue_meeting_date():
-    assert oxfordshire_78["date"] == "2015-09-15"
-
-
-def test_issue_meeting_committee():
-    assert oxfordshire_78["committee"] == "Cabinet"
-
-
-def test_issue_meeting_item_number_as_printed():
-    assert oxfordshire_78["item"] == "78"
-
-
-def test_issue_meeting_item_title_without_the_printed_number():
-    assert oxfordshire_78["title"] == "Future Arrangements in Children's Social Care"
 
 
 def test_issue_meeting_item_text_is_the_report_summary_with_its_figures():
@@ -553,23 +509,6 @@ def test_issue_meeting_item_text_leaves_out_the_labelled_rows():
     assert "Forward Plan Ref" not in oxfordshire_78["text"]
 
 
-def test_issue_meeting_decision():
-    assert oxfordshire_78["decision"] == (
-        "Recommendation agreed.\nIt was further agreed that the outcome of the "
-        "consultation be considered by Performance Scrutiny Committee before coming back "
-        "to cabinet."
-    )
-
-
-def test_issue_meeting_minutes_as_printed_there_cut_short():
-    assert oxfordshire_78["minutes"] == (
-        "In common with councils across England, Oxfordshire County Council have to make "
-        "savings across all service areas as a result of reductions in government funding.\n"
-        "Eleanor Pritchard, informed Cabinet that she had used her local children’s centre "
-        "when she had felt ..."
-    )
-
-
 def test_issue_validates_against_its_schema():
     assert validate(issue)["meetings"][0] == oxfordshire_78
 
@@ -584,14 +523,6 @@ def test_an_issue_lists_every_meeting_it_went_to_in_order():
         ("2026-01-15", "60."),
         ("2026-06-15", "2."),
     ]
-
-
-def test_an_issue_meeting_not_yet_decided_has_decision_none():
-    assert site_issue.fields["meetings"][2]["decision"] is None
-
-
-def test_an_issue_meeting_not_yet_held_has_minutes_none():
-    assert site_issue.fields["meetings"][2]["minutes"] is None
 
 
 def test_each_issue_meeting_has_the_title_printed_at_that_meeting():
@@ -677,15 +608,11 @@ WS_ITEM_FIELDS = {
             "id": "60860",
         }
     ],
+    "restricted": False,
 }
 
 
-def test_get_meeting_item_restricted():
-    assert ws_item.fields["restricted"] is False
-
-
-def test_get_meeting_of_a_cancelled_meeting():
-    assert ws_cancelled.fields["status"] == "Cancelled"
+WS_CANCELLED_FIELDS = {"status": "Cancelled"}
 
 
 # -- discovery pages --------------------------------------------------------------------
@@ -946,15 +873,22 @@ def test_any_time_as_moderngov_prints_it_reads_back(at):
 # -- the fields read, one test each: a layout change names the document and field it broke ----
 
 FIELDS_READ = {
-    "the Kingston meeting": (meeting, MEETING_FIELDS),
-    "agenda item 63": (item_63, ITEM_63_FIELDS),
-    "the cancelled meeting": (cancelled, CANCELLED_FIELDS),
-    "the mgAi agenda item": (agenda_item, AGENDA_ITEM_FIELDS),
-    "the completed agenda item": (whole, WHOLE_FIELDS),
-    "the Kirklees committee decision": (committee_decision, COMMITTEE_DECISION_FIELDS),
-    "the Oxfordshire issue": (issue, ISSUE_FIELDS),
-    "the web service's meeting": (ws_meeting, WS_MEETING_FIELDS),
-    "the web service's agenda item": (ws_item, WS_ITEM_FIELDS),
+    "the Kingston meeting": (meeting.fields, MEETING_FIELDS),
+    "agenda item 63": (item_63.fields, ITEM_63_FIELDS),
+    "agenda item 58": (item_58.fields, ITEM_58_FIELDS),
+    "the cancelled meeting": (cancelled.fields, CANCELLED_FIELDS),
+    "the mgAi agenda item": (agenda_item.fields, AGENDA_ITEM_FIELDS),
+    "the completed agenda item": (whole.fields, WHOLE_FIELDS),
+    "the Kirklees committee decision": (committee_decision.fields, COMMITTEE_DECISION_FIELDS),
+    "the Kirklees officer decision": (officer_decision.fields, OFFICER_DECISION_FIELDS),
+    "the multi-paragraph decision": (multi_paragraph.fields, MULTI_PARAGRAPH_FIELDS),
+    "the full decision page": (full_decision.fields, FULL_DECISION_FIELDS),
+    "the Oxfordshire issue": (issue.fields, ISSUE_FIELDS),
+    "the Oxfordshire issue's meeting": (oxfordshire_78, OXFORDSHIRE_78_FIELDS),
+    "the issue meeting not yet held": (site_issue.fields["meetings"][2], NOT_YET_HELD_FIELDS),
+    "the web service's meeting": (ws_meeting.fields, WS_MEETING_FIELDS),
+    "the web service's agenda item": (ws_item.fields, WS_ITEM_FIELDS),
+    "the web service's cancelled meeting": (ws_cancelled.fields, WS_CANCELLED_FIELDS),
 }
 
 
@@ -964,4 +898,20 @@ FIELDS_READ = {
 )
 def test_each_field_of_each_document_reads_as_printed(document, field):
     parsed, expected = FIELDS_READ[document]
-    assert parsed.fields[field] == expected[field]
+    assert parsed[field] == expected[field]
+
+
+# -- the key of each document: the platform's id of the page, under the council's name ----
+
+KEYS_READ = {
+    "the mgAi agenda item": (agenda_item, "kingston:agenda_item:51903"),
+    "the completed agenda item": (whole, "kingston:agenda_item:51903"),
+    "the Kirklees committee decision": (committee_decision, "kirklees:decision:13149"),
+    "the Oxfordshire issue": (issue, "oxfordshire:issue:10926"),
+}
+
+
+@pytest.mark.parametrize("document", KEYS_READ)
+def test_each_document_key_is_its_platform_id(document):
+    parsed, expected = KEYS_READ[document]
+    assert parsed.key == expected
