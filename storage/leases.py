@@ -85,16 +85,9 @@ def _holder_is_dead_here(owner: str) -> bool:
     return False
 
 
-def acquire(
-    archive,
-    name: str,
-    owner: str,
-    *,
-    lease_seconds: int = LEASE_SECONDS,
-    now: datetime | None = None,
-) -> Claim:
+def acquire(archive, name: str, owner: str, *, now: datetime | None = None) -> Claim:
     now = now or utcnow()
-    until = now + timedelta(seconds=lease_seconds)
+    until = now + timedelta(seconds=LEASE_SECONDS)
     with archive.session() as session:
         # SQLite: the session's transaction began with BEGIN IMMEDIATE, so only one
         # writer at a time gets here. PostgreSQL: FOR UPDATE makes a second acquirer
@@ -146,21 +139,14 @@ def attach_run(archive, name: str, owner: str, run_id: int) -> None:
         )
 
 
-def renew(
-    archive,
-    name: str,
-    owner: str,
-    *,
-    lease_seconds: int = LEASE_SECONDS,
-    now: datetime | None = None,
-) -> bool:
+def renew(archive, name: str, owner: str, *, now: datetime | None = None) -> bool:
     """Extend our lease; False when the lock is no longer ours (taken over after expiry)."""
     now = now or utcnow()
     with archive.session() as session:
         result = session.execute(
             update(CrawlLock)
             .where(CrawlLock.name == name, CrawlLock.owner == owner)
-            .values(renewed_at=now, lease_until=now + timedelta(seconds=lease_seconds))
+            .values(renewed_at=now, lease_until=now + timedelta(seconds=LEASE_SECONDS))
         )
         return result.rowcount == 1
 
