@@ -516,7 +516,7 @@ third crawl, unchanged, server answers 304: new versions (changes) | 0 | {second
 ... archive growth |  | {second_growth_mb:+.2f} MB
 dead-row check, PostgreSQL: rows updated or deleted (dead rows added) by the 200 crawl; by the 304 crawl | 0; 0 | {plain_updates} ({plain_dead:+d}); {second_updates} ({second_dead:+d})
 ... time / first crawl time (304 answers) |  | {second_time_ratio:.2f} ({second_not_modified})
-archive growth, first crawl / raw bytes served | ≤ 25% | {storage_percent:.1f}% ({growth_first_mb:.1f} MB / {raw_mb:.1f} MB)
+archive growth, first crawl / raw bytes served | ≤ 65% SQLite, ≤ 90% PostgreSQL | {storage_percent:.1f}% ({growth_first_mb:.1f} MB / {raw_mb:.1f} MB)
 ... of which raw bodies; versions (fields); full-text indexes; figures; the rest |  | {parts_percent}
 archive bytes per stored version (raw bytes per version) |  | {version_kb:.1f} KB ({raw_version_kb:.1f} KB; {versions} versions)
 peak RSS of a crawl process (pages in that crawl) | < 500 MB | {peak_rss_mb:.0f} MB ({peak_pages} pages)
