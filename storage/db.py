@@ -209,16 +209,21 @@ def open_archive(url: str, migrate: bool = True) -> Archive:
 def _at_head(archive: Archive) -> bool:
     """Whether the schema is the newest already, as it nearly always is: one query, where
     Alembic's import and run would cost every crawl 0.1 CPU-seconds to find nothing to do."""
-    from sqlalchemy import inspect, text
-
     try:
         with archive.read_engine.connect() as conn:
-            if not inspect(conn).has_table("alembic_version"):
-                return False
-            found = set(conn.scalars(text("SELECT version_num FROM alembic_version")))
+            found = stored_revisions(conn)
     except OperationalError:
         return False  # `upgrade` says what is wrong
     return schema_revisions()[1] in found
+
+
+def stored_revisions(conn) -> list[str]:
+    """The schema revisions an archive records (none for a database that is not one yet)."""
+    from sqlalchemy import inspect, text
+
+    if not inspect(conn).has_table("alembic_version"):
+        return []
+    return list(conn.scalars(text("SELECT version_num FROM alembic_version")))
 
 
 def schema_revisions() -> tuple[set[str], str]:
@@ -242,8 +247,6 @@ def open_existing(url: str) -> Archive:
     Never creates or migrates: a read command run in the wrong folder must say there is
     no archive there, not answer "no changes" from an empty one it has just made.
     """
-    from sqlalchemy import inspect, text
-
     shown = safe_url(url)
     try:
         parsed = make_url(normalise_url(url))
@@ -264,9 +267,7 @@ def open_existing(url: str) -> Archive:
         # An unreachable server is a DatabaseError (exit 1); a database without the table is
         # simply not an archive yet.
         with archive.read_engine.connect() as conn:
-            found: list[str] = []
-            if inspect(conn).has_table("alembic_version"):
-                found = list(conn.scalars(text("SELECT version_num FROM alembic_version")))
+            found = stored_revisions(conn)
     except OperationalError as exc:
         archive.dispose()
         raise DatabaseError(f"cannot reach database {shown}: {_first_line(exc)}") from exc
