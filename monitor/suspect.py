@@ -36,8 +36,9 @@ from sqlalchemy.orm import Session
 
 from monitor.changes import STATUS_WORDS
 from monitor.figures import find_figures
-from storage.archive import content_hash, text_projection
+from storage.archive import content_hash
 from storage.blobs import sha256
+from storage.fulltext import text_projection
 from storage.models import Document, Source, SuspectPage, Version
 
 UNAVAILABLE, SHRUNK = "unavailable", "shrunk"

@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, joinedload
 from storage import coverage
 from storage.blobs import put_blob, sha256
 from storage.db import insert_ignoring_duplicates
-from storage.fulltext import text_projection  # noqa: F401  (the archive's text, read from here)
 from storage.models import Document, Source, Version
 
 

@@ -179,13 +179,9 @@ class Figure(Base):
     version: Mapped[Version] = relationship()
     document: Mapped[Document] = relationship()
 
-    @property
-    def sentence(self) -> str:
-        """The sentence it sits in, its white space made single spaces."""
-        return sentence_in(self.version.text, self.sentence_start, self.sentence_end)
-
 
 def sentence_in(text: str, start: int, end: int) -> str:
+    """A figure's sentence, cut from its version's text, its white space made single spaces."""
     return " ".join(text[start:end].split())
 
 

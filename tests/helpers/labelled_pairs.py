@@ -420,7 +420,7 @@ def old_page(url: str, body: bytes):
 def visible_text(pair: Pair, side: str) -> str:
     """What a plain page monitor compares: the page's visible text, line by line (urlwatch's
     html2text), or for field-level pairs the document's words."""
-    from storage.archive import text_projection
+    from storage.fulltext import text_projection
 
     if not pair.url:
         return text_projection(None, pair.old_fields if side == "old" else pair.new_fields)
