@@ -160,12 +160,15 @@ def pg_vectors(title: str, body: str) -> str:
     )
 
 
+# The narrow rows that search filters and groups on, one per version.
+SQLITE_META_ROWS = """INSERT INTO versions_fts_meta (version_id, document_id, source_id, kind, seen_at)
+        SELECT v.id, v.document_id, d.source_id, d.kind, v.seen_at
+        FROM versions v JOIN documents d ON d.id = v.document_id"""
+
 SQLITE_INDEX = [
     "INSERT INTO versions_fts (rowid, title, text) VALUES (:id, :title, :text)",
     "INSERT INTO versions_fts_words (rowid, title, text) VALUES (:id, :title, :text)",
-    """INSERT INTO versions_fts_meta (version_id, document_id, source_id, kind, seen_at)
-        SELECT v.id, v.document_id, d.source_id, d.kind, v.seen_at
-        FROM versions v JOIN documents d ON d.id = v.document_id WHERE v.id = :id""",
+    SQLITE_META_ROWS + " WHERE v.id = :id",
 ]
 
 PG_INDEX = [
@@ -236,10 +239,4 @@ def sqlite_rebuild(connection: Connection) -> None:
             )
         )
     connection.execute(text("DELETE FROM versions_fts_meta"))
-    connection.execute(
-        text(
-            """INSERT INTO versions_fts_meta (version_id, document_id, source_id, kind, seen_at)
-            SELECT v.id, v.document_id, d.source_id, d.kind, v.seen_at
-            FROM versions v JOIN documents d ON d.id = v.document_id"""
-        )
-    )
+    connection.execute(text(SQLITE_META_ROWS))
