@@ -3,8 +3,9 @@
 Full-text search lives in one place per database, both called `versions_fts`, written with
 each new version (`storage.fulltext`):
 
-- SQLite: an FTS5 external-content table over the view `version_texts(title, text)` (porter
-  stemming), queried with `MATCH`, ranked with bm25 and cut into snippets with `snippet()`.
+- SQLite: a contentless FTS5 table (porter stemming), queried with `MATCH` and ranked with
+  bm25; snippets are FTS5's `snippet()` over the shown versions indexed again with their
+  text in a temporary table (`_sqlite_snippets`).
 - PostgreSQL: a side table `versions_fts(version_id, tsv)` with a GIN index. A side table
   rather than a generated column on `versions`, so the model and Alembic's autogenerate
   (which skips `*_fts` tables) never see it.
@@ -513,10 +514,17 @@ def _hits(
     for version_id, doc_id in picked:
         history = numbers[doc_id]
         position = next(i for i, (vid, _) in enumerate(history, 1) if vid == version_id)
-        hits.append(Hit(**docs[doc_id], version_id=version_id, version_number=position,
-                        versions=len(history), matched_versions=matched.get(doc_id, 1),
-                        seen_at=history[position - 1][1],
-                        snippet=snippets.get(version_id) or ""))  # fmt: skip
+        hits.append(
+            Hit(
+                **docs[doc_id],
+                version_id=version_id,
+                version_number=position,
+                versions=len(history),
+                matched_versions=matched.get(doc_id, 1),
+                seen_at=history[position - 1][1],
+                snippet=snippets.get(version_id) or "",
+            )
+        )
     return hits
 
 
@@ -572,7 +580,7 @@ def figures_over_time(
     )
     subject_col = func.lower(func.replace(Figure.subject, "\u2019", "'"))
     query = (
-        select(Figure, Version.seen_at, Version.id, Document, Source.name)
+        select(Figure, Version, Document, Source.name)
         .join(Version, Version.id == Figure.version_id)
         .join(Document, Document.id == Figure.document_id)
         .join(Source, Source.id == Document.source_id)
@@ -588,32 +596,39 @@ def figures_over_time(
     if until is not None:
         query = query.where(Version.seen_at < until)
     rows = session.execute(query).all()
-    doc_ids = {doc.id for _, _, _, doc, _ in rows}
+    doc_ids = {doc.id for _, _, doc, _ in rows}
     version_numbers: dict[int, int] = {}
     for doc_id in doc_ids:
         ids = session.scalars(
             select(Version.id).where(Version.document_id == doc_id).order_by(Version.id)
         )
         version_numbers.update({vid: n for n, vid in enumerate(ids, 1)})
-    latest = {doc.id: doc.latest_version_id for _, _, _, doc, _ in rows}
+    latest = {doc.id: doc.latest_version_id for _, _, doc, _ in rows}
     texts: dict[int, str] = {}  # computed once per version, not once per figure
     current: set[tuple] = set()
     seen: dict[tuple, FigureSeen] = {}
-    for fig, seen_at, vid, doc, source_name in rows:
+    for fig, version, doc, source_name in rows:
+        vid = version.id
         identity = (doc.id, fig.kind, fig.value, fig.unit, fig.denominator, fig.subject)
         if vid == latest[doc.id]:
             current.add(identity)
         if identity in seen:
             continue
         if vid not in texts:
-            texts[vid] = fig.version.text
+            texts[vid] = version.text
         measure = {name: getattr(fig, name) for name in FIGURE_MEASURE}
         seen[identity] = FigureSeen(
-            key=doc.key, source=source_name, document_kind=doc.kind, title=doc.title,
-            url=doc.url, **measure,
+            key=doc.key,
+            source=source_name,
+            document_kind=doc.kind,
+            title=doc.title,
+            url=doc.url,
+            **measure,
             sentence=sentence_in(texts[vid], fig.sentence_start, fig.sentence_end),
-            version_number=version_numbers[vid], first_seen=seen_at, still_current=False,
-        )  # fmt: skip
+            version_number=version_numbers[vid],
+            first_seen=version.seen_at,
+            still_current=False,
+        )
     for identity, item in seen.items():
         item.still_current = identity in current
     return list(seen.values())
