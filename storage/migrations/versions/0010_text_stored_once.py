@@ -86,24 +86,31 @@ def _in_text_order(value, title, text: str, at: int = 0):
     return ordered, at
 
 
+def _in_batches(bind, table, *where):
+    """The rows of `table` (its columns as listed), BATCH at a time in id order."""
+    last = 0
+    while True:
+        rows = bind.execute(
+            sa.select(table).where(table.c.id > last, *where).order_by(table.c.id).limit(BATCH)
+        ).all()
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].id
+
+
+def _fields(row) -> dict:
+    return json.loads(row.fields) if isinstance(row.fields, str) else row.fields
+
+
 def _restore_field_order(bind) -> None:
     """Where a version's fields no longer give the text stored beside them (PostgreSQL's
     jsonb reordered their keys), put the keys back in the order the text shows, so the
     text computed from now on is the one that was stored."""
-    stored = versions_table(sa.column("text", sa.Text))
-    last = 0
-    while True:
-        rows = bind.execute(
-            sa.select(stored.c.id, stored.c.title, stored.c.fields, stored.c.text)
-            .where(stored.c.id > last)
-            .order_by(stored.c.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return
+    for rows in _in_batches(bind, versions_table(sa.column("text", sa.Text))):
         restored = []
         for row in rows:
-            fields = json.loads(row.fields) if isinstance(row.fields, str) else row.fields
+            fields = _fields(row)
             if fulltext.text_projection(row.title, fields) == row.text:
                 continue
             ordered, _ = _in_text_order(fields, row.title, row.text)
@@ -116,26 +123,13 @@ def _restore_field_order(bind) -> None:
                 .values(fields=sa.bindparam("fields", type_=sa.JSON)),
                 restored,
             )
-        last = rows[-1].id
 
 
 def _texts_with_figures(bind):
     """(version id, its text) for every version that has figures, a batch at a time."""
-    last = 0
-    while True:
-        rows = bind.execute(
-            sa.select(versions.c.id, versions.c.title, versions.c.fields)
-            .where(versions.c.id > last)
-            .where(versions.c.id.in_(sa.select(figures.c.version_id)))
-            .order_by(versions.c.id)
-            .limit(BATCH)
-        ).all()
-        if not rows:
-            return
+    for rows in _in_batches(bind, versions, versions.c.id.in_(sa.select(figures.c.version_id))):
         for row in rows:
-            fields = json.loads(row.fields) if isinstance(row.fields, str) else row.fields
-            yield row.id, fulltext.text_projection(row.title, fields)
-        last = rows[-1].id
+            yield row.id, fulltext.text_projection(row.title, _fields(row))
 
 
 def _sentence_span(text: str, sentence: str) -> tuple[int, int] | None:
